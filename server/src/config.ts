@@ -1,0 +1,74 @@
+// Server settings, read once from the environment and validated, with their units in the names.
+import path from 'node:path'
+import { z } from 'zod'
+
+const int = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback)
+
+const envSchema = z.object({
+  PORT: int(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  PUBLIC_URL: z.string().url().optional(),
+  TLDRAW_LICENSE_KEY: z.string().optional(),
+  ALLOWED_ORIGINS: z.string().default(''),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MAX_MESSAGE_BYTES: int(1024 * 1024),
+  MAX_DOC_BYTES: int(64 * 1024 * 1024),
+  MAX_CONNECTIONS_PER_ROOM: int(200),
+  MESSAGES_PER_SECOND: int(200),
+  MESSAGE_BURST: int(400),
+  SAVE_BATCH_MS: int(5),
+  CHECKPOINT_EVERY_UPDATES: int(500),
+  IDLE_UNLOAD_MS: int(30_000),
+  SLOW_CLIENT_BYTES: int(8 * 1024 * 1024),
+  SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+})
+
+export type Config = {
+  port: number
+  host: string
+  dataDir: string
+  publicUrl: string | undefined
+  tldrawLicenseKey: string | null
+  allowedOrigins: string[]
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL']
+  maxMessageBytes: number
+  maxDocBytes: number
+  maxConnectionsPerRoom: number
+  messagesPerSecond: number
+  messageBurst: number
+  saveBatchMs: number
+  checkpointEveryUpdates: number
+  idleUnloadMs: number
+  slowClientBytes: number
+  sqliteSynchronous: 'FULL' | 'NORMAL'
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')))
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+    throw new Error(`Invalid environment: ${problems}`)
+  }
+  const e = parsed.data
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    tldrawLicenseKey: e.TLDRAW_LICENSE_KEY ?? null,
+    allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean),
+    logLevel: e.LOG_LEVEL,
+    maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    maxDocBytes: e.MAX_DOC_BYTES,
+    maxConnectionsPerRoom: e.MAX_CONNECTIONS_PER_ROOM,
+    messagesPerSecond: e.MESSAGES_PER_SECOND,
+    messageBurst: e.MESSAGE_BURST,
+    saveBatchMs: e.SAVE_BATCH_MS,
+    checkpointEveryUpdates: Math.max(1, e.CHECKPOINT_EVERY_UPDATES),
+    idleUnloadMs: e.IDLE_UNLOAD_MS,
+    slowClientBytes: e.SLOW_CLIENT_BYTES,
+    sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
+    ...overrides,
+  }
+}

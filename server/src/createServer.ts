@@ -1,0 +1,105 @@
+// Wires the layers together: storage → rooms → transport (HTTP + websocket) on one port.
+// Tests call this with port 0 and their own data directory.
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { AddressInfo } from 'node:net'
+import type { FastifyInstance } from 'fastify'
+import { ParticipantKeys } from './auth/tokens.ts'
+import type { Config } from './config.ts'
+import { createHttpApp } from './http/app.ts'
+import { createLogger, type Logger } from './log.ts'
+import { Persister } from './rooms/Persister.ts'
+import { loadDoc, RoomManager } from './rooms/RoomManager.ts'
+import { SqliteStorage } from './storage/SqliteStorage.ts'
+import type { Storage } from './storage/Storage.ts'
+import { SyncSocket } from './transport/syncSocket.ts'
+import { registerReplayRoutes } from './http/replayRoutes.ts'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+export const DEFAULT_CLIENT_DIR = path.resolve(here, '../../client/dist')
+
+export interface SandboxServer {
+  url: string
+  port: number
+  storage: Storage
+  rooms: RoomManager
+  persister: Persister
+  http: FastifyInstance
+  log: Logger
+  /** Flush, checkpoint every room, close sockets and storage. */
+  close(): Promise<void>
+}
+
+export async function createServer(config: Config, options: { storage?: Storage; log?: Logger; clientDir?: string } = {}): Promise<SandboxServer> {
+  const log = options.log ?? createLogger(config.logLevel)
+  const storage = options.storage ?? new SqliteStorage(config.dataDir, { synchronous: config.sqliteSynchronous })
+  const persister = new Persister(storage, config.saveBatchMs, log)
+  const rooms = new RoomManager({
+    storage,
+    persister,
+    log,
+    limits: { maxDocBytes: config.maxDocBytes, checkpointEveryUpdates: config.checkpointEveryUpdates },
+    idleUnloadMs: config.idleUnloadMs,
+  })
+  const keys = ParticipantKeys.fromDataDir(config.dataDir)
+  const http = await createHttpApp({
+    storage,
+    rooms,
+    persister,
+    keys,
+    log,
+    publicUrl: config.publicUrl,
+    tldrawLicenseKey: config.tldrawLicenseKey,
+    clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
+    readDoc: (sessionId) => {
+      const room = rooms.loaded.get(sessionId)
+      if (room) return { doc: room.doc, release: () => {} }
+      const { doc } = loadDoc(storage, sessionId)
+      return { doc, release: () => doc.destroy() }
+    },
+    extraRoutes: [registerReplayRoutes],
+  })
+  const sync = new SyncSocket({
+    storage,
+    rooms,
+    keys,
+    log,
+    maxMessageBytes: config.maxMessageBytes,
+    maxConnectionsPerRoom: config.maxConnectionsPerRoom,
+    messagesPerSecond: config.messagesPerSecond,
+    messageBurst: config.messageBurst,
+    slowClientBytes: config.slowClientBytes,
+    allowedOrigins: config.allowedOrigins,
+    publicUrl: config.publicUrl,
+  })
+  http.server.on('upgrade', (req, socket, head) => {
+    try {
+      sync.handleUpgrade(req, socket, head)
+    } catch (error) {
+      log.error({ event: 'sync.upgrade_failed', err: error }, 'upgrade failed')
+      socket.destroy()
+    }
+  })
+  await http.listen({ port: config.port, host: config.host })
+  const address = http.server.address() as AddressInfo
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`
+  let closing: Promise<void> | null = null
+  return {
+    url,
+    port: address.port,
+    storage,
+    rooms,
+    persister,
+    http,
+    log,
+    close: () =>
+      (closing ??= (async () => {
+        sync.close()
+        rooms.shutdown()
+        persister.close()
+        await http.close()
+        storage.close()
+      })()),
+  }
+}

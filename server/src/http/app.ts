@@ -1,0 +1,112 @@
+// The HTTP side: API routes, the built client with its self-hosted tldraw assets, health, and
+// security headers. Every route validates its input at the boundary and answers errors as
+// `{ error: { code, message } }`.
+import fs from 'node:fs'
+import path from 'node:path'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import fastifyStatic from '@fastify/static'
+import type * as Y from 'yjs'
+import { isSessionId } from '@sandbox/shared'
+import type { ParticipantKeys } from '../auth/tokens.ts'
+import type { Logger } from '../log.ts'
+import type { Persister } from '../rooms/Persister.ts'
+import type { RoomManager } from '../rooms/RoomManager.ts'
+import type { Storage } from '../storage/Storage.ts'
+import { errorBody, HttpError } from './errors.ts'
+import { registerSessionRoutes } from './sessionRoutes.ts'
+
+export interface AppDeps {
+  storage: Storage
+  rooms: RoomManager
+  persister: Persister
+  keys: ParticipantKeys
+  log: Logger
+  publicUrl: string | undefined
+  tldrawLicenseKey: string | null
+  clientDir: string
+  /** A session's current document: the live room's, or one loaded from storage for this call. */
+  readDoc(sessionId: string): { doc: Y.Doc; release(): void }
+  /** Extra routes (replay) registered by other modules. */
+  extraRoutes?: ((app: FastifyInstance, deps: AppDeps) => void)[]
+}
+
+const BODY_LIMIT_BYTES = 64 * 1024
+
+export async function createHttpApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: deps.log, bodyLimit: BODY_LIMIT_BYTES, logController: new LogController({ disableRequestLogging: true }), trustProxy: true }) as unknown as FastifyInstance
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // tldraw positions shapes with inline styles.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    strictTransportSecurity: false,
+  })
+  await app.register(rateLimit, { global: false })
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, req, reply) => {
+    if (error instanceof HttpError) return reply.code(error.status).send(errorBody(error.code, error.message))
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(errorBody('tooLarge', 'The request body is too large.'))
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      const code = error.statusCode === 429 ? 'rateLimited' : 'badRequest'
+      return reply.code(error.statusCode).send(errorBody(code, error.message))
+    }
+    req.log.error({ event: 'http.error', err: error, url: req.url.split('?')[0] }, 'request failed')
+    return reply.code(500).send(errorBody('internal', 'Something went wrong on the server; try again.'))
+  })
+
+  app.get('/healthz', async (_req, reply) => {
+    try {
+      deps.storage.healthCheck()
+    } catch (error) {
+      return reply.code(503).send({ ok: false, storage: (error as Error).message })
+    }
+    if (!deps.persister.healthy) {
+      return reply.code(503).send({ ok: false, storage: deps.persister.lastError?.message ?? 'failing', pendingUpdates: deps.persister.pendingCount })
+    }
+    return { ok: true, rooms: deps.rooms.loaded.size }
+  })
+  app.get('/api/config', async () => ({ tldrawLicenseKey: deps.tldrawLicenseKey, publicUrl: deps.publicUrl ?? null }))
+  app.get('/api/time', async (_req, reply) => reply.header('cache-control', 'no-store').send({ now: Date.now() }))
+
+  registerSessionRoutes(app, deps)
+  for (const register of deps.extraRoutes ?? []) register(app, deps)
+
+  const indexFile = path.join(deps.clientDir, 'index.html')
+  const hasClient = fs.existsSync(indexFile)
+  if (hasClient) {
+    await app.register(fastifyStatic, { root: deps.clientDir, wildcard: false, index: false, maxAge: '1h' })
+  }
+  const sendIndex = (status: number) => async (_req: unknown, reply: import('fastify').FastifyReply) => {
+    if (!hasClient) return reply.code(503).type('text/plain').send('The client is not built yet: run `npm run build` (npm start does it).')
+    return reply.code(status).type('text/html').header('cache-control', 'no-cache').send(fs.createReadStream(indexFile))
+  }
+  app.get('/', sendIndex(200))
+  app.get<{ Params: { id: string; '*': string } }>('/s/:id', async (req, reply) =>
+    sendIndex(isSessionId(req.params.id) && deps.storage.getSession(req.params.id) ? 200 : 404)(req, reply),
+  )
+  app.get<{ Params: { id: string; '*': string } }>('/s/:id/*', async (req, reply) =>
+    sendIndex(isSessionId(req.params.id) && deps.storage.getSession(req.params.id) ? 200 : 404)(req, reply),
+  )
+  app.setNotFoundHandler(async (req, reply) => {
+    if (req.method === 'GET' && !req.url.startsWith('/api/') && req.headers.accept?.includes('text/html')) return sendIndex(404)(req, reply)
+    return reply.code(404).send(errorBody('notFound', 'Nothing here.'))
+  })
+  return app
+}

@@ -1,0 +1,23 @@
+// Errors a person can meet over HTTP: a code, a status, and a sentence that says what to do.
+export const HttpErrors = {
+  badBody: { status: 400, message: 'The request body must be JSON like {"title": "Weekly planning"}.' },
+  badQuery: { status: 400, message: 'A query parameter is missing or invalid.' },
+  unauthorized: { status: 401, message: 'This link is missing a valid token; ask the facilitator for a fresh link.' },
+  forbidden: { status: 403, message: 'Your role cannot do this.' },
+  notFound: { status: 404, message: 'There is no session with this id.' },
+  tooLarge: { status: 413, message: 'The request body is too large.' },
+  unavailable: { status: 503, message: 'Storage is failing; changes are kept in memory and retried.' },
+} as const
+export type HttpErrorCode = keyof typeof HttpErrors
+
+export class HttpError extends Error {
+  readonly code: HttpErrorCode
+  readonly status: number
+  constructor(code: HttpErrorCode, message?: string) {
+    super(message ?? HttpErrors[code].message)
+    this.code = code
+    this.status = HttpErrors[code].status
+  }
+}
+
+export const errorBody = (code: string, message: string) => ({ error: { code, message } })

@@ -1,0 +1,25 @@
+// `npm start`: reads the environment, starts Sandbox, and shuts down cleanly on SIGTERM/SIGINT
+// (final commit and checkpoint of every room) so a restart loses nothing.
+import { loadConfig } from './config.ts'
+import { createServer } from './createServer.ts'
+
+const config = loadConfig()
+const server = await createServer(config)
+server.log.info({ event: 'server.started', url: config.publicUrl ?? server.url, dataDir: config.dataDir }, `Sandbox is running at ${config.publicUrl ?? server.url}`)
+if (process.stdout.isTTY) console.log(`\n  Sandbox is running at ${config.publicUrl ?? server.url}\n`)
+
+let stopping = false
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
+    server.log.info({ event: 'server.stopping', signal }, 'flushing and stopping')
+    server
+      .close()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        server.log.error({ event: 'server.stop_failed', err: error }, 'stop failed')
+        process.exit(1)
+      })
+  })
+}

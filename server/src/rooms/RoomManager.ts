@@ -1,0 +1,118 @@
+// Loads a room on first use (latest checkpoint + the log tail after it), creates new sessions with
+// their seeded document, and unloads rooms that stayed empty for IDLE_UNLOAD_MS after a final
+// checkpoint.
+import * as Y from 'yjs'
+import { seedSessionDoc, SERVER_ORIGIN } from '@sandbox/shared'
+import type { Logger } from '../log.ts'
+import type { SessionRow, Storage } from '../storage/Storage.ts'
+import type { Persister } from './Persister.ts'
+import { Room, type RoomLimits } from './Room.ts'
+
+export interface RoomManagerOptions {
+  storage: Storage
+  persister: Persister
+  log: Logger
+  limits: RoomLimits
+  idleUnloadMs: number
+}
+
+/** Rebuilds a session's document from storage: newest checkpoint, then every update after it. */
+export function loadDoc(storage: Storage, sessionId: string): { doc: Y.Doc; seq: number; checkpointSeq: number; bytes: number } {
+  const doc = new Y.Doc()
+  const checkpoint = storage.latestCheckpoint(sessionId)
+  let seq = checkpoint?.seq ?? 0
+  let bytes = checkpoint?.state.length ?? 0
+  const tail = storage.updatesAfter(sessionId, seq)
+  doc.transact(() => {
+    if (checkpoint) Y.applyUpdate(doc, checkpoint.state)
+    for (const u of tail) {
+      Y.applyUpdate(doc, u.update)
+      seq = u.seq
+      bytes += u.update.length
+    }
+  }, SERVER_ORIGIN)
+  return { doc, seq, checkpointSeq: checkpoint?.seq ?? 0, bytes }
+}
+
+export class RoomManager {
+  private readonly rooms = new Map<string, Room>()
+  private readonly unloadTimers = new Map<string, NodeJS.Timeout>()
+  private readonly opts: RoomManagerOptions
+
+  constructor(opts: RoomManagerOptions) {
+    this.opts = opts
+  }
+
+  get loaded(): ReadonlyMap<string, Room> {
+    return this.rooms
+  }
+
+  /** Creates the session row and its seeded document, durably, before anyone can join. */
+  createSession(row: SessionRow): void {
+    const doc = new Y.Doc()
+    seedSessionDoc(doc, row.title, row.createdAt, Math.floor(Math.random() * 2 ** 31))
+    const state = Y.encodeStateAsUpdate(doc)
+    doc.destroy()
+    this.opts.storage.createSession(row)
+    this.opts.storage.appendUpdates([{ sessionId: row.id, seq: 1, at: row.createdAt, participantId: null, update: state }])
+  }
+
+  get(sessionId: string): Room {
+    this.cancelUnload(sessionId)
+    const existing = this.rooms.get(sessionId)
+    if (existing) return existing
+    const started = performance.now()
+    const { doc, seq, checkpointSeq, bytes } = loadDoc(this.opts.storage, sessionId)
+    const room = new Room(sessionId, doc, seq, checkpointSeq, bytes, {
+      storage: this.opts.storage,
+      persister: this.opts.persister,
+      log: this.opts.log,
+      limits: this.opts.limits,
+    })
+    this.rooms.set(sessionId, room)
+    this.opts.log.info({ event: 'room.loaded', session: sessionId, seq, tail: seq - checkpointSeq, ms: +(performance.now() - started).toFixed(1) }, 'room loaded')
+    return room
+  }
+
+  /** Call when a room's last connection left. */
+  scheduleUnload(room: Room): void {
+    if (room.connections.size > 0) return
+    this.cancelUnload(room.id)
+    const timer = setTimeout(() => this.unload(room), this.opts.idleUnloadMs)
+    timer.unref()
+    this.unloadTimers.set(room.id, timer)
+  }
+
+  private cancelUnload(sessionId: string): void {
+    const timer = this.unloadTimers.get(sessionId)
+    if (timer) clearTimeout(timer)
+    this.unloadTimers.delete(sessionId)
+  }
+
+  /** Unloads an empty room after a final checkpoint; keeps it while saves are pending. */
+  unload(room: Room): boolean {
+    this.unloadTimers.delete(room.id)
+    if (room.connections.size > 0 || this.rooms.get(room.id) !== room) return false
+    if (room.pendingSaves > 0 && !this.opts.persister.flush()) {
+      this.scheduleUnload(room)
+      return false
+    }
+    room.checkpoint()
+    room.destroy()
+    this.rooms.delete(room.id)
+    this.opts.log.info({ event: 'room.unloaded', session: room.id }, 'room unloaded')
+    return true
+  }
+
+  /** Final flush and checkpoint of every room (SIGTERM). */
+  shutdown(): void {
+    this.opts.persister.flush()
+    for (const timer of this.unloadTimers.values()) clearTimeout(timer)
+    this.unloadTimers.clear()
+    for (const room of this.rooms.values()) {
+      room.checkpoint()
+      room.destroy()
+    }
+    this.rooms.clear()
+  }
+}

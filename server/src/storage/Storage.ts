@@ -1,0 +1,52 @@
+// What the rooms need from storage. Rooms hold a Storage; they never open a database themselves,
+// so tests and other backends can pass their own. Calls are synchronous: the SQLite backend
+// commits in microseconds, and the group commit in Persister keeps calls few.
+
+export interface SessionRow {
+  id: string
+  title: string
+  createdAt: number
+  /** SHA-256 (hex) of each role token; tokens themselves are never stored. */
+  tokenHashes: { participant: string; facilitator: string; viewer: string }
+}
+
+export interface UpdateToAppend {
+  sessionId: string
+  seq: number
+  at: number
+  participantId: string | null
+  update: Uint8Array
+}
+
+export interface LoggedUpdate {
+  seq: number
+  at: number
+  participantId: string | null
+  update: Uint8Array
+}
+
+export interface Checkpoint {
+  /** The state includes every update with `seq <= this.seq`. */
+  seq: number
+  /** Server time of the last update folded into the state. */
+  at: number
+  state: Uint8Array
+}
+
+export interface Storage {
+  createSession(row: SessionRow): void
+  getSession(id: string): SessionRow | null
+  /** Appends updates of any number of sessions in one transaction: all or none. */
+  appendUpdates(updates: readonly UpdateToAppend[]): void
+  lastSeq(sessionId: string): number
+  writeCheckpoint(sessionId: string, checkpoint: Checkpoint): void
+  /** The newest checkpoint, or the newest one whose `at` is at or before `atOrBefore`. */
+  latestCheckpoint(sessionId: string, atOrBefore?: number): Checkpoint | null
+  /** Updates with `seq > afterSeq`, in order, optionally only those with `at <= untilAt`. */
+  updatesAfter(sessionId: string, afterSeq: number, untilAt?: number, limit?: number): LoggedUpdate[]
+  /** First and last update times, and the number of updates. */
+  historyBounds(sessionId: string): { first: number; last: number; count: number } | null
+  /** Ok, or the error that makes the store unusable right now. */
+  healthCheck(): void
+  close(): void
+}

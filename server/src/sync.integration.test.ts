@@ -1,0 +1,139 @@
+// The websocket contract with stock y-websocket clients against a real server on port 0.
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import { CloseCode, MessageType, Root } from '@sandbox/shared'
+import { connect, createSession, join, rawSocket, startServer, synced, waitFor, wsBase, type Client } from './testing/harness.ts'
+
+const cleanup: (() => unknown)[] = []
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()?.()
+})
+
+async function setup() {
+  const server = await startServer()
+  cleanup.push(() => server.close())
+  const session = await createSession(server.url)
+  return { server, session }
+}
+
+function track(client: Client): Client {
+  cleanup.push(() => client.destroy())
+  return client
+}
+
+describe('live sync', () => {
+  it('two stock clients sync both ways and see each other’s presence', async () => {
+    const { server, session } = await setup()
+    const ann = await join(server.url, session.id, session.tokens.participant, 'Ann')
+    const a = track(connect(server.url, session.id, session.tokens.participant, ann))
+    const b = track(connect(server.url, session.id, session.tokens.participant))
+    await Promise.all([synced(a), synced(b)])
+
+    // The server seeded the session: both see its phase and tldraw page without writing anything.
+    expect(a.doc.getMap(Root.session).get('phase')).toBe('warmup')
+    expect(b.doc.getMap(Root.records).has('page:page')).toBe(true)
+
+    const note = new Y.Map<unknown>()
+    note.set('id', 'shape:one')
+    note.set('typeName', 'shape')
+    a.doc.getMap(Root.records).set('shape:one', note)
+    await waitFor(() => b.doc.getMap(Root.records).has('shape:one'), 'a → b')
+    ;(b.doc.getMap(Root.records).get('shape:one') as Y.Map<unknown>).set('x', 42)
+    await waitFor(() => (a.doc.getMap(Root.records).get('shape:one') as Y.Map<unknown>).get('x') === 42, 'b → a')
+
+    a.provider.awareness.setLocalStateField('presence', { cursor: { x: 1, y: 2 } })
+    a.provider.awareness.setLocalStateField('user', { name: 'Someone else', color: '#000000' })
+    const seen = await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID), 'presence at b')
+    expect(seen.presence).toEqual({ cursor: { x: 1, y: 2 } })
+    // The name and colour shown are the ones the server holds for Ann's participant id.
+    await waitFor(() => (b.provider.awareness.getStates().get(a.doc.clientID)?.user as { name?: string })?.name === 'Ann', 'trusted name')
+    expect(b.provider.awareness.getStates().get(a.doc.clientID)?.user).toMatchObject({ id: ann.participantId, color: ann.color })
+  })
+
+  it('refuses a wrong token, an unknown session and a wrong participant key before any document bytes', async () => {
+    const { server, session } = await setup()
+    const cases: [string, number][] = [
+      [`${wsBase(server.url)}/${session.id}?token=wrong`, CloseCode.unauthorized],
+      [`${wsBase(server.url)}/${session.id}`, CloseCode.unauthorized],
+      [`${wsBase(server.url)}/AAAAAAAAAAAAAAAAAAAAAA?token=${session.tokens.participant}`, CloseCode.notFound],
+      [`${wsBase(server.url)}/${session.id}?token=${session.tokens.participant}&pid=p_x&pkey=forged`, CloseCode.unauthorized],
+    ]
+    for (const [url, code] of cases) {
+      const { messages, closed } = await rawSocket(url)
+      expect((await closed).code).toBe(code)
+      expect(messages).toHaveLength(0)
+    }
+    const { messages, closed } = await rawSocket(`${wsBase(server.url)}/${session.id}?token=${session.tokens.participant}`, { origin: 'http://evil.example' })
+    expect((await closed).code).toBe(CloseCode.forbiddenOrigin)
+    expect(messages).toHaveLength(0)
+  })
+
+  it('sends a viewer the document and presence but drops and never stores its updates', async () => {
+    const { server, session } = await setup()
+    const viewer = track(connect(server.url, session.id, session.tokens.viewer))
+    const writer = track(connect(server.url, session.id, session.tokens.participant))
+    await Promise.all([synced(viewer), synced(writer)])
+    const seqBefore = server.storage.lastSeq(session.id)
+    viewer.doc.getMap(Root.records).set('shape:viewer', new Y.Map())
+    writer.doc.getMap(Root.records).set('shape:writer', new Y.Map())
+    await waitFor(() => viewer.doc.getMap(Root.records).has('shape:writer'), 'viewer receives')
+    await new Promise((r) => setTimeout(r, 100))
+    expect(writer.doc.getMap(Root.records).has('shape:viewer')).toBe(false)
+    server.persister.flush()
+    const stored = server.storage.updatesAfter(session.id, seqBefore)
+    const replay = new Y.Doc()
+    for (const u of server.storage.updatesAfter(session.id, 0)) Y.applyUpdate(replay, u.update)
+    expect(replay.getMap(Root.records).has('shape:viewer')).toBe(false)
+    expect(replay.getMap(Root.records).has('shape:writer')).toBe(true)
+    expect(stored.length).toBeGreaterThan(0)
+  })
+
+  it('acknowledges saved updates to clients that opt in', async () => {
+    const { server, session } = await setup()
+    const a = track(connect(server.url, session.id, session.tokens.participant, undefined, { ack: '1' }))
+    await synced(a)
+    let ack: Map<number, number> | null = null
+    // Our opt-in frame: [100][varUint8Array(state vector of what is durably stored)].
+    a.provider.messageHandlers[MessageType.saved] = (_encoder, decoder) => {
+      ack = Y.decodeStateVector(decoding.readVarUint8Array(decoder))
+    }
+    a.doc.getMap(Root.records).set('shape:saved', new Y.Map())
+    const clock = Y.getState(a.doc.store, a.doc.clientID)
+    await waitFor(() => ack && (ack.get(a.doc.clientID) ?? 0) >= clock, 'saved ack')
+    // Once acknowledged, the update is in the log.
+    const replay = new Y.Doc()
+    for (const u of server.storage.updatesAfter(session.id, 0)) Y.applyUpdate(replay, u.update)
+    expect(replay.getMap(Root.records).has('shape:saved')).toBe(true)
+  })
+
+  it('closes only the connection that sends a malformed frame', async () => {
+    const { server, session } = await setup()
+    const good = track(connect(server.url, session.id, session.tokens.participant))
+    await synced(good)
+    const url = `${wsBase(server.url)}/${session.id}?token=${session.tokens.participant}`
+    const frames: (Buffer | string)[] = [
+      'not binary',
+      Buffer.from([0xff, 0xff, 0xff]),
+      Buffer.from([42]),
+      Buffer.from([0, 2, 5, 1, 2]),
+      (() => {
+        const e = encoding.createEncoder()
+        encoding.writeVarUint(e, 0)
+        encoding.writeVarUint(e, 2)
+        encoding.writeVarUint8Array(e, new Uint8Array([0xfd, 0xff, 0xff, 0xff, 0x0f, 1, 0, 0]))
+        return Buffer.from(encoding.toUint8Array(e))
+      })(),
+    ]
+    for (const frame of frames) {
+      const { ws, closed } = await rawSocket(url)
+      ws.send(frame)
+      expect((await closed).code).toBe(CloseCode.malformed)
+    }
+    good.doc.getMap(Root.records).set('shape:after', new Y.Map())
+    const other = track(connect(server.url, session.id, session.tokens.participant))
+    await waitFor(() => other.doc.getMap(Root.records).has('shape:after'), 'room still serves')
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
+  })
+})

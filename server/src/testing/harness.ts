@@ -1,0 +1,137 @@
+// Helpers for integration tests: a real server on port 0 with its own data directory, real
+// sessions over HTTP, and stock y-websocket clients. Nothing here mocks a socket or the database.
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import { loadConfig, type Config } from '../config.ts'
+import { createServer, type SandboxServer } from '../createServer.ts'
+
+export interface CreatedSession {
+  id: string
+  joinUrl: string
+  facilitatorUrl: string
+  viewUrl: string
+  tokens: { participant: string; facilitator: string; viewer: string }
+}
+
+export const tempDataDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-test-'))
+
+export async function startServer(dataDir = tempDataDir(), overrides: Partial<Config> = {}): Promise<SandboxServer & { dataDir: string }> {
+  const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', idleUnloadMs: 60_000, ...overrides })
+  const server = await createServer(config)
+  return Object.assign(server, { dataDir })
+}
+
+export async function createSession(baseUrl: string, title = 'Test session'): Promise<CreatedSession> {
+  const res = await fetch(`${baseUrl}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title }) })
+  if (res.status !== 201) throw new Error(`create session: ${res.status} ${await res.text()}`)
+  return (await res.json()) as CreatedSession
+}
+
+export interface Identity {
+  participantId: string
+  participantKey: string
+  name: string
+  color: string
+}
+
+export async function join(baseUrl: string, sessionId: string, token: string, name: string): Promise<Identity> {
+  const res = await fetch(`${baseUrl}/api/sessions/${sessionId}/participants`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ name }),
+  })
+  if (!res.ok) throw new Error(`join: ${res.status} ${await res.text()}`)
+  return (await res.json()) as Identity
+}
+
+export const wsBase = (httpUrl: string): string => `${httpUrl.replace(/^http/, 'ws')}/sync`
+
+export interface Client {
+  doc: Y.Doc
+  provider: WebsocketProvider
+  destroy(): void
+}
+
+/** A stock y-websocket client, as any third party would write it. */
+export function connect(baseUrl: string, sessionId: string, token: string, identity?: Identity, extra: Record<string, string> = {}): Client {
+  const doc = new Y.Doc()
+  const params: Record<string, string> = { token, ...extra }
+  if (identity) Object.assign(params, { pid: identity.participantId, pkey: identity.participantKey })
+  const provider = new WebsocketProvider(wsBase(baseUrl), sessionId, doc, {
+    params,
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  })
+  return {
+    doc,
+    provider,
+    destroy: () => {
+      provider.destroy()
+      doc.destroy()
+    },
+  }
+}
+
+export async function waitFor<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 5_000): Promise<T> {
+  const start = Date.now()
+  for (;;) {
+    const value = check()
+    if (value) return value
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+export const synced = (client: Client): Promise<true> => waitFor(() => client.provider.synced || null, 'sync')
+
+/** Opens a raw websocket and records everything that happens on it. */
+export function rawSocket(url: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; messages: Buffer[]; closed: Promise<{ code: number; reason: string }> }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers })
+    const messages: Buffer[] = []
+    const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })))
+    ws.on('message', (data) => messages.push(data as Buffer))
+    ws.on('open', () => resolve({ ws, messages, closed }))
+    ws.on('error', reject)
+  })
+}
+
+const serverMain = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../main.ts')
+
+/** The server as a child process, for kill -9. */
+export async function spawnServer(dataDir: string, port: number, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [serverMain], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  const url = `http://127.0.0.1:${port}`
+  const start = Date.now()
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`)
+    try {
+      const res = await fetch(`${url}/healthz`)
+      if (res.ok) return { child, url }
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() - start > 15_000) throw new Error('server did not become healthy')
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+export async function freePort(): Promise<number> {
+  const net = await import('node:net')
+  return new Promise((resolve) => {
+    const srv = net.createServer()
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port
+      srv.close(() => resolve(port))
+    })
+  })
+}

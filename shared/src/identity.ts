@@ -1,0 +1,15 @@
+// Participant colours: distinct on a white board and readable behind white text.
+export const PARTICIPANT_COLORS = [
+  '#e03131', '#1971c2', '#2f9e44', '#f08c00', '#9c36b5', '#0c8599',
+  '#c2255c', '#5c940d', '#6741d9', '#e8590c', '#1864ab', '#087f5b',
+] as const
+
+/** A colour picked from the participant id, so the same person keeps the same colour everywhere. */
+export function colorFor(participantId: string): string {
+  let h = 0
+  for (let i = 0; i < participantId.length; i++) h = (Math.imul(h, 31) + participantId.charCodeAt(i)) | 0
+  return PARTICIPANT_COLORS[Math.abs(h) % PARTICIPANT_COLORS.length] as string
+}
+
+export const MAX_NAME_LENGTH = 40
+export const cleanName = (name: string): string => name.replace(/\s+/g, ' ').trim().slice(0, MAX_NAME_LENGTH)

@@ -1,0 +1,142 @@
+// Who may change what in the guarded parts of the document. The server runs these on every
+// update that touches `session`, `tasks`, `votes` or `participants` and reverts what they refuse;
+// the client runs the same functions to decide which controls to show.
+import { canMovePhase } from './phases.ts'
+import {
+  DEFAULT_VOTE_LIMIT,
+  parseVoteKey,
+  sessionFieldSchemas,
+  taskSchema,
+  voteCountSchema,
+  type Phase,
+  type Role,
+  type Task,
+} from './schema.ts'
+
+export interface Actor {
+  role: Role
+  participantId: string
+}
+
+/** The JSON of the guarded top-level maps. */
+export interface GuardedState {
+  session: Readonly<Record<string, unknown>>
+  tasks: Readonly<Record<string, unknown>>
+  votes: Readonly<Record<string, unknown>>
+  participants: Readonly<Record<string, unknown>>
+}
+
+export const emptyGuardedState = (): GuardedState => ({ session: {}, tasks: {}, votes: {}, participants: {} })
+
+export type Verdict = { ok: true } | { ok: false; reason: string }
+const allow: Verdict = { ok: true }
+const refuse = (reason: string): Verdict => ({ ok: false, reason })
+
+const same = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b)
+
+/** Keys whose values differ between two maps. */
+export function changedKeys(before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)])
+  return [...keys].filter((k) => !same(before[k], after[k]))
+}
+
+const tasksOf = (tasks: Readonly<Record<string, unknown>>): Task[] =>
+  Object.values(tasks).flatMap((t) => {
+    const parsed = taskSchema.safeParse(t)
+    return parsed.success ? [parsed.data] : []
+  })
+
+export const canWriteBoard = (role: Role): boolean => role !== 'viewer'
+export const canFacilitate = (role: Role): boolean => role === 'facilitator'
+
+/** Whether `actor` may turn `before` into `after`. Unchanged parts are never judged. */
+export function authorizeChange(actor: Actor, before: GuardedState, after: GuardedState): Verdict {
+  if (actor.role === 'viewer') return refuse('A viewer cannot change the session.')
+  if (changedKeys(before.participants, after.participants).length > 0) {
+    return refuse('Only the server records who is in the session.')
+  }
+  const checks = [checkSession(actor, before, after), checkTasks(actor, before, after), checkVotes(actor, before, after)]
+  return checks.find((v) => !v.ok) ?? allow
+}
+
+function checkSession(actor: Actor, before: GuardedState, after: GuardedState): Verdict {
+  const keys = changedKeys(before.session, after.session)
+  if (keys.length === 0) return allow
+  if (actor.role !== 'facilitator') return refuse(`Only the facilitator can change ${keys.join(', ')}.`)
+  for (const key of keys) {
+    const schema = sessionFieldSchemas[key as keyof typeof sessionFieldSchemas]
+    if (!schema) return refuse(`Unknown session field “${key}”.`)
+    if (!(key in after.session)) return refuse(`Session field “${key}” cannot be removed.`)
+    if (!schema.safeParse(after.session[key]).success) return refuse(`Invalid value for session field “${key}”.`)
+  }
+  if (keys.includes('phase') && typeof before.session.phase === 'string') {
+    const move = canMovePhase(before.session.phase as Phase, after.session.phase as Phase, tasksOf(after.tasks))
+    if (!move.ok) return refuse(move.reason)
+  }
+  return allow
+}
+
+const TASK_FIELDS_AN_OWNER_EDITS = new Set(['status', 'note', 'updatedAt'])
+const TASK_FIELDS_A_CLAIM_SETS = new Set(['ownerId', 'ownerName', 'ownerColor', 'ownerSource', 'updatedAt'])
+
+function checkTasks(actor: Actor, before: GuardedState, after: GuardedState): Verdict {
+  for (const key of changedKeys(before.tasks, after.tasks)) {
+    const next = after.tasks[key]
+    if (next === undefined) {
+      if (actor.role !== 'facilitator') return refuse('Only the facilitator can remove a task.')
+      continue
+    }
+    const parsed = taskSchema.safeParse(next)
+    if (!parsed.success || parsed.data.id !== key) return refuse('A task must have an id, a title, a status and its source stickies.')
+    if (actor.role === 'facilitator') continue
+    const prev = before.tasks[key] === undefined ? null : taskSchema.safeParse(before.tasks[key])
+    if (!prev?.success) return refuse('Only the facilitator can create tasks.')
+    const verdict = checkParticipantTaskEdit(actor.participantId, prev.data, parsed.data)
+    if (!verdict.ok) return verdict
+  }
+  return allow
+}
+
+function checkParticipantTaskEdit(participantId: string, prev: Task, next: Task): Verdict {
+  const changed = changedKeys(prev, next)
+  if (prev.ownerId === null && next.ownerId === participantId) {
+    if (changed.every((k) => TASK_FIELDS_A_CLAIM_SETS.has(k))) return allow
+    return refuse('Claiming a task takes it as it is.')
+  }
+  if (prev.ownerId !== participantId) return refuse('You can only change tasks you own, or claim one that has no owner.')
+  if (next.ownerId === null) {
+    return changed.every((k) => TASK_FIELDS_A_CLAIM_SETS.has(k)) ? allow : refuse('Giving a task back leaves it as it is.')
+  }
+  if (next.ownerId !== participantId) return refuse('Only the facilitator can hand a task to someone else.')
+  if (changed.every((k) => TASK_FIELDS_AN_OWNER_EDITS.has(k))) return allow
+  return refuse('The owner of a task can change its status and note.')
+}
+
+function checkVotes(actor: Actor, before: GuardedState, after: GuardedState): Verdict {
+  const keys = changedKeys(before.votes, after.votes)
+  if (keys.length === 0) return allow
+  const phase = after.session.phase
+  let ownChanged = false
+  for (const key of keys) {
+    const parsed = parseVoteKey(key)
+    if (!parsed) return refuse('A vote must name a participant and a sticky.')
+    const next = after.votes[key]
+    if (next !== undefined && !voteCountSchema.safeParse(next).success) return refuse('A vote count must be a whole number from 1.')
+    if (parsed.participantId !== actor.participantId) {
+      // The facilitator may clear other people's dots (a fresh round), never add to them.
+      if (actor.role === 'facilitator' && next === undefined) continue
+      return refuse('You can only cast or take back your own votes.')
+    }
+    ownChanged = true
+  }
+  if (!ownChanged) return allow
+  if (phase !== 'converge') return refuse('Voting is open in the converge phase.')
+  const limitValue = after.session.voteLimit
+  const limit = typeof limitValue === 'number' ? limitValue : DEFAULT_VOTE_LIMIT
+  let used = 0
+  for (const [key, count] of Object.entries(after.votes)) {
+    if (parseVoteKey(key)?.participantId === actor.participantId && typeof count === 'number') used += count
+  }
+  if (used > limit) return refuse(`Each person has ${limit} votes; this would use ${used}.`)
+  return allow
+}

@@ -1,0 +1,69 @@
+// Wire constants shared by the server, the client and the tests: message numbers of the
+// y-websocket protocol plus Sandbox's opt-in extensions, close codes, and URL parameters.
+
+/** First varint of every websocket frame. 0–3 are y-websocket's; 100+ are Sandbox's and are only
+ * sent to connections that opted in (`ack=1`), because stock providers log unknown types. */
+export const MessageType = {
+  sync: 0,
+  awareness: 1,
+  auth: 2,
+  queryAwareness: 3,
+  /** server → client: a state vector of what is durably stored, for the client's own client ids. */
+  saved: 100,
+} as const
+export type MessageTypeName = keyof typeof MessageType
+
+/** Websocket close codes (4000–4999 are the application's). Each has a sentence a person can act on. */
+export const CloseCode = {
+  malformed: 4400,
+  unauthorized: 4401,
+  updateRefused: 4402,
+  forbiddenOrigin: 4403,
+  notFound: 4404,
+  slowClient: 4408,
+  roomFull: 4409,
+  messageTooLarge: 4413,
+  rateLimited: 4429,
+  documentTooLarge: 4507,
+  shuttingDown: 4503,
+} as const
+export type CloseCodeName = keyof typeof CloseCode
+
+export const CLOSE_REASONS: Record<CloseCodeName, string> = {
+  malformed: 'The message could not be read; reload the page.',
+  unauthorized: 'This link is missing a valid token; ask the facilitator for a fresh link.',
+  updateRefused: 'That change is not allowed for your role.',
+  forbiddenOrigin: 'This page is not allowed to connect to this server.',
+  notFound: 'There is no session with this id.',
+  slowClient: 'Your connection fell too far behind; reconnecting.',
+  roomFull: 'This session has reached its participant limit.',
+  messageTooLarge: 'A change was too large to send.',
+  rateLimited: 'Too many messages too fast; reconnecting.',
+  documentTooLarge: 'This board has reached its size limit.',
+  shuttingDown: 'The server is restarting; reconnecting.',
+}
+
+/** Close codes after which reconnecting with the same link cannot succeed. */
+export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CloseCode.unauthorized,
+  CloseCode.forbiddenOrigin,
+  CloseCode.notFound,
+])
+
+export const closeReasonFor = (code: number): string | undefined => {
+  for (const [name, value] of Object.entries(CloseCode)) {
+    if (value === code) return CLOSE_REASONS[name as CloseCodeName]
+  }
+  return undefined
+}
+
+/** Query parameters of `/sync/<id>`. */
+export const SyncParam = {
+  token: 'token',
+  participantId: 'pid',
+  participantKey: 'pkey',
+  /** `1` to receive `MessageType.saved` acknowledgements. */
+  ack: 'ack',
+} as const
+
+export const SYNC_PATH = '/sync'

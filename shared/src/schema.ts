@@ -1,0 +1,107 @@
+// The Yjs document layout of a session, defined once for the client, the server and the tests.
+// See shared/README.md for the why behind each choice.
+import { z } from 'zod'
+
+/** Names of the top-level shared types. `session` and `tasks` are external contracts. */
+export const Root = {
+  /** Y.Map: session settings and template state (phase, timer, frame answers, vote limit). */
+  session: 'session',
+  /** Y.Map: task id → Task (a plain JSON value, replaced whole on every edit). */
+  tasks: 'tasks',
+  /** Y.Map: `${participantId}|${shapeId}` → number of dots that participant put on that sticky. */
+  votes: 'votes',
+  /** Y.Map: participant id → Participant. Written by the server only. */
+  participants: 'participants',
+  /** Y.Map: tldraw record id → Y.Map(field → JSON value). One entry per record field. */
+  records: 'tldraw',
+  /** Y.Map: `schema` → tldraw's serialized store schema, for migrations on load. */
+  meta: 'meta',
+} as const
+export type RootName = (typeof Root)[keyof typeof Root]
+export const ROOT_NAMES: readonly string[] = Object.values(Root)
+
+export const PHASES = ['warmup', 'frame', 'collaborate', 'converge', 'split', 'execute', 'review'] as const
+export type Phase = (typeof PHASES)[number]
+export const phaseSchema = z.enum(PHASES)
+
+export const TASK_STATUSES = ['todo', 'doing', 'done'] as const
+export type TaskStatus = (typeof TASK_STATUSES)[number]
+
+export const ROLES = ['participant', 'facilitator', 'viewer'] as const
+export type Role = (typeof ROLES)[number]
+
+/** How a task got its owner; shown in the review and kept for the replay. */
+export const OWNER_SOURCES = ['claim', 'assign', 'balance'] as const
+export type OwnerSource = (typeof OWNER_SOURCES)[number]
+
+const id = z.string().min(1).max(128)
+const name = z.string().max(80)
+const color = z.string().regex(/^#[0-9a-fA-F]{6}$/)
+
+export const taskSchema = z.object({
+  id,
+  title: z.string().max(2000),
+  ownerId: id.nullable(),
+  ownerName: name.nullable(),
+  ownerColor: color.nullable().default(null),
+  ownerSource: z.enum(OWNER_SOURCES).nullable().default(null),
+  status: z.enum(TASK_STATUSES),
+  note: z.string().max(4000).default(''),
+  sourceShapeIds: z.array(z.string().max(128)).max(100),
+  createdAt: z.number().int().nonnegative(),
+  updatedAt: z.number().int().nonnegative().optional(),
+})
+export type Task = z.infer<typeof taskSchema>
+
+export const participantSchema = z.object({
+  id,
+  name,
+  color,
+  role: z.enum(ROLES),
+  joinedAt: z.number().int().nonnegative(),
+})
+export type Participant = z.infer<typeof participantSchema>
+
+/** The article's three questions, answered one click each in the frame phase. */
+export const frameAnswersSchema = z.object({
+  clarity: z.enum(['clear', 'ambiguous']).optional(),
+  priority: z.enum(['speed', 'buy-in']).optional(),
+  dependence: z.enum(['independent', 'interdependent']).optional(),
+})
+export type FrameAnswers = z.infer<typeof frameAnswersSchema>
+
+/** A countdown kept in server time (epoch ms) so every client shows the same seconds. */
+export const timerSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('idle'), durationMs: z.number().int().min(0).max(86_400_000) }),
+  z.object({ state: z.literal('running'), endsAt: z.number().int().nonnegative(), durationMs: z.number().int().min(0).max(86_400_000) }),
+  z.object({ state: z.literal('paused'), remainingMs: z.number().int().min(0).max(86_400_000), durationMs: z.number().int().min(0).max(86_400_000) }),
+])
+export type Timer = z.infer<typeof timerSchema>
+
+export const MAX_VOTE_LIMIT = 20
+export const DEFAULT_VOTE_LIMIT = 3
+
+/** Every key of `Y.Map('session')` with the schema its value must satisfy. */
+export const sessionFieldSchemas = {
+  title: z.string().max(200),
+  createdAt: z.number().int().nonnegative(),
+  phase: phaseSchema,
+  phaseChangedAt: z.number().int().nonnegative(),
+  warmupIndex: z.number().int().min(0).max(10_000),
+  problem: z.string().max(4000),
+  frameAnswers: frameAnswersSchema,
+  voteLimit: z.number().int().min(1).max(MAX_VOTE_LIMIT),
+  timer: timerSchema,
+  /** Balancing seed, so auto-balance is deterministic and replayable. */
+  seed: z.number().int().nonnegative(),
+} as const
+export type SessionFields = { [K in keyof typeof sessionFieldSchemas]: z.infer<(typeof sessionFieldSchemas)[K]> }
+export type SessionKey = keyof SessionFields
+
+export const voteKey = (participantId: string, shapeId: string): string => `${participantId}|${shapeId}`
+export function parseVoteKey(key: string): { participantId: string; shapeId: string } | null {
+  const bar = key.indexOf('|')
+  if (bar <= 0 || bar === key.length - 1) return null
+  return { participantId: key.slice(0, bar), shapeId: key.slice(bar + 1) }
+}
+export const voteCountSchema = z.number().int().min(1).max(MAX_VOTE_LIMIT)

@@ -1,0 +1,43 @@
+// Conversation starters for the warm-up, while people arrive. Short, answerable by anyone in a
+// sentence, and about work habits or small pleasures rather than anything private.
+export const WARMUP_QUESTIONS: readonly string[] = [
+  'What is one small thing that made your week better?',
+  'What is a tool you could not work without, and why?',
+  'Which skill did you pick up in the last year that surprised you?',
+  'What does a perfect first hour of your workday look like?',
+  'What is the best piece of advice a colleague ever gave you?',
+  'If you could automate one chore at work tomorrow, which would it be?',
+  'What is a problem you solved recently that you are quietly proud of?',
+  'Which meeting would you happily never attend again, and what would replace it?',
+  'What did you want to be when you were ten?',
+  'What is the most useful thing on your desk right now?',
+  'Where do you do your best thinking?',
+  'What is something you changed your mind about this year?',
+  'What is a book, talk or podcast you recommend to everyone?',
+  'Which project from your past would you love to redo, knowing what you know now?',
+  'What is one thing this team does better than any team you have been on?',
+  'What small habit keeps you focused when work gets noisy?',
+  'What is the last thing you learned from someone younger than you?',
+  'What is your favourite way to take a break?',
+  'If this team had a motto, what should it be?',
+  'What is a question you wish people asked you more often at work?',
+  'Which app or website do you open first in the morning?',
+  'What is a hobby you would start if you had an extra hour a day?',
+  'What is one thing that would make our meetings shorter?',
+  'What is the best team you have ever been part of, outside work?',
+  'Which place would you work from for a month if you could pick anywhere?',
+  'What is a mistake that taught you more than a success did?',
+  'What is something you are looking forward to this month?',
+  'What is the most underrated part of your job?',
+  'What is one thing you would tell yourself on your first day here?',
+  'Which everyday object do you think is brilliantly designed?',
+  'What does “done” mean to you on a good day?',
+  'What would you do with a free afternoon next Friday?',
+  'What is a small win you can share from the last few days?',
+  'Which sound or song gets you into work mode?',
+  'What is one thing you would like help with this week?',
+  'What is the most interesting thing you read or heard this week?',
+]
+
+export const warmupQuestion = (index: number): string =>
+  WARMUP_QUESTIONS[((index % WARMUP_QUESTIONS.length) + WARMUP_QUESTIONS.length) % WARMUP_QUESTIONS.length] as string
