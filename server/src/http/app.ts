@@ -95,7 +95,7 @@ export async function createHttpApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   const sendIndex = (status: number) => async (_req: unknown, reply: import('fastify').FastifyReply) => {
     if (!hasClient) return reply.code(503).type('text/plain').send('The client is not built yet: run `npm run build` (npm start does it).')
-    return reply.code(status).type('text/html').header('cache-control', 'no-cache').send(fs.createReadStream(indexFile))
+    return reply.code(status).type('text/html').header('cache-control', 'no-cache').send(await fs.promises.readFile(indexFile))
   }
   app.get('/', sendIndex(200))
   app.get<{ Params: { id: string; '*': string } }>('/s/:id', async (req, reply) =>

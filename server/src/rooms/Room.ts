@@ -62,8 +62,11 @@ export class Room implements CommitListener {
   private unsavedWriters = new Set<Connection>()
   private lastCommittedSeq: number
 
-  constructor(id: string, doc: Y.Doc, seq: number, checkpointSeq: number, approxDocBytes: number, deps: RoomDeps) {
+  constructor(id: string, doc: Y.Doc, seq: number, checkpointSeq: number, approxDocBytes: number, lastAt: number, deps: RoomDeps) {
     this.id = id
+    // Times stay monotonic across restarts, and a checkpoint written before any new update is
+    // stamped with the time of the last update it holds (not 0), so replay seeks stay correct.
+    this.lastAt = lastAt
     this.doc = doc
     this.seq = seq
     this.lastCommittedSeq = seq
@@ -162,6 +165,7 @@ export class Room implements CommitListener {
     }
     this.captured = []
     this.touchedByClient.clear()
+    let refused = false
     try {
       Y.applyUpdate(this.doc, update, conn)
       if (this.touchedByClient.size > 0) {
@@ -170,6 +174,7 @@ export class Room implements CommitListener {
         if (!verdict.ok) {
           this.log.warn({ event: 'update.refused', conn: conn.id, participant: conn.participantId, reason: verdict.reason }, 'update refused')
           this.guard.revert(touched)
+          refused = true
         }
         this.guard.accept(touched)
       }
@@ -178,7 +183,8 @@ export class Room implements CommitListener {
       this.captured = null
       if (captured.length > 0) {
         const merged = captured.length === 1 ? (captured[0] as Uint8Array) : Y.mergeUpdates(captured)
-        this.record(merged, conn)
+        // A refused update goes back to its sender too: the revert brings that client in line.
+        this.record(merged, conn, refused)
       }
     }
     return null
@@ -208,7 +214,7 @@ export class Room implements CommitListener {
   }
 
   /** Log the update (durable after the next group commit) and send it to everyone else. */
-  private record(update: Uint8Array, origin: unknown): void {
+  private record(update: Uint8Array, origin: unknown, includeAuthor = false): void {
     const at = Math.max(Date.now(), this.lastAt)
     this.lastAt = at
     this.seq += 1
@@ -221,7 +227,7 @@ export class Room implements CommitListener {
     if (author?.wantsAcks) this.unsavedWriters.add(author)
     const frame = syncUpdateFrame(update)
     for (const conn of this.connections) {
-      if (conn !== author) conn.send(frame)
+      if (conn !== author || includeAuthor) conn.send(frame)
     }
   }
 

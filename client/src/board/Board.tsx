@@ -1,0 +1,61 @@
+// The tldraw canvas for one session, bound to the store `useYjsStore` prepared.
+import { useCallback, useMemo, useRef, type MouseEvent } from 'react'
+import { Tldraw, atom, createTLCurrentUser, type Editor, type TLStore, type TLUserPreferences } from 'tldraw'
+import 'tldraw/tldraw.css'
+import { assetUrls } from './assetUrls.ts'
+import type { PresenceUser } from './presenceSync.ts'
+import { isSafeLink } from './readRecord.ts'
+
+export interface BoardProps {
+  store: TLStore
+  user: PresenceUser
+  readOnly: boolean
+  licenseKey: string | undefined
+  onEditor(editor: Editor | null): void
+}
+
+export function Board({ store, user, readOnly, licenseKey, onEditor }: BoardProps) {
+  // Name and colour come from the participant record; tldraw's own preference menu may change
+  // the rest (dark mode, snapping) but never who this person is.
+  const currentUser = useMemo(() => {
+    const pinned = { id: user.id, name: user.name, color: user.color }
+    const $preferences = atom<TLUserPreferences>('user preferences', { ...pinned, colorScheme: 'light' })
+    return createTLCurrentUser({
+      userPreferences: $preferences,
+      setUserPreferences: (next) => $preferences.set({ ...next, ...pinned }),
+    })
+  }, [user.id, user.name, user.color])
+
+  const onEditorRef = useRef(onEditor)
+  onEditorRef.current = onEditor
+  const handleMount = useCallback(
+    (editor: Editor) => {
+      if (readOnly) editor.updateInstanceState({ isReadonly: true })
+      onEditorRef.current(editor)
+      return () => onEditorRef.current(null)
+    },
+    [readOnly],
+  )
+
+  // Last line of defence for links inside shapes and rich text: only http(s) and mailto open.
+  const guardLinks = useCallback((event: MouseEvent<HTMLDivElement>) => {
+    const anchor = (event.target as Element | null)?.closest?.('a[href]')
+    if (anchor && !isSafeLink(anchor.getAttribute('href') ?? '', window.location.href)) {
+      event.preventDefault()
+      event.stopPropagation()
+    }
+  }, [])
+
+  return (
+    <div className="board-canvas" onClickCapture={guardLinks} onAuxClickCapture={guardLinks}>
+      <Tldraw
+        store={store}
+        user={currentUser}
+        licenseKey={licenseKey}
+        assetUrls={assetUrls}
+        onMount={handleMount}
+        autoFocus
+      />
+    </div>
+  )
+}

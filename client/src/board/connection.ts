@@ -1,0 +1,173 @@
+// One session's live connection: the Y.Doc, its IndexedDB copy, the y-websocket provider, and
+// two small pieces of derived state the top bar shows: is the board live, and is every local
+// change durably stored on the server (message type 100, opt-in with `ack=1`).
+import * as Y from 'yjs'
+import * as decoding from 'lib0/decoding'
+import { IndexeddbPersistence } from 'y-indexeddb'
+import { WebsocketProvider } from 'y-websocket'
+import { FATAL_CLOSE_CODES, MessageType, SYNC_PATH, SyncParam, closeReasonFor } from '@sandbox/shared'
+import { createPendingClients, type PendingClients } from './pendingClients.ts'
+
+export type ConnectionState = 'connecting' | 'live' | 'offline'
+export type SaveState = 'saving' | 'saved' | 'offline-unsaved'
+
+export interface ConnectionSnapshot {
+  connection: ConnectionState
+  save: SaveState
+  /** Set when the server closed the socket for good (bad link, unknown session…): what to do. */
+  fatal: string | null
+  /** The server's copy has been merged at least once since the page opened. */
+  everSynced: boolean
+  /** The IndexedDB copy has been read. */
+  localLoaded: boolean
+}
+
+export interface ConnectionOptions {
+  sessionId: string
+  token: string
+  participantId?: string
+  participantKey?: string
+}
+
+export interface BoardConnection {
+  readonly doc: Y.Doc
+  readonly provider: WebsocketProvider
+  /** Transaction origin of this client's own writes into the doc. */
+  readonly localOrigin: object
+  getSnapshot(): ConnectionSnapshot
+  subscribe(listener: () => void): () => void
+  destroy(): void
+}
+
+export const syncServerUrl = (): string => `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}${SYNC_PATH}`
+
+export function openConnection(options: ConnectionOptions): BoardConnection {
+  const doc = new Y.Doc()
+  const localOrigin = { name: 'sandbox-client' }
+  const persistence = new IndexeddbPersistence(`sandbox-${options.sessionId}`, doc)
+  const params: Record<string, string> = { [SyncParam.token]: options.token, [SyncParam.ack]: '1' }
+  if (options.participantId && options.participantKey) {
+    params[SyncParam.participantId] = options.participantId
+    params[SyncParam.participantKey] = options.participantKey
+  }
+  const provider = new WebsocketProvider(syncServerUrl(), options.sessionId, doc, {
+    params,
+    connect: false,
+    // Only a bad link or a deleted session is final; rate limits and restarts are worth a retry.
+    shouldReconnect: (event) => !FATAL_CLOSE_CODES.has(event.code),
+  })
+  const pending: PendingClients = createPendingClients(options.sessionId)
+
+  /** Clocks the server says it stored, per client id, merged over every ack since the page opened. */
+  const acked = new Map<number, number>()
+  /** The server's state vector from its sync step 1: what it already had when we connected. */
+  const serverHad = new Map<number, number>()
+
+  let snapshot: ConnectionSnapshot = {
+    connection: 'connecting',
+    save: 'saved',
+    fatal: null,
+    everSynced: false,
+    localLoaded: false,
+  }
+  let connection: ConnectionState = 'connecting'
+  const listeners = new Set<() => void>()
+
+  const isStored = (clientId: number): boolean => {
+    const local = Y.getState(doc.store, clientId)
+    const stored = Math.max(acked.get(clientId) ?? 0, clientId === doc.clientID ? 0 : (serverHad.get(clientId) ?? 0))
+    return stored >= local
+  }
+
+  const update = () => {
+    // Before IndexedDB is read, an earlier page's client id has no state yet and would look stored.
+    if (persistence.synced) pending.removeWhere(isStored)
+    const unsaved = pending.ids().some((id) => !isStored(id))
+    const save: SaveState = !unsaved ? 'saved' : connection === 'live' ? 'saving' : 'offline-unsaved'
+    const next: ConnectionSnapshot = {
+      connection,
+      save,
+      fatal: snapshot.fatal,
+      everSynced: snapshot.everSynced || provider.synced,
+      localLoaded: persistence.synced,
+    }
+    if (
+      next.connection !== snapshot.connection ||
+      next.save !== snapshot.save ||
+      next.everSynced !== snapshot.everSynced ||
+      next.localLoaded !== snapshot.localLoaded
+    ) {
+      snapshot = next
+      for (const listener of listeners) listener()
+    }
+  }
+
+  const setFatal = (reason: string) => {
+    snapshot = { ...snapshot, fatal: reason }
+    connection = 'offline'
+    for (const listener of listeners) listener()
+    update()
+  }
+
+  provider.messageHandlers[MessageType.saved] = (_encoder, decoder) => {
+    const stored = Y.decodeStateVector(decoding.readVarUint8Array(decoder))
+    for (const [clientId, clock] of stored) acked.set(clientId, Math.max(acked.get(clientId) ?? 0, clock))
+    update()
+  }
+
+  // Peek at the server's sync step 1 (its state vector) before y-websocket answers it.
+  const syncHandler = provider.messageHandlers[MessageType.sync]
+  provider.messageHandlers[MessageType.sync] = (encoder, decoder, ...rest) => {
+    try {
+      const peek = decoding.createDecoder(decoder.arr)
+      peek.pos = decoder.pos
+      if (decoding.readVarUint(peek) === 0) {
+        for (const [clientId, clock] of Y.decodeStateVector(decoding.readVarUint8Array(peek))) serverHad.set(clientId, clock)
+      }
+    } catch {
+      // Not ours to judge: y-websocket reads the message below and reports what it cannot.
+    }
+    syncHandler?.(encoder, decoder, ...rest)
+  }
+
+  doc.on('update', (_update: Uint8Array, origin: unknown) => {
+    if (origin === provider || origin === persistence) return
+    pending.add(doc.clientID)
+    update()
+  })
+
+  provider.on('sync', (synced: boolean) => {
+    if (synced) connection = 'live'
+    update()
+  })
+  provider.on('status', ({ status }) => {
+    if (status === 'disconnected') connection = 'offline'
+    update()
+  })
+  provider.on('connection-close', () => {
+    connection = snapshot.fatal ? 'offline' : provider.synced ? 'live' : 'offline'
+    update()
+  })
+  provider.on('closed', ({ code, reason }) => {
+    setFatal(closeReasonFor(code) ?? (reason || 'The server closed the connection.'))
+  })
+  void persistence.whenSynced.then(update)
+  provider.connect()
+
+  return {
+    doc,
+    provider,
+    localOrigin,
+    getSnapshot: () => snapshot,
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    destroy() {
+      listeners.clear()
+      provider.destroy()
+      void persistence.destroy()
+      doc.destroy()
+    },
+  }
+}

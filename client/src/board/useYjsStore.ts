@@ -1,0 +1,96 @@
+// Opens a session's board: connection, tldraw store, and the two bindings (records, presence).
+// The store is handed to tldraw only once the document holds the board the server seeded, so
+// the editor never creates a page of its own (tldraw#1798).
+import { useEffect, useState } from 'react'
+import { atom, createTLStore, createUserId, UserRecordType, type TLStore, type TLUser } from 'tldraw'
+import { openConnection, type BoardConnection } from './connection.ts'
+import { bindPresence, type PresenceUser } from './presenceSync.ts'
+import { bindRecords, hasSeededBoard, loadRecords } from './recordSync.ts'
+
+export interface YjsStoreOptions {
+  sessionId: string
+  token: string
+  readOnly: boolean
+  /** Who this browser is on the board; also sent to the server as `pid`/`pkey` when known. */
+  user: PresenceUser
+  participantKey?: string
+  /** Whether `user.id` is a participant id the server minted (not a local placeholder). */
+  authenticated: boolean
+}
+
+export type YjsStoreState =
+  | { status: 'loading'; connection: BoardConnection | null; waitingForSeed: boolean }
+  | { status: 'ready'; connection: BoardConnection; store: TLStore }
+  | { status: 'error'; connection: BoardConnection | null; error: string }
+
+const toTLUser = (user: PresenceUser): TLUser =>
+  UserRecordType.create({ id: createUserId(user.id), name: user.name, color: user.color })
+
+export function useYjsStore(options: YjsStoreOptions): YjsStoreState {
+  const { sessionId, token, readOnly, authenticated, participantKey } = options
+  const { id: userId, name, color } = options.user
+  const [state, setState] = useState<YjsStoreState>({ status: 'loading', connection: null, waitingForSeed: false })
+
+  useEffect(() => {
+    const user: PresenceUser = { id: userId, name, color }
+    const connection = openConnection({
+      sessionId,
+      token,
+      ...(authenticated && participantKey ? { participantId: userId, participantKey } : {}),
+    })
+    const $presenceUser = atom<TLUser | null>('presence user', toTLUser(user))
+    // A viewer is not an author: with no current user, tldraw stamps no `user:` record it could
+    // not save anyway.
+    const $author = atom<TLUser | null>('author', readOnly ? null : toTLUser(user))
+    const $status = atom<'online' | 'offline'>('collaboration status', 'offline')
+    const store = createTLStore({
+      users: { currentUser: $author },
+      collaboration: { status: $status, mode: atom('collaboration mode', readOnly ? 'readonly' : 'readwrite') },
+    })
+    const disposers: Array<() => void> = []
+    let loaded = false
+    let disposed = false
+
+    const tryLoad = () => {
+      if (loaded || disposed) return
+      const snapshot = connection.getSnapshot()
+      if (snapshot.fatal) {
+        setState({ status: 'error', connection, error: snapshot.fatal })
+        return
+      }
+      if (!snapshot.everSynced && !snapshot.localLoaded) return
+      if (!hasSeededBoard(connection.doc)) {
+        setState({ status: 'loading', connection, waitingForSeed: snapshot.everSynced })
+        return
+      }
+      loaded = true
+      const result = loadRecords(connection.doc, store, connection.localOrigin, readOnly)
+      if (!result.ok) {
+        setState({ status: 'error', connection, error: result.error ?? 'This board could not be opened.' })
+        return
+      }
+      disposers.push(bindRecords(connection.doc, store, connection.localOrigin, readOnly))
+      disposers.push(bindPresence(connection.provider.awareness, store, $presenceUser, user))
+      setState({ status: 'ready', connection, store })
+    }
+
+    const syncStatus = () => {
+      $status.set(connection.getSnapshot().connection === 'live' ? 'online' : 'offline')
+      tryLoad()
+    }
+    disposers.push(connection.subscribe(syncStatus))
+    const onUpdate = () => tryLoad()
+    connection.doc.on('update', onUpdate)
+    disposers.push(() => connection.doc.off('update', onUpdate))
+    setState({ status: 'loading', connection, waitingForSeed: false })
+    syncStatus()
+
+    return () => {
+      disposed = true
+      for (const dispose of disposers.reverse()) dispose()
+      connection.destroy()
+    }
+  }, [sessionId, token, readOnly, authenticated, participantKey, userId, name, color])
+
+  return state
+}

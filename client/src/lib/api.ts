@@ -1,0 +1,100 @@
+// The HTTP API the server exposes to the client (docs/CONTRACTS-internal.md). Every response is
+// checked at this boundary; callers get typed values or an `ApiError` with a sentence to show.
+import { z } from 'zod'
+import { ROLES } from '@sandbox/shared'
+
+export type ApiErrorCode = 'network' | 'unauthorized' | 'notFound' | 'server' | 'invalidResponse'
+
+export class ApiError extends Error {
+  readonly code: ApiErrorCode
+  readonly status: number
+  constructor(code: ApiErrorCode, status: number, message: string) {
+    super(message)
+    this.name = 'ApiError'
+    this.code = code
+    this.status = status
+  }
+}
+
+const roleSchema = z.enum(ROLES)
+
+const configSchema = z.object({
+  tldrawLicenseKey: z.string().nullish().transform((key) => key || null),
+  publicUrl: z.string().nullish(),
+  version: z.string().nullish(),
+})
+export type ServerConfig = z.infer<typeof configSchema>
+
+const createdSessionSchema = z.object({
+  id: z.string(),
+  title: z.string().nullish(),
+  joinUrl: z.string(),
+  facilitatorUrl: z.string(),
+  viewUrl: z.string(),
+  tokens: z.object({ participant: z.string(), facilitator: z.string(), viewer: z.string() }),
+})
+export type CreatedSession = z.infer<typeof createdSessionSchema>
+
+const sessionInfoSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  createdAt: z.number(),
+  role: roleSchema,
+})
+export type SessionInfo = z.infer<typeof sessionInfoSchema>
+
+const joinedSchema = z.object({
+  participantId: z.string(),
+  participantKey: z.string(),
+  name: z.string(),
+  color: z.string(),
+  role: roleSchema,
+})
+export type JoinedParticipant = z.infer<typeof joinedSchema>
+
+const errorBodySchema = z.object({ error: z.object({ code: z.string().optional(), message: z.string() }) })
+
+async function request<T>(schema: z.ZodType<T>, path: string, init: RequestInit & { token?: string } = {}): Promise<T> {
+  const { token, ...rest } = init
+  const headers = new Headers(rest.headers)
+  if (token) headers.set('Authorization', `Bearer ${token}`)
+  if (rest.body) headers.set('Content-Type', 'application/json')
+  let response: Response
+  try {
+    response = await fetch(path, { ...rest, headers })
+  } catch {
+    throw new ApiError('network', 0, 'The server could not be reached. Check your connection and try again.')
+  }
+  const body: unknown = await response.json().catch(() => null)
+  if (!response.ok) {
+    const parsed = errorBodySchema.safeParse(body)
+    const message = parsed.success ? parsed.data.error.message : `The server answered ${response.status}.`
+    if (response.status === 401 || response.status === 403) throw new ApiError('unauthorized', response.status, message)
+    if (response.status === 404) throw new ApiError('notFound', 404, message)
+    throw new ApiError('server', response.status, message)
+  }
+  const parsed = schema.safeParse(body)
+  if (!parsed.success) throw new ApiError('invalidResponse', response.status, 'The server sent an answer this page does not understand; reload the page.')
+  return parsed.data
+}
+
+export const fetchConfig = (): Promise<ServerConfig> => request(configSchema, '/api/config')
+
+export const createSession = (title: string): Promise<CreatedSession> =>
+  request(createdSessionSchema, '/api/sessions', { method: 'POST', body: JSON.stringify({ title }) })
+
+export const fetchSession = (sessionId: string, token: string): Promise<SessionInfo> =>
+  request(sessionInfoSchema, `/api/sessions/${encodeURIComponent(sessionId)}`, { token })
+
+export interface JoinRequest {
+  name: string
+  participantId?: string
+  participantKey?: string
+}
+
+export const joinSession = (sessionId: string, token: string, join: JoinRequest): Promise<JoinedParticipant> =>
+  request(joinedSchema, `/api/sessions/${encodeURIComponent(sessionId)}/participants`, {
+    method: 'POST',
+    token,
+    body: JSON.stringify(join),
+  })

@@ -1,0 +1,91 @@
+// The live board: top bar, tldraw canvas, and the slot for the session-template panels.
+import { useMemo, useState } from 'react'
+import type { Editor } from 'tldraw'
+import { canWriteBoard } from '@sandbox/shared'
+import type { SessionInfo } from '../lib/api.ts'
+import { Board } from '../board/Board.tsx'
+import { useConnectionSnapshot } from '../board/useConnectionSnapshot.ts'
+import { usePeople } from '../board/usePeople.ts'
+import { useYjsStore } from '../board/useYjsStore.ts'
+import { LicenseNotice, isProductionOrigin } from '../components/LicenseNotice.tsx'
+import { TopBar } from '../components/TopBar.tsx'
+import { SessionContext, type SessionContextValue, type SessionParticipant } from '../session/SessionContext.ts'
+import { SessionPanels } from '../session/SessionPanels.tsx'
+
+export interface BoardViewProps {
+  session: SessionInfo
+  token: string
+  participant: SessionParticipant
+  participantKey: string | undefined
+  /** undefined while /api/config is loading. */
+  licenseKey: string | null | undefined
+}
+
+export function BoardView({ session, token, participant, participantKey, licenseKey }: BoardViewProps) {
+  const readOnly = !canWriteBoard(session.role)
+  const user = useMemo(() => ({ id: participant.id, name: participant.name, color: participant.color }), [participant])
+  const board = useYjsStore({
+    sessionId: session.id,
+    token,
+    readOnly,
+    user,
+    authenticated: participant.known,
+    ...(participantKey ? { participantKey } : {}),
+  })
+  const status = useConnectionSnapshot(board.connection)
+  const people = usePeople(board.connection?.provider.awareness ?? null)
+  const [editor, setEditor] = useState<Editor | null>(null)
+
+  const context = useMemo<SessionContextValue | null>(
+    () =>
+      board.status === 'ready'
+        ? {
+            sessionId: session.id,
+            token,
+            title: session.title,
+            role: session.role,
+            participant,
+            doc: board.connection.doc,
+            connection: board.connection,
+            editor,
+          }
+        : null,
+    [board, session, token, participant, editor],
+  )
+
+  return (
+    <div className="board-page">
+      <TopBar title={session.title} role={session.role} status={status} people={people} />
+      {licenseKey === null && isProductionOrigin() ? <LicenseNotice /> : null}
+      {status.fatal && board.status === 'ready' ? (
+        <div className="notice notice--error" role="alert">
+          {status.fatal}
+        </div>
+      ) : null}
+      <div className="board-main">
+        {board.status === 'ready' && licenseKey !== undefined ? (
+          <Board store={board.store} user={user} readOnly={readOnly} licenseKey={licenseKey ?? undefined} onEditor={setEditor} />
+        ) : board.status === 'error' ? (
+          <div className="board-message" role="alert">
+            <h2 className="board-message__title">The board could not be opened</h2>
+            <p>{board.error}</p>
+          </div>
+        ) : (
+          <div className="board-message" aria-busy="true">
+            <p className="loading-text">
+              {board.status === 'loading' && board.waitingForSeed ? 'Waiting for the server to prepare the board…' : 'Loading the board…'}
+            </p>
+          </div>
+        )}
+        {context ? (
+          <SessionContext.Provider value={context}>
+            {/* Slot: the session-template panels (phase bar, task panel) render here. */}
+            <div className="board-panels" data-slot="session-panels">
+              <SessionPanels {...context} />
+            </div>
+          </SessionContext.Provider>
+        ) : null}
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,70 @@
+// The strip above the board: every phase in order, the current one and what it asks of people.
+// The facilitator moves the group one step at a time; everyone else watches it move.
+import { useState } from 'react'
+import { canMovePhase, nextPhase, PHASE_INFO, PHASES, phaseIndex, previousPhase, type Phase, type Task } from '@sandbox/shared'
+import { serverNow } from './serverClock.ts'
+import { useActions } from './useActions.ts'
+
+export const MODE_LABEL = { together: 'Together · collaboration', alone: 'On your own · cooperation' } as const
+
+export function PhaseBar({ phase, tasks }: { phase: Phase; tasks: readonly Task[] }) {
+  const { isFacilitator, write } = useActions()
+  const [refusal, setRefusal] = useState<{ from: Phase; reason: string } | null>(null)
+  const current = phaseIndex(phase)
+  const info = PHASE_INFO[phase]
+  const next = nextPhase(phase)
+  const previous = previousPhase(phase)
+
+  const move = (to: Phase | null) => {
+    if (!to) return
+    const verdict = canMovePhase(phase, to, tasks)
+    if (!verdict.ok) {
+      setRefusal({ from: phase, reason: verdict.reason })
+      return
+    }
+    setRefusal(null)
+    write({ session: { phase: to, phaseChangedAt: Math.round(serverNow()) } })
+  }
+  const shownRefusal = refusal?.from === phase ? refusal.reason : null
+
+  return (
+    <section className="phase-bar" aria-label="Session phase">
+      <div className="phase-bar__row">
+        <ol className="phase-steps" aria-label="Phases">
+          {PHASES.map((p, i) => (
+            <li
+              key={p}
+              className={`phase-step ${i < current ? 'phase-step--done' : ''} ${i === current ? 'phase-step--current' : ''}`}
+              aria-current={i === current ? 'step' : undefined}
+            >
+              <span className="phase-step__number" aria-hidden="true">
+                {i < current ? '✓' : i + 1}
+              </span>
+              <span className="phase-step__label">{PHASE_INFO[p].label}</span>
+            </li>
+          ))}
+        </ol>
+        {isFacilitator ? (
+          <div className="phase-bar__actions">
+            <button type="button" className="button button--secondary button--small" disabled={!previous} onClick={() => move(previous)}>
+              Previous phase
+            </button>
+            <button type="button" className="button button--primary button--small" disabled={!next} onClick={() => move(next)}>
+              Next phase
+            </button>
+          </div>
+        ) : null}
+      </div>
+      <p className="phase-bar__ask" aria-live="polite">
+        <span className="phase-bar__current">{info.label}</span>
+        <span className={`mode-tag mode-tag--${info.mode}`}>{MODE_LABEL[info.mode]}</span>
+        <span className="phase-bar__sentence">{info.ask}</span>
+      </p>
+      {shownRefusal ? (
+        <p className="phase-bar__refusal" role="alert">
+          {shownRefusal}
+        </p>
+      ) : null}
+    </section>
+  )
+}

@@ -1,0 +1,44 @@
+// Warm-up: a conversation starter while people arrive. Trust comes before collaboration; a minute
+// of small talk makes it easier to say "I don't know" later.
+import { WARMUP_QUESTIONS, warmupQuestion } from '@sandbox/shared'
+import type { Person } from '../board/usePeople.ts'
+import { useActions } from './useActions.ts'
+
+export function WarmupPanel({ warmupIndex, people }: { warmupIndex: number; people: readonly Person[] }) {
+  const { isFacilitator, write } = useActions()
+  const shuffle = () => {
+    // Any other question, never the same one twice in a row.
+    const step = 1 + Math.floor(Math.random() * (WARMUP_QUESTIONS.length - 1))
+    write({ session: { warmupIndex: (warmupIndex + step) % WARMUP_QUESTIONS.length } })
+  }
+  return (
+    <>
+      <section className="card card--question" aria-labelledby="warmup-title">
+        <h3 id="warmup-title" className="card__eyebrow">
+          Conversation starter
+        </h3>
+        <p className="warmup-question">{warmupQuestion(warmupIndex)}</p>
+        <p className="card__hint">Go round once; a sentence each is plenty. People share ideas more freely with people they know a little.</p>
+        {isFacilitator ? (
+          <button type="button" className="button button--secondary button--small" onClick={shuffle}>
+            Another question
+          </button>
+        ) : null}
+      </section>
+      <section className="card" aria-labelledby="here-title">
+        <h3 id="here-title" className="card__title">
+          Here now <span className="count-pill">{people.length}</span>
+        </h3>
+        <ul className="people-list" aria-label="People here now">
+          {people.map((p) => (
+            <li key={p.id} className="people-list__item">
+              <span className="dot" style={{ backgroundColor: p.color }} aria-hidden="true" />
+              {p.name}
+              {p.isSelf ? <span className="muted"> (you)</span> : null}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </>
+  )
+}
