@@ -17,21 +17,23 @@ export interface RoomManagerOptions {
 }
 
 /** Rebuilds a session's document from storage: newest checkpoint, then every update after it. */
-export function loadDoc(storage: Storage, sessionId: string): { doc: Y.Doc; seq: number; checkpointSeq: number; bytes: number } {
+export function loadDoc(storage: Storage, sessionId: string): { doc: Y.Doc; seq: number; checkpointSeq: number; bytes: number; lastAt: number } {
   const doc = new Y.Doc()
   const checkpoint = storage.latestCheckpoint(sessionId)
   let seq = checkpoint?.seq ?? 0
   let bytes = checkpoint?.state.length ?? 0
+  let lastAt = checkpoint?.at ?? 0
   const tail = storage.updatesAfter(sessionId, seq)
   doc.transact(() => {
     if (checkpoint) Y.applyUpdate(doc, checkpoint.state)
     for (const u of tail) {
       Y.applyUpdate(doc, u.update)
       seq = u.seq
+      lastAt = Math.max(lastAt, u.at)
       bytes += u.update.length
     }
   }, SERVER_ORIGIN)
-  return { doc, seq, checkpointSeq: checkpoint?.seq ?? 0, bytes }
+  return { doc, seq, checkpointSeq: checkpoint?.seq ?? 0, bytes, lastAt }
 }
 
 export class RoomManager {
@@ -62,8 +64,8 @@ export class RoomManager {
     const existing = this.rooms.get(sessionId)
     if (existing) return existing
     const started = performance.now()
-    const { doc, seq, checkpointSeq, bytes } = loadDoc(this.opts.storage, sessionId)
-    const room = new Room(sessionId, doc, seq, checkpointSeq, bytes, {
+    const { doc, seq, checkpointSeq, bytes, lastAt } = loadDoc(this.opts.storage, sessionId)
+    const room = new Room(sessionId, doc, seq, checkpointSeq, bytes, lastAt, {
       storage: this.opts.storage,
       persister: this.opts.persister,
       log: this.opts.log,

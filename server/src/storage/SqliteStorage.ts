@@ -86,6 +86,8 @@ export class SqliteStorage implements Storage {
       checkpointAtOrBefore: this.db.prepare(
         'SELECT seq, at, state FROM checkpoints WHERE session_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1',
       ),
+      checkpointAtOrBeforeSeq: this.db.prepare('SELECT seq, at, state FROM checkpoints WHERE session_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1'),
+      seqAt: this.db.prepare('SELECT seq FROM updates WHERE session_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1'),
       updatesAfter: this.db.prepare('SELECT seq, at, participant_id, bytes FROM updates WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
       updatesAfterUntil: this.db.prepare(
         'SELECT seq, at, participant_id, bytes FROM updates WHERE session_id = ? AND seq > ? AND at <= ? ORDER BY seq LIMIT ?',
@@ -134,6 +136,15 @@ export class SqliteStorage implements Storage {
       atOrBefore === undefined ? this.stmt.latestCheckpoint.get(sessionId) : this.stmt.checkpointAtOrBefore.get(sessionId, atOrBefore)
     ) as CheckpointRow | undefined
     return row ? toCheckpoint(row) : null
+  }
+
+  checkpointAtOrBeforeSeq(sessionId: string, seq: number): Checkpoint | null {
+    const row = this.stmt.checkpointAtOrBeforeSeq.get(sessionId, seq) as CheckpointRow | undefined
+    return row ? toCheckpoint(row) : null
+  }
+
+  seqAt(sessionId: string, at: number): number {
+    return (this.stmt.seqAt.get(sessionId, at) as { seq: number } | undefined)?.seq ?? 0
   }
 
   updatesAfter(sessionId: string, afterSeq: number, untilAt?: number, limit = -1): LoggedUpdate[] {

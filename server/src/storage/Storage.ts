@@ -42,6 +42,10 @@ export interface Storage {
   writeCheckpoint(sessionId: string, checkpoint: Checkpoint): void
   /** The newest checkpoint, or the newest one whose `at` is at or before `atOrBefore`. */
   latestCheckpoint(sessionId: string, atOrBefore?: number): Checkpoint | null
+  /** The newest checkpoint whose `seq` is at or before `seq` (replay seeks by log position). */
+  checkpointAtOrBeforeSeq(sessionId: string, seq: number): Checkpoint | null
+  /** The seq of the last update logged at or before `at` (0 if none): the log prefix at that moment. */
+  seqAt(sessionId: string, at: number): number
   /** Updates with `seq > afterSeq`, in order, optionally only those with `at <= untilAt`. */
   updatesAfter(sessionId: string, afterSeq: number, untilAt?: number, limit?: number): LoggedUpdate[]
   /** First and last update times, and the number of updates. */
