@@ -7,6 +7,7 @@ import {
   colorFor,
   CSV_COLUMNS,
   EXPORT_FORMATS,
+  PARTICIPANT_COLORS,
   isSessionId,
   randomId,
   readTasks,
@@ -15,6 +16,7 @@ import {
   sortTasks,
   taskRows,
   tasksToMarkdown,
+  type Participant,
   type Role,
 } from '@sandbox/shared'
 import { hashToken, newTokens, roleForToken } from '../auth/tokens.ts'
@@ -29,6 +31,14 @@ const joinBody = z.object({
   participantKey: z.string().max(128).optional(),
 })
 const exportQuery = z.object({ format: z.enum(EXPORT_FORMATS).default('json') })
+
+/** A participant keeps their colour in a session; a newcomer gets the first colour nobody has. */
+function colorInSession(participants: Record<string, Participant>, participantId: string): string {
+  const existing = participants[participantId]
+  if (existing) return existing.color
+  const used = new Set(Object.values(participants).map((p) => p.color))
+  return PARTICIPANT_COLORS.find((c) => !used.has(c)) ?? colorFor(participantId)
+}
 
 export function bearerToken(req: FastifyRequest): string | null {
   const header = req.headers.authorization
@@ -88,11 +98,12 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
     if (!name) throw new HttpError('badBody', 'name: Tell the others who you are.')
     const keep = body.participantId && deps.keys.verify(body.participantId, body.participantKey)
     const participantId = keep ? (body.participantId as string) : `p_${randomId(16)}`
-    const participant = { id: participantId, name, color: colorFor(participantId), role, joinedAt: Date.now() }
     const room = deps.rooms.get(session.id)
+    const color = colorInSession(room.doc.getMap(Root.participants).toJSON() as Record<string, Participant>, participantId)
+    const participant = { id: participantId, name, color, role, joinedAt: Date.now() }
     room.recordParticipant(participant)
     deps.rooms.scheduleUnload(room)
-    return { participantId, participantKey: deps.keys.keyFor(participantId), name, color: participant.color, role }
+    return { participantId, participantKey: deps.keys.keyFor(participantId), name, color, role }
   })
 
   app.get<{ Params: { id: string } }>('/api/sessions/:id/tasks', async (req, reply) => {
