@@ -22,6 +22,7 @@ const envSchema = z.object({
   IDLE_UNLOAD_MS: int(30_000),
   SLOW_CLIENT_BYTES: int(8 * 1024 * 1024),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
 })
 
 export type Config = {
@@ -42,6 +43,8 @@ export type Config = {
   idleUnloadMs: number
   slowClientBytes: number
   sqliteSynchronous: 'FULL' | 'NORMAL'
+  /** Believe X-Forwarded-* headers (only behind a reverse proxy that sets them). */
+  trustProxy: boolean
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -69,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     idleUnloadMs: e.IDLE_UNLOAD_MS,
     slowClientBytes: e.SLOW_CLIENT_BYTES,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
+    trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
     ...overrides,
   }
 }

@@ -50,6 +50,7 @@ export async function createServer(config: Config, options: { storage?: Storage;
     log,
     publicUrl: config.publicUrl,
     tldrawLicenseKey: config.tldrawLicenseKey,
+    trustProxy: config.trustProxy,
     clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
     readDoc: (sessionId) => {
       const room = rooms.loaded.get(sessionId)

@@ -25,6 +25,7 @@ export interface AppDeps {
   log: Logger
   publicUrl: string | undefined
   tldrawLicenseKey: string | null
+  trustProxy: boolean
   clientDir: string
   /** A session's current document: the live room's, or one loaded from storage for this call. */
   readDoc(sessionId: string): { doc: Y.Doc; release(): void }
@@ -35,7 +36,7 @@ export interface AppDeps {
 const BODY_LIMIT_BYTES = 64 * 1024
 
 export async function createHttpApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.log, bodyLimit: BODY_LIMIT_BYTES, logController: new LogController({ disableRequestLogging: true }), trustProxy: true }) as unknown as FastifyInstance
+  const app = Fastify({ loggerInstance: deps.log, bodyLimit: BODY_LIMIT_BYTES, logController: new LogController({ disableRequestLogging: true }), trustProxy: deps.trustProxy }) as unknown as FastifyInstance
 
   await app.register(helmet, {
     contentSecurityPolicy: {

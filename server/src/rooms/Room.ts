@@ -29,6 +29,8 @@ export interface RoomDeps {
 type SyncFrame = Uint8Array
 
 const ANON_COLOR = '#868e96'
+/** A tab has one awareness client id (a few after reconnects); more is someone inflating presence. */
+const MAX_AWARENESS_IDS_PER_CONNECTION = 4
 
 function syncUpdateFrame(update: Uint8Array): SyncFrame {
   const e = encoding.createEncoder()
@@ -187,7 +189,27 @@ export class Room implements CommitListener {
         this.record(merged, conn, refused)
       }
     }
-    return null
+    return this.refusePending(conn)
+  }
+
+  /**
+   * Structs whose dependencies are missing wait in `store.pendingStructs` and would integrate later
+   * inside someone else's transaction — judged with that connection's role (a participant could
+   * plant a phase change that goes live with the facilitator's next write) — and
+   * `encodeStateAsUpdate` hands them to new clients (sync step 2) and checkpoints without them ever
+   * passing the rules or the log. So nothing stays pending: it is dropped and the sender closed; a
+   * stock client reconnects, and its sync step 2 then carries everything it has, dependencies too.
+   */
+  private refusePending(conn: Connection): number | null {
+    const store = this.doc.store
+    if (store.pendingStructs === null && store.pendingDs === null) return null
+    this.log.warn(
+      { event: 'update.refused', conn: conn.id, reason: 'missing dependencies', missing: store.pendingStructs?.missing.size ?? 0 },
+      CLOSE_REASONS.updateRefused,
+    )
+    store.pendingStructs = null
+    store.pendingDs = null
+    return CloseCode.updateRefused
   }
 
   private readonly onAfterTransaction = (tr: Y.Transaction): void => {
@@ -287,6 +309,10 @@ export class Room implements CommitListener {
           continue
         }
         if (entry.state === null) continue
+        if (conn.awarenessClientIds.size >= MAX_AWARENESS_IDS_PER_CONNECTION) {
+          this.log.warn({ event: 'awareness.too_many_ids', conn: conn.id }, 'awareness for an extra client id dropped')
+          continue
+        }
         conn.awarenessClientIds.add(entry.clientId)
       }
       accepted.push({ ...entry, state: entry.state && this.withTrustedUser(conn, entry.state) })

@@ -10,6 +10,7 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { loadConfig, type Config } from '../config.ts'
 import { createServer, type SandboxServer } from '../createServer.ts'
+import type { Logger } from '../log.ts'
 
 export interface CreatedSession {
   id: string
@@ -21,9 +22,13 @@ export interface CreatedSession {
 
 export const tempDataDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-test-'))
 
-export async function startServer(dataDir = tempDataDir(), overrides: Partial<Config> = {}): Promise<SandboxServer & { dataDir: string }> {
+export async function startServer(
+  dataDir = tempDataDir(),
+  overrides: Partial<Config> = {},
+  options: { log?: Logger } = {},
+): Promise<SandboxServer & { dataDir: string }> {
   const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', idleUnloadMs: 60_000, ...overrides })
-  const server = await createServer(config)
+  const server = await createServer(config, options)
   return Object.assign(server, { dataDir })
 }
 
