@@ -3,6 +3,7 @@
 // Run: node bench/recordLayout.ts
 import * as Y from 'yjs'
 import { YKeyValue } from 'y-utility/y-keyvalue'
+import { POSITION_KEY, recordToYMap } from '@sandbox/shared'
 
 const note = {
   id: 'shape:note1', typeName: 'shape', type: 'note', x: 100, y: 100, rotation: 0, index: 'a1', parentId: 'page:page',
@@ -41,7 +42,7 @@ const results = [
     kv.set(note.id, note)
     return (i) => kv.set(note.id, { ...note, x: 100 + i, y: 100 + i })
   }),
-  measure('per-field Y.Map (Sandbox)', (doc) => {
+  measure('per-field Y.Map, x and y apart', (doc) => {
     const map = doc.getMap<Y.Map<unknown>>('tldraw')
     const rec = new Y.Map<unknown>()
     for (const [k, v] of Object.entries(note)) rec.set(k, v)
@@ -52,7 +53,13 @@ const results = [
         rec.set('y', 100 + i)
       })
   }),
+  measure('per-field Y.Map, x/y joined (Sandbox)', (doc) => {
+    const map = doc.getMap<Y.Map<unknown>>('tldraw')
+    map.set(note.id, recordToYMap(note))
+    const rec = map.get(note.id) as Y.Map<unknown>
+    return (i) => rec.set(POSITION_KEY, [100 + i, 100 + i])
+  }),
 ]
 console.table(results)
-const perField = results[2] as (typeof results)[number]
-for (const r of results.slice(0, 2)) console.log(`${r.layout}: ${(r.bytesPerSecond / perField.bytesPerSecond).toFixed(1)}× the bytes of per-field while dragging`)
+const sandbox = results[3] as (typeof results)[number]
+for (const r of results.slice(0, 3)) console.log(`${r.layout}: ${(r.bytesPerSecond / sandbox.bytesPerSecond).toFixed(1)}× the wire bytes and ${(r.docBytesAfter / sandbox.docBytesAfter).toFixed(1)}× the document of Sandbox's layout`)

@@ -3,7 +3,9 @@ import { StatusPage } from './components/StatusPage.tsx'
 import { BoardPage } from './pages/BoardPage.tsx'
 import { HomePage } from './pages/HomePage.tsx'
 import { PlaceholderPage } from './pages/PlaceholderPage.tsx'
+import { ReplayPage } from './replay/ReplayPage.tsx'
 import { matchRoute, useLocation } from './router.tsx'
+import { MyTasksPage } from './session/MyTasksPage.tsx'
 
 export function App() {
   const location = useLocation()
@@ -15,9 +17,9 @@ export function App() {
     case 'board':
       return <BoardPage key={route.sessionId} sessionId={route.sessionId} token={token} />
     case 'tasks':
-      return <PlaceholderPage title="My tasks" sessionId={route.sessionId} token={token} />
+      return <MyTasksPage key={route.sessionId} sessionId={route.sessionId} token={token} />
     case 'replay':
-      return <PlaceholderPage title="Replay" sessionId={route.sessionId} token={token} />
+      return <ReplayPage key={route.sessionId} sessionId={route.sessionId} token={token} at={Number(location.searchParams.get('t')) || null} />
     case 'notFound':
       return <StatusPage title="Page not found">The address does not match any page of Sandbox.</StatusPage>
   }

@@ -2,7 +2,7 @@
 // entry per top-level field, so moving a sticky sends its `x` and `y` and nothing else.
 import * as Y from 'yjs'
 import type { TLRecord, TLStore } from 'tldraw'
-import { Root, recordToYMap } from '@sandbox/shared'
+import { Root, recordEntries, recordFromYMap, recordToYMap, storageKeyOf } from '@sandbox/shared'
 import { readRecord } from './readRecord.ts'
 
 type RecordMaps = Y.Map<Y.Map<unknown>>
@@ -25,18 +25,20 @@ const sameJson = (a: unknown, b: unknown): boolean => {
   return JSON.stringify(a) === JSON.stringify(b)
 }
 
-/** Write only the fields that changed; drop fields the record no longer has. */
-function writeFields(map: Y.Map<unknown>, record: Readonly<Record<string, unknown>>, keys?: Iterable<string>): void {
-  for (const key of keys ?? Object.keys(record)) {
-    if (!(key in record)) {
+/** Write only the entries that changed; drop entries the record no longer has. */
+function writeFields(map: Y.Map<unknown>, record: Readonly<Record<string, unknown>>, fields?: Iterable<string>): void {
+  const entries = new Map(recordEntries(record))
+  const keys = fields === undefined ? entries.keys() : new Set([...fields].map(storageKeyOf))
+  for (const key of keys) {
+    if (!entries.has(key)) {
       if (map.has(key)) map.delete(key)
       continue
     }
-    const value = record[key]
+    const value = entries.get(key)
     if (!sameJson(map.get(key), value)) map.set(key, value)
   }
-  if (keys === undefined) {
-    for (const key of [...map.keys()]) if (!(key in record)) map.delete(key)
+  if (fields === undefined) {
+    for (const key of [...map.keys()]) if (!entries.has(key)) map.delete(key)
   }
 }
 
@@ -55,7 +57,7 @@ export function loadRecords(doc: Y.Doc, store: TLStore, localOrigin: object, rea
   const meta = doc.getMap(Root.meta)
   const raw: Record<string, Record<string, unknown>> = {}
   records.forEach((map, id) => {
-    if (map instanceof Y.Map) raw[id] = map.toJSON() as Record<string, unknown>
+    if (map instanceof Y.Map) raw[id] = recordFromYMap(map)
   })
   const storedSchema = meta.get('schema') ?? store.schema.serialize()
   const migrated = store.schema.migrateStoreSnapshot({ schema: storedSchema as never, store: structuredClone(raw) as never })
@@ -181,7 +183,7 @@ export function bindRecords(doc: Y.Doc, store: TLStore, localOrigin: object, rea
       const removed: TLRecord['id'][] = []
       for (const id of touched) {
         const map = records.get(id)
-        if (map instanceof Y.Map) putSafely(store, readRecord(map.toJSON()))
+        if (map instanceof Y.Map) putSafely(store, readRecord(recordFromYMap(map)))
         else if (store.has(id as TLRecord['id'])) removed.push(id as TLRecord['id'])
       }
       if (removed.length > 0) store.remove(removed)

@@ -23,8 +23,8 @@ export function FramePanel({ problem, answers }: { problem: string; answers: Fra
 
   return (
     <>
-      <section className="card" aria-labelledby={`${problemId}-title`}>
-        <h3 id={`${problemId}-title`} className="card__title">
+      <section className="panel-card" aria-labelledby={`${problemId}-title`}>
+        <h3 id={`${problemId}-title`} className="panel-card__title">
           The problem
         </h3>
         {isFacilitator ? (
@@ -43,7 +43,7 @@ export function FramePanel({ problem, answers }: { problem: string; answers: Fra
               onChange={(e) => setDraft(e.target.value)}
               onBlur={saveProblem}
             />
-            <p className="card__hint">Saved for everyone when you click away.</p>
+            <p className="panel-card__hint">Saved for everyone when you click away.</p>
           </>
         ) : problem ? (
           <p className="problem-text">{problem}</p>
@@ -51,15 +51,15 @@ export function FramePanel({ problem, answers }: { problem: string; answers: Fra
           <p className="muted">The facilitator is writing the problem statement…</p>
         )}
       </section>
-      <section className="card" aria-labelledby="frame-questions-title">
-        <h3 id="frame-questions-title" className="card__title">
+      <section className="panel-card" aria-labelledby="frame-questions-title">
+        <h3 id="frame-questions-title" className="panel-card__title">
           Does this need the whole group?
         </h3>
-        <p className="card__hint">Collaboration is expensive. Three questions decide whether to explore together or divide the work now.</p>
+        <p className="panel-card__hint">Collaboration is expensive. Three questions decide whether to explore together or divide the work now.</p>
         {FRAME_QUESTIONS.map((q) => (
           <fieldset key={q.id} className="frame-question" disabled={!isFacilitator}>
             <legend className="frame-question__legend">{q.question}</legend>
-            <div className="segmented" role="radiogroup" aria-label={q.question}>
+            <div className="segmented">
               {q.options.map((o) => {
                 const checked = answers[q.id] === o.value
                 return (
@@ -74,8 +74,8 @@ export function FramePanel({ problem, answers }: { problem: string; answers: Fra
           </fieldset>
         ))}
       </section>
-      <section className={`card recommendation recommendation--${recommendation.kind}`} aria-live="polite" aria-labelledby="recommendation-title">
-        <h3 id="recommendation-title" className="card__eyebrow">
+      <section className={`panel-card recommendation recommendation--${recommendation.kind}`} aria-live="polite" aria-labelledby="recommendation-title">
+        <h3 id="recommendation-title" className="panel-card__eyebrow">
           Recommendation
         </h3>
         {recommendation.kind === 'incomplete' ? (
@@ -89,7 +89,7 @@ export function FramePanel({ problem, answers }: { problem: string; answers: Fra
             <p className="recommendation__headline">{recommendation.headline}</p>
             <p>{recommendation.detail}</p>
             {recommendation.kind === 'split' && isFacilitator ? (
-              <p className="card__hint">Go through Collaborate and Converge quickly: put the known tasks on stickies, then press Next phase until Split.</p>
+              <p className="panel-card__hint">Go through Collaborate and Converge quickly: put the known tasks on stickies, then press Next phase until Split.</p>
             ) : null}
           </>
         )}

@@ -9,7 +9,7 @@ export const MODE_LABEL = { together: 'Together · collaboration', alone: 'On yo
 
 export function PhaseBar({ phase, tasks }: { phase: Phase; tasks: readonly Task[] }) {
   const { isFacilitator, write } = useActions()
-  const [refusal, setRefusal] = useState<{ from: Phase; reason: string } | null>(null)
+  const [refusal, setRefusal] = useState<{ from: Phase; to: Phase } | null>(null)
   const current = phaseIndex(phase)
   const info = PHASE_INFO[phase]
   const next = nextPhase(phase)
@@ -19,13 +19,15 @@ export function PhaseBar({ phase, tasks }: { phase: Phase; tasks: readonly Task[
     if (!to) return
     const verdict = canMovePhase(phase, to, tasks)
     if (!verdict.ok) {
-      setRefusal({ from: phase, reason: verdict.reason })
+      setRefusal({ from: phase, to })
       return
     }
     setRefusal(null)
     write({ session: { phase: to, phaseChangedAt: Math.round(serverNow()) } })
   }
-  const shownRefusal = refusal?.from === phase ? refusal.reason : null
+  // Re-judged on every change, so the reason follows the tasks (fewer unowned…) and goes away once fixed.
+  const stillRefused = refusal?.from === phase ? canMovePhase(phase, refusal.to, tasks) : null
+  const shownRefusal = stillRefused && !stillRefused.ok ? stillRefused.reason : null
 
   return (
     <section className="phase-bar" aria-label="Session phase">

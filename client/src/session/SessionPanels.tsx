@@ -1,16 +1,99 @@
-// SLOT for the session template's panels (phase bar, timer, voting, task panel, review).
-//
-// BoardPage mounts this component once the board is live, inside `.board-panels`: a layer the
-// size of the canvas, stacked above it, that lets clicks through to the canvas except on its
-// own children (`pointer-events: auto` on each direct child; see styles/app.css). Position the
-// panels inside it (e.g. `.phase-bar` at the top, a task panel docked right). Everything needed
-// comes from `useSession()` (session id, token, role, participant, Y.Doc, tldraw editor).
-//
-// It renders nothing yet.
+// The session template on the board: the phase bar above the canvas, a sidebar with what the
+// current phase needs, and badges over the stickies. Mounted by BoardView inside `.board-panels`.
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import { PHASE_INFO, warmupQuestion, type Phase } from '@sandbox/shared'
+import { usePeople } from '../board/usePeople.ts'
+import '../styles/session-layout.css'
+import '../styles/session-phases.css'
+import '../styles/session-tasks.css'
+import { CanvasBanner } from './CanvasBanner.tsx'
+import { CollaboratePanel } from './CollaboratePanel.tsx'
+import { ConvergePanel } from './ConvergePanel.tsx'
+import { ExecutePanel } from './ExecutePanel.tsx'
+import { enableFocusMode } from './focusMode.ts'
+import { FramePanel } from './FramePanel.tsx'
+import { PhaseBar } from './PhaseBar.tsx'
+import { ReviewPanel } from './ReviewPanel.tsx'
 import type { SessionContextValue } from './SessionContext.ts'
+import { SplitPanel } from './SplitPanel.tsx'
+import { StickyOverlay } from './StickyOverlay.tsx'
+import { useSelectedSticky, useStickies } from './stickies.ts'
+import { ReportContext, type Report } from './useActions.ts'
+import { useParticipants, useSessionFields, useTasks, useVotes } from './useSessionState.ts'
+import { WarmupPanel } from './WarmupPanel.tsx'
 
 export type SessionPanelsProps = SessionContextValue
 
-export function SessionPanels(_props: SessionPanelsProps) {
-  return null
+/** Why this phase, in the article's words: shown under the sidebar's heading. */
+const PHASE_WHY: Record<Phase, string> = {
+  warmup: 'Trust comes first: people only share half-formed ideas with people they know a little.',
+  frame: 'Not everything needs the whole group. Collaboration is expensive; spend it where it pays.',
+  collaborate: 'The kitchen: we build this together. Every idea counts, and nobody owns one yet.',
+  converge: 'Narrow down together. Dots are limited, so spend them on what is worth doing.',
+  split: 'From “our problem” to “my part”: every task leaves with exactly one owner.',
+  execute: 'The potluck: bring your dish. Deep work, on your own, without a meeting.',
+  review: 'Regroup: look at the whole, then decide what happens next.',
+}
+
+const NOTICE_MS = 6000
+
+export function SessionPanels({ doc, editor, participant, role, connection, title }: SessionPanelsProps) {
+  const session = useSessionFields(doc)
+  const tasks = useTasks(doc)
+  const votes = useVotes(doc)
+  const participants = useParticipants(doc)
+  const people = usePeople(connection.provider.awareness)
+  const presentIds = useMemo(() => new Set(people.map((p) => p.id)), [people])
+  const stickies = useStickies(editor)
+  const selectedId = useSelectedSticky(editor)
+  const [focus, setFocus] = useState(false)
+  const [notice, setNotice] = useState<{ message: string; tone: 'error' | 'info'; at: number } | null>(null)
+  const { phase } = session
+
+  const report = useCallback<Report>((message, tone = 'info') => setNotice({ message, tone, at: Date.now() }), [])
+  useEffect(() => {
+    if (!notice) return
+    const timer = window.setTimeout(() => setNotice(null), NOTICE_MS)
+    return () => window.clearTimeout(timer)
+  }, [notice])
+  useEffect(() => setNotice(null), [phase])
+
+  const focusOn = focus && phase === 'execute'
+  useEffect(() => {
+    if (!focusOn || !editor) return
+    return enableFocusMode(editor)
+  }, [focusOn, editor])
+
+  const info = PHASE_INFO[phase]
+  return (
+    <ReportContext.Provider value={report}>
+      <PhaseBar phase={phase} tasks={tasks} />
+      {phase === 'warmup' ? <CanvasBanner eyebrow="While everyone arrives" text={warmupQuestion(session.warmupIndex)} /> : null}
+      <StickyOverlay editor={editor} phase={phase} votes={votes} tasks={tasks} myId={participant.id} />
+      <aside className={`session-sidebar session-sidebar--${phase}`} aria-label="Session panel" data-role={role}>
+        <header className="session-sidebar__header">
+          <h2 className="session-sidebar__title">{info.label}</h2>
+          <p className="session-sidebar__why">{PHASE_WHY[phase]}</p>
+        </header>
+        {notice ? (
+          <p className={`session-notice session-notice--${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
+            {notice.message}
+          </p>
+        ) : null}
+        <div className="session-sidebar__body">
+          {phase === 'warmup' ? <WarmupPanel warmupIndex={session.warmupIndex} people={people} /> : null}
+          {phase === 'frame' ? <FramePanel problem={session.problem} answers={session.frameAnswers} /> : null}
+          {phase === 'collaborate' ? <CollaboratePanel timer={session.timer} editor={editor} stickyCount={stickies.length} problem={session.problem} /> : null}
+          {phase === 'converge' ? <ConvergePanel editor={editor} stickies={stickies} votes={votes} voteLimit={session.voteLimit} selectedId={selectedId} /> : null}
+          {phase === 'split' ? (
+            <SplitPanel stickies={stickies} tasks={tasks} votes={votes} participants={participants} presentIds={presentIds} seed={session.seed} />
+          ) : null}
+          {phase === 'execute' ? <ExecutePanel tasks={tasks} focus={focusOn} onFocusChange={setFocus} /> : null}
+          {phase === 'review' ? (
+            <ReviewPanel title={session.title || title} problem={session.problem} tasks={tasks} votes={votes} ideaCount={stickies.length} />
+          ) : null}
+        </div>
+      </aside>
+    </ReportContext.Provider>
+  )
 }

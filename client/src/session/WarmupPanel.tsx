@@ -13,20 +13,20 @@ export function WarmupPanel({ warmupIndex, people }: { warmupIndex: number; peop
   }
   return (
     <>
-      <section className="card card--question" aria-labelledby="warmup-title">
-        <h3 id="warmup-title" className="card__eyebrow">
+      <section className="panel-card panel-card--question" aria-labelledby="warmup-title">
+        <h3 id="warmup-title" className="panel-card__eyebrow">
           Conversation starter
         </h3>
         <p className="warmup-question">{warmupQuestion(warmupIndex)}</p>
-        <p className="card__hint">Go round once; a sentence each is plenty. People share ideas more freely with people they know a little.</p>
+        <p className="panel-card__hint">Go round once; a sentence each is plenty. People share ideas more freely with people they know a little.</p>
         {isFacilitator ? (
           <button type="button" className="button button--secondary button--small" onClick={shuffle}>
             Another question
           </button>
         ) : null}
       </section>
-      <section className="card" aria-labelledby="here-title">
-        <h3 id="here-title" className="card__title">
+      <section className="panel-card" aria-labelledby="here-title">
+        <h3 id="here-title" className="panel-card__title">
           Here now <span className="count-pill">{people.length}</span>
         </h3>
         <ul className="people-list" aria-label="People here now">

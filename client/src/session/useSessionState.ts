@@ -24,19 +24,24 @@ interface MapStore {
 
 const stores = new WeakMap<Y.Map<unknown>, MapStore>()
 
-/** One cached JSON snapshot per map, refreshed when the map changes (values are replaced whole). */
-function storeFor(map: Y.Map<unknown>): MapStore {
+/**
+ * One cached JSON snapshot per map. The cache is dropped on every change, listened to for the
+ * map's whole life: a change between React's first render and its subscription must not leave a
+ * stale snapshot behind (a page that syncs right after mounting would show an empty document).
+ */
+export function yMapStore(map: Y.Map<unknown>): MapStore {
   let store = stores.get(map)
   if (store) return store
   let snapshot: Readonly<Record<string, unknown>> | null = null
+  const listeners = new Set<() => void>()
+  map.observe(() => {
+    snapshot = null
+    for (const listener of listeners) listener()
+  })
   store = {
     subscribe(listener) {
-      const onChange = () => {
-        snapshot = null
-        listener()
-      }
-      map.observe(onChange)
-      return () => map.unobserve(onChange)
+      listeners.add(listener)
+      return () => listeners.delete(listener)
     },
     getSnapshot() {
       snapshot ??= map.toJSON()
@@ -48,7 +53,7 @@ function storeFor(map: Y.Map<unknown>): MapStore {
 }
 
 export function useYMapJSON(doc: Y.Doc, name: string): Readonly<Record<string, unknown>> {
-  const store = storeFor(doc.getMap(name))
+  const store = yMapStore(doc.getMap(name))
   return useSyncExternalStore(store.subscribe, store.getSnapshot)
 }
 

@@ -1,56 +1,70 @@
-// Replay routes: the timeline of a session and its document at any moment, for any role.
+// Replay routes, for any role: the timeline of a session, its document at any moment, and the
+// update feed the replay page scrubs through locally (so scrubbing makes no request per frame).
+// Every route first commits what the persister holds; if storage refuses, it answers 503 rather
+// than serve a history that silently misses the latest updates.
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { stateAt, TimelineIndex } from '../replay/history.ts'
+import { encodeFeed, feedCheckpoint, stateAt, updatesBetween } from '../replay/history.ts'
+import { TimelineIndex } from '../replay/timeline.ts'
 import type { AppDeps } from './app.ts'
+import { HttpError } from './errors.ts'
 import { authorize, parse } from './sessionRoutes.ts'
 
 const stateQuery = z.object({ at: z.coerce.number().int().nonnegative() })
+const MAX_FEED_UPDATES = 20_000
 const updatesQuery = z.object({
   after: z.coerce.number().int().nonnegative().default(0),
-  limit: z.coerce.number().int().min(1).max(20_000).default(5_000),
+  limit: z.coerce.number().int().min(1).max(MAX_FEED_UPDATES).default(5_000),
+  from: z.enum(['checkpoint']).optional(),
+  at: z.coerce.number().int().nonnegative().optional(),
 })
 
 export function registerReplayRoutes(app: FastifyInstance, deps: AppDeps): void {
   const index = new TimelineIndex(deps.storage)
+  app.addHook('onClose', async () => index.close())
 
-  app.get<{ Params: { id: string } }>('/api/sessions/:id/timeline', async (req) => {
+  const commitPending = () => {
+    if (!deps.persister.flush()) throw new HttpError('unavailable')
+  }
+
+  /** PRODUCT.md: `{ start, end, events: [{ type, at, … }] }`, plus title, update count and quiet gaps. */
+  app.get<{ Params: { id: string } }>('/api/sessions/:id/timeline', async (req, reply) => {
     const { session } = authorize(deps, req, req.params.id)
-    deps.persister.flush()
+    commitPending()
     const timeline = index.timeline(session.id, session.createdAt)
-    return { ...timeline, title: session.title }
+    return reply.header('cache-control', 'no-store').send({ ...timeline, title: session.title })
   })
 
+  /** PRODUCT.md: the document at `at` as one binary Yjs update; empty before the session. */
   app.get<{ Params: { id: string } }>('/api/sessions/:id/state', async (req, reply) => {
     const { session } = authorize(deps, req, req.params.id)
     const { at } = parse(stateQuery, req.query, 'badQuery')
-    deps.persister.flush()
-    return reply.header('content-type', 'application/octet-stream').header('cache-control', 'no-store').send(Buffer.from(stateAt(deps.storage, session.id, at)))
+    commitPending()
+    const state = stateAt(deps.storage, session.id, at)
+    return reply
+      .header('content-type', 'application/octet-stream')
+      .header('cache-control', 'no-store')
+      .send(Buffer.from(state.buffer, state.byteOffset, state.byteLength))
   })
 
   /**
-   * Replay data in chunks, so the client scrubs locally without a request per frame: the log
-   * after `after` (seq), `limit` updates at a time, as length-prefixed binary records
-   * [u32 seq][f64 at][u32 length][bytes]… The first chunk (after=0) starts from the session start.
+   * The log in chunks: the updates after seq `after`, at most `limit` (encoding in
+   * replay/history.ts). With `from=checkpoint` the chunk starts with the newest checkpoint at or
+   * before `at` (or the newest one) when it lies beyond `after`, followed by the updates after it:
+   * a client that only needs moments from `at` on skips the long head of the log.
    */
   app.get<{ Params: { id: string } }>('/api/sessions/:id/updates', async (req, reply) => {
     const { session } = authorize(deps, req, req.params.id)
-    const { after, limit } = parse(updatesQuery, req.query, 'badQuery')
-    deps.persister.flush()
-    const updates = deps.storage.updatesAfter(session.id, after, undefined, limit)
-    const size = updates.reduce((n, u) => n + 16 + u.update.length, 0)
-    const out = Buffer.allocUnsafe(size)
-    let offset = 0
-    for (const u of updates) {
-      offset = out.writeUInt32LE(u.seq, offset)
-      offset = out.writeDoubleLE(u.at, offset)
-      offset = out.writeUInt32LE(u.update.length, offset)
-      out.set(u.update, offset)
-      offset += u.update.length
-    }
+    const query = parse(updatesQuery, req.query, 'badQuery')
+    commitPending()
+    const candidate = query.from === 'checkpoint' ? feedCheckpoint(deps.storage, session.id, query.at) : null
+    const checkpoint = candidate && candidate.seq > query.after ? candidate : null
+    const start = checkpoint?.seq ?? query.after
+    const updates = updatesBetween(deps.storage, session.id, start, start + query.limit)
+    const more = deps.storage.lastSeq(session.id) > (updates.at(-1)?.seq ?? start)
     return reply
       .header('content-type', 'application/octet-stream')
-      .header('x-sandbox-more', updates.length === limit ? '1' : '0')
-      .send(out)
+      .header('cache-control', 'no-store')
+      .send(encodeFeed(updates, checkpoint, more, query.after))
   })
 }

@@ -1,119 +1,120 @@
-// Reading a session's past: the document at any moment (nearest checkpoint at or before it, plus
-// the logged updates after that checkpoint up to the moment) and the timeline of notable events.
+// Reading a session's past: the document at any moment, and the update feed the replay page
+// scrubs through locally. "The document at t" is the log prefix up to the last update logged at
+// or before t: the nearest checkpoint at or before that update, plus the updates after it. Never
+// the whole log, unless no checkpoint can be read (then the log, the source of truth, is used).
 import * as Y from 'yjs'
-import { Root, SERVER_ORIGIN, taskSchema, type Participant, type Phase } from '@sandbox/shared'
-import type { Storage } from '../storage/Storage.ts'
+import { SERVER_ORIGIN } from '@sandbox/shared'
+import type { Checkpoint, LoggedUpdate, Storage } from '../storage/Storage.ts'
 
-/** The document as it was at `at` (epoch ms), as one Yjs update. Never replays the whole log. */
+/** The document as it was at `at` (epoch ms), as one Yjs update. Empty before the session. */
 export function stateAt(storage: Storage, sessionId: string, at: number): Uint8Array {
+  return stateAtSeq(storage, sessionId, storage.seqAt(sessionId, at))
+}
+
+/** Updates with `afterSeq < seq <= untilSeq`, in order. */
+export function updatesBetween(storage: Storage, sessionId: string, afterSeq: number, untilSeq: number): LoggedUpdate[] {
+  if (untilSeq <= afterSeq) return []
+  // Seqs are dense per session, so this limit fetches exactly the range (and no more if not).
+  return storage.updatesAfter(sessionId, afterSeq, undefined, untilSeq - afterSeq).filter((u) => u.seq <= untilSeq)
+}
+
+/**
+ * Tails up to this long are merged at the encoding level (no Y.Doc: 3-5x faster on big documents,
+ * whose load is dominated by integrating every tombstone); longer ones are applied to a doc,
+ * because merging many small updates from many clients is slower than linear (yjs#710).
+ */
+const MERGE_TAIL_MAX_UPDATES = 1_000
+
+/** The document holding every update with `seq <= seq`, as one Yjs update. */
+export function stateAtSeq(storage: Storage, sessionId: string, seq: number): Uint8Array {
+  if (seq <= 0) return emptyState()
+  const checkpoint = storage.checkpointAtOrBeforeSeq(sessionId, seq)
+  const tail = updatesBetween(storage, sessionId, checkpoint?.seq ?? 0, seq)
+  if (checkpoint && tail.length === 0) return checkpoint.state
+  try {
+    if (checkpoint && tail.length <= MERGE_TAIL_MAX_UPDATES) return Y.mergeUpdates([checkpoint.state, ...tail.map((u) => u.update)])
+    return applyToDoc(checkpoint ? [checkpoint.state, ...tail.map((u) => u.update)] : tail.map((u) => u.update))
+  } catch (error) {
+    // A checkpoint that cannot be read must not lose history: rebuild from the log instead.
+    if (!checkpoint) throw error
+    return applyToDoc(updatesBetween(storage, sessionId, 0, seq).map((u) => u.update))
+  }
+}
+
+function emptyState(): Uint8Array {
   const doc = new Y.Doc()
-  const checkpoint = storage.latestCheckpoint(sessionId, at)
-  doc.transact(() => {
-    if (checkpoint) Y.applyUpdate(doc, checkpoint.state)
-    for (const u of storage.updatesAfter(sessionId, checkpoint?.seq ?? 0, at)) Y.applyUpdate(doc, u.update)
-  }, SERVER_ORIGIN)
   const state = Y.encodeStateAsUpdate(doc)
   doc.destroy()
   return state
 }
 
-export type TimelineEvent =
-  | { type: 'phase'; at: number; seq: number; phase: Phase; from: Phase | null }
-  | { type: 'join'; at: number; seq: number; participantId: string; name: string; color: string }
-  | { type: 'task'; at: number; seq: number; taskId: string; title: string; sourceShapeIds: string[] }
-  | { type: 'owner'; at: number; seq: number; taskId: string; title: string; ownerId: string; ownerName: string; via: string | null }
-  | { type: 'vote'; at: number; seq: number; participantId: string; shapeId: string; delta: number }
-
-export interface Timeline {
-  sessionId: string
-  start: number
-  end: number
-  updates: number
-  events: TimelineEvent[]
+function applyToDoc(updates: readonly Uint8Array[]): Uint8Array {
+  const doc = new Y.Doc()
+  try {
+    doc.transact(() => {
+      for (const update of updates) Y.applyUpdate(doc, update)
+    }, SERVER_ORIGIN)
+    return Y.encodeStateAsUpdate(doc)
+  } finally {
+    doc.destroy()
+  }
 }
 
-interface TimelineCache {
-  doc: Y.Doc
-  seq: number
-  timeline: Timeline
+/** Where a feed starts when the client asks for `from=checkpoint`. */
+export function feedCheckpoint(storage: Storage, sessionId: string, at: number | undefined): Checkpoint | null {
+  if (at === undefined) return storage.latestCheckpoint(sessionId)
+  return storage.checkpointAtOrBeforeSeq(sessionId, storage.seqAt(sessionId, at))
 }
+
+export interface FeedHeader {
+  /** Participant ids; each record names its author by index here (0xffff: the server or a guest). */
+  participants: string[]
+  /** Whether more updates follow after the last one in this chunk. */
+  more: boolean
+  /** The seq of the last update in this chunk (or of the checkpoint, or `after`, when empty). */
+  lastSeq: number
+  /** When the feed starts from a checkpoint: its position; its state comes right after the header. */
+  checkpoint: { seq: number; at: number; bytes: number } | null
+}
+
+export const NO_AUTHOR = 0xffff
+const RECORD_HEADER_BYTES = 4 + 8 + 2 + 4
 
 /**
- * Builds timelines incrementally: each session's replay doc and events are kept, and a request
- * only applies the updates logged since the last one. Bounded to a few sessions.
+ * The binary feed: [u32 headerBytes][header JSON][checkpoint state?] then per update
+ * [u32 seq][f64 at][u16 author index][u32 length][bytes], all little-endian.
  */
-export class TimelineIndex {
-  private readonly cache = new Map<string, TimelineCache>()
-  private readonly storage: Storage
-  private readonly maxSessions: number
-
-  constructor(storage: Storage, maxSessions = 8) {
-    this.storage = storage
-    this.maxSessions = maxSessions
-  }
-
-  timeline(sessionId: string, createdAt: number): Timeline {
-    let entry = this.cache.get(sessionId)
-    if (!entry) {
-      entry = { doc: new Y.Doc(), seq: 0, timeline: { sessionId, start: createdAt, end: createdAt, updates: 0, events: [] } }
-      if (this.cache.size >= this.maxSessions) {
-        const oldest = this.cache.keys().next().value as string
-        this.cache.get(oldest)?.doc.destroy()
-        this.cache.delete(oldest)
-      }
+export function encodeFeed(updates: readonly LoggedUpdate[], checkpoint: Checkpoint | null, more: boolean, after: number): Buffer {
+  const participants: string[] = []
+  const index = new Map<string, number>()
+  for (const u of updates) {
+    if (u.participantId !== null && !index.has(u.participantId) && index.size < NO_AUTHOR) {
+      index.set(u.participantId, participants.length)
+      participants.push(u.participantId)
     }
-    this.cache.delete(sessionId)
-    this.cache.set(sessionId, entry)
-    const { doc, timeline } = entry
-    const session = doc.getMap(Root.session)
-    const tasks = doc.getMap(Root.tasks)
-    const votes = doc.getMap(Root.votes)
-    const participants = doc.getMap(Root.participants)
-    const BATCH = 5_000
-    for (;;) {
-      const batch = this.storage.updatesAfter(sessionId, entry.seq, undefined, BATCH)
-      for (const u of batch) {
-        const phaseBefore = (session.get('phase') as Phase | undefined) ?? null
-        const events: TimelineEvent[] = []
-        const onTasks = (e: Y.YMapEvent<unknown>) =>
-          e.changes.keys.forEach((change, key) => {
-            const parsed = taskSchema.safeParse(tasks.get(key))
-            if (!parsed.success) return
-            const t = parsed.data
-            const old = change.oldValue as { ownerId?: string | null } | undefined
-            if (change.action === 'add') events.push({ type: 'task', at: u.at, seq: u.seq, taskId: t.id, title: t.title, sourceShapeIds: t.sourceShapeIds })
-            if (t.ownerId && t.ownerName && (change.action === 'add' ? true : old?.ownerId !== t.ownerId)) {
-              events.push({ type: 'owner', at: u.at, seq: u.seq, taskId: t.id, title: t.title, ownerId: t.ownerId, ownerName: t.ownerName, via: t.ownerSource })
-            }
-          })
-        const onVotes = (e: Y.YMapEvent<unknown>) =>
-          e.changes.keys.forEach((change, key) => {
-            const bar = key.indexOf('|')
-            const now = (votes.get(key) as number | undefined) ?? 0
-            const before = (change.oldValue as number | undefined) ?? 0
-            if (bar > 0 && now !== before) events.push({ type: 'vote', at: u.at, seq: u.seq, participantId: key.slice(0, bar), shapeId: key.slice(bar + 1), delta: now - before })
-          })
-        const onParticipants = (e: Y.YMapEvent<unknown>) =>
-          e.changes.keys.forEach((change, key) => {
-            const p = participants.get(key) as Participant | undefined
-            if (change.action === 'add' && p) events.push({ type: 'join', at: u.at, seq: u.seq, participantId: p.id, name: p.name, color: p.color })
-          })
-        tasks.observe(onTasks)
-        votes.observe(onVotes)
-        participants.observe(onParticipants)
-        Y.applyUpdate(doc, u.update)
-        tasks.unobserve(onTasks)
-        votes.unobserve(onVotes)
-        participants.unobserve(onParticipants)
-        const phaseAfter = (session.get('phase') as Phase | undefined) ?? null
-        if (phaseAfter && phaseAfter !== phaseBefore) timeline.events.push({ type: 'phase', at: u.at, seq: u.seq, phase: phaseAfter, from: phaseBefore })
-        timeline.events.push(...events)
-        entry.seq = u.seq
-        timeline.end = Math.max(timeline.end, u.at)
-        timeline.updates += 1
-      }
-      if (batch.length < BATCH) break
-    }
-    return timeline
   }
+  const header: FeedHeader = {
+    participants,
+    more,
+    lastSeq: updates.at(-1)?.seq ?? checkpoint?.seq ?? after,
+    checkpoint: checkpoint ? { seq: checkpoint.seq, at: checkpoint.at, bytes: checkpoint.state.length } : null,
+  }
+  const json = Buffer.from(JSON.stringify(header))
+  const size = 4 + json.length + (checkpoint?.state.length ?? 0) + updates.reduce((n, u) => n + RECORD_HEADER_BYTES + u.update.length, 0)
+  const out = Buffer.allocUnsafe(size)
+  let offset = out.writeUInt32LE(json.length, 0)
+  offset += json.copy(out, offset)
+  if (checkpoint) {
+    out.set(checkpoint.state, offset)
+    offset += checkpoint.state.length
+  }
+  for (const u of updates) {
+    offset = out.writeUInt32LE(u.seq, offset)
+    offset = out.writeDoubleLE(u.at, offset)
+    offset = out.writeUInt16LE(u.participantId === null ? NO_AUTHOR : (index.get(u.participantId) ?? NO_AUTHOR), offset)
+    offset = out.writeUInt32LE(u.update.length, offset)
+    out.set(u.update, offset)
+    offset += u.update.length
+  }
+  return out
 }

@@ -1,0 +1,57 @@
+// Builds the documents the scenarios load: stickies as tldraw `note` records stored the way the
+// client stores them (one Y.Map per record, one entry per field, in Y.Map('tldraw')).
+import * as Y from 'yjs'
+import { DEFAULT_PAGE_ID, recordToYMap, Root } from '@sandbox/shared'
+
+export function noteRecord(id: string, x: number, y: number, text: string, index = 'a1'): Record<string, unknown> {
+  return {
+    typeName: 'shape',
+    id,
+    type: 'note',
+    x,
+    y,
+    rotation: 0,
+    index,
+    parentId: DEFAULT_PAGE_ID,
+    isLocked: false,
+    opacity: 1,
+    meta: {},
+    props: {
+      color: 'yellow',
+      labelColor: 'black',
+      size: 'm',
+      font: 'draw',
+      fontSizeAdjustment: 0,
+      align: 'middle',
+      verticalAlign: 'middle',
+      growY: 0,
+      url: '',
+      richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] },
+      scale: 1,
+      textLastEditedBy: null,
+    },
+  }
+}
+
+/** Fractional index keys that sort in creation order ("a1", "a2", … then longer ones). */
+export const indexKey = (n: number): string => `a${(n + 1).toString(36).padStart(4, '0')}`
+
+/** Adds `count` stickies on a grid in one transaction. */
+export function addStickies(doc: Y.Doc, count: number, prefix: string, start = 0): void {
+  const records = doc.getMap<Y.Map<unknown>>(Root.records)
+  doc.transact(() => {
+    for (let i = start; i < start + count; i++) {
+      const id = `shape:${prefix}${i}`
+      records.set(id, recordToYMap(noteRecord(id, (i % 50) * 220, Math.floor(i / 50) * 220, `Idea ${i}`, indexKey(i))))
+    }
+  })
+}
+
+/** A whole board with `count` stickies, as one update (for the peers' memory scenario). */
+export function boardUpdate(count: number, prefix = 'n'): Uint8Array {
+  const doc = new Y.Doc()
+  addStickies(doc, count, prefix)
+  const update = Y.encodeStateAsUpdate(doc)
+  doc.destroy()
+  return update
+}

@@ -1,0 +1,178 @@
+// The load generator, run as its own child process (see load.ts). It connects every client, has
+// each one create its own sticky, then sends edits (and cursor moves) at a steady staggered rate,
+// and records when each marked edit or cursor reaches every other client in the room.
+import * as Y from 'yjs'
+import { recordToYMap, Root } from '@sandbox/shared'
+import { noteRecord } from './docs.ts'
+import type { LoadResult, LoadSpec } from './load.ts'
+import { summarize, sleep, waitUntil } from './stats.ts'
+import { BenchClient, marker, nowUs } from './wire.ts'
+
+interface Member {
+  client: BenchClient
+  sender: number
+  room: number
+  shape: Y.Map<unknown>
+  seenEdits: Set<number>
+  editSeq: number
+  cursorSeq: number
+  unsaved: { clock: number; sentUs: number }[]
+}
+
+const ask = (name: string): Promise<void> =>
+  new Promise((resolve) => {
+    const onMessage = (m: unknown): void => {
+      if ((m as { type: string }).type === 'go') {
+        process.off('message', onMessage)
+        resolve()
+      }
+    }
+    process.on('message', onMessage)
+    process.send?.({ type: 'phase', name })
+  })
+
+async function run(spec: LoadSpec): Promise<LoadResult> {
+  const members: Member[] = []
+  const roomSizes = spec.rooms.map((r) => r.targets.length)
+  let sender = 0
+  const connectStart = performance.now()
+  spec.rooms.forEach((room, r) => {
+    for (const target of room.targets) {
+      const client = new BenchClient(target)
+      members.push({ client, sender: sender++, room: r, shape: new Y.Map(), seenEdits: new Set(), editSeq: 0, cursorSeq: 0, unsaved: [] })
+    }
+  })
+  await waitUntil(() => members.every((m) => m.client.syncedAt !== null || m.client.closed), 'all clients synced', 60_000)
+  const connectMs = performance.now() - connectStart
+  for (const m of members) {
+    const id = `shape:bench${m.sender}`
+    const records = m.client.doc.getMap<Y.Map<unknown>>(Root.records)
+    m.client.doc.transact(() => records.set(id, recordToYMap(noteRecord(id, m.sender * 10, 0, `Bench ${m.sender}`))))
+    m.shape = records.get(id) as Y.Map<unknown>
+  }
+
+  let windowStartUs = Infinity
+  let windowEndUs = Infinity
+  const inWindow = (us: number): boolean => us >= windowStartUs && us < windowEndUs
+  const editLatency: number[] = []
+  const cursorLatency: number[] = []
+  const savedLatency: number[] = []
+  let editsSent = 0
+  let cursorsSent = 0
+  let editsExpected = 0
+  let cursorsExpected = 0
+  let cursorsReceived = 0
+  for (const m of members) {
+    // Some servers echo a client's own edits and cursors back to it; those are not deliveries.
+    m.client.onEdit = (from, seq, sentUs) => {
+      if (from === m.sender || !inWindow(sentUs)) return
+      const key = from * 1_000_000 + seq
+      if (m.seenEdits.has(key)) return
+      m.seenEdits.add(key)
+      editLatency.push((nowUs() - sentUs) / 1000)
+    }
+    m.client.onCursor = (from, _seq, sentUs) => {
+      if (from === m.sender || !inWindow(sentUs)) return
+      cursorsReceived++
+      cursorLatency.push((nowUs() - sentUs) / 1000)
+    }
+    m.client.onSaved = (clock) => {
+      const now = nowUs()
+      while (m.unsaved.length > 0 && (m.unsaved[0] as { clock: number }).clock <= clock) {
+        const { sentUs } = m.unsaved.shift() as { sentUs: number }
+        if (inWindow(sentUs)) savedLatency.push((now - sentUs) / 1000)
+      }
+    }
+  }
+
+  const timers: NodeJS.Timeout[] = []
+  let sending = true
+  const every = (hz: number, fn: () => void): void => {
+    if (hz <= 0) return
+    const period = 1000 / hz
+    // Stagger: each client starts at a random phase of its period, so load is steady, not bursts.
+    timers.push(setTimeout(() => {
+      fn()
+      timers.push(setInterval(fn, period))
+    }, Math.random() * period))
+  }
+  for (const m of members) {
+    const room = spec.rooms[m.room] as LoadSpec['rooms'][number]
+    const others = (roomSizes[m.room] as number) - 1
+    every(room.editHz, () => {
+      if (!sending || m.client.closed) return
+      const sentUs = nowUs()
+      const seq = ++m.editSeq
+      m.client.doc.transact(() => {
+        m.shape.set('x', Math.round(Math.random() * 2000))
+        m.shape.set('y', Math.round(Math.random() * 2000))
+        m.shape.set('meta', { bench: marker('E', m.sender, seq, sentUs) })
+      })
+      if (room.acks) m.unsaved.push({ clock: m.client.ownClock, sentUs })
+      if (inWindow(sentUs)) {
+        editsSent++
+        editsExpected += others
+      }
+    })
+    every(room.cursorHz, () => {
+      if (!sending || m.client.closed) return
+      const sentUs = nowUs()
+      const seq = ++m.cursorSeq
+      m.client.sendAwareness({
+        user: { name: `Bench ${m.sender}`, color: '#1971c2' },
+        cursor: { x: Math.round(Math.random() * 2000), y: Math.round(Math.random() * 2000), bench: marker('C', m.sender, seq, sentUs) },
+      })
+      if (inWindow(sentUs)) {
+        cursorsSent++
+        cursorsExpected += others
+      }
+    })
+  }
+
+  await sleep(spec.warmupMs)
+  await ask('measure-start')
+  const cpuStart = process.cpuUsage()
+  windowStartUs = nowUs()
+  await sleep(spec.measureMs)
+  windowEndUs = nowUs()
+  const cpu = process.cpuUsage(cpuStart)
+  await ask('measure-end')
+  sending = false
+  for (const t of timers) clearTimeout(t)
+  await sleep(spec.drainMs)
+  const editsReceived = members.reduce((n, m) => n + m.seenEdits.size, 0)
+  const closed = members.filter((m) => m.client.closed).length
+  const closeCodes = [...new Set(members.map((m) => m.client.closeCode).filter((c) => c !== null))]
+  for (const m of members) m.client.close()
+  const edit = summarize(editLatency)
+  const cursor = summarize(cursorLatency)
+  const saved = summarize(savedLatency)
+  return {
+    clients: members.length,
+    connectMs,
+    closedClients: closed,
+    closeCodes: closeCodes as number[],
+    editsSent,
+    editsExpected,
+    editsReceived,
+    editsLost: editsExpected - editsReceived,
+    editP50Ms: edit.p50,
+    editP99Ms: edit.p99,
+    cursorsSent,
+    cursorsExpected,
+    cursorsReceived,
+    cursorP50Ms: cursor.p50,
+    cursorP99Ms: cursor.p99,
+    savedAcks: saved.n,
+    savedP50Ms: saved.p50,
+    savedP99Ms: saved.p99,
+    loadgenCpuPercent: ((cpu.user + cpu.system) / 1000 / spec.measureMs) * 100,
+  }
+}
+
+process.once('message', (m) => {
+  const msg = m as { type: 'run'; spec: LoadSpec }
+  run(msg.spec)
+    .then((result) => process.send?.({ type: 'result', result }, () => process.exit(0)))
+    .catch((error: unknown) => process.send?.({ type: 'error', message: String((error as Error).stack ?? error) }, () => process.exit(1)))
+})

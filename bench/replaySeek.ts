@@ -1,0 +1,309 @@
+// Replay seek benchmark: generates a long session (default 100,000 updates: 20 participants, a
+// few hundred stickies, drags, votes, phase changes, tasks) straight into a SqliteStorage in a
+// temp dir, with checkpoints every CHECKPOINT_EVERY_UPDATES as a live room writes them, then
+// measures server-side `stateAt` over random moments, the cold timeline build, and what the
+// replay page pays client-side (feed size, building snapshots, loading one).
+//
+//   node bench/replaySeek.ts [--updates 100000] [--samples 200]
+//
+// bench/run.ts calls `runReplaySeekBench({ updates })`.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as Y from 'yjs'
+import { PHASES, recordToYMap, Root, seedSessionDoc, SERVER_ORIGIN, voteKey, type Participant, type Task } from '@sandbox/shared'
+import { SqliteStorage } from '../server/src/storage/SqliteStorage.ts'
+import type { SessionRow, UpdateToAppend } from '../server/src/storage/Storage.ts'
+import { encodeFeed, stateAt } from '../server/src/replay/history.ts'
+import { TimelineIndex } from '../server/src/replay/timeline.ts'
+
+export interface ReplaySeekOptions {
+  updates: number
+  /** Random moments to seek to. Default 200. */
+  samples?: number
+  participants?: number
+  checkpointEveryUpdates?: number
+  /** Keep the generated database (and print where) instead of deleting it. */
+  keep?: boolean
+}
+
+export interface ReplaySeekResult {
+  updates: number
+  checkpoints: number
+  samples: number
+  p50Ms: number
+  p95Ms: number
+  maxMs: number
+  generateMs: number
+  /** First `/timeline` request on a cold server: the whole log replayed once. */
+  timelineColdMs: number
+  timelineEvents: number
+  /** The final document, encoded (≈ one checkpoint, one client snapshot). */
+  docBytes: number
+  /** The whole `/updates` feed, all chunks together. */
+  feedBytes: number
+  /** Client side: applying the whole feed into one replay doc, one update at a time. */
+  buildReplayDocMs: number
+  /** Client side: loading the final snapshot into a fresh doc (the worst backward seek). */
+  loadSnapshotMs: number
+  dataDir: string | null
+}
+
+const STICKIES = 300
+const SESSION_MS = 90 * 60_000
+const SEED = 0x5eed
+
+/** Small deterministic PRNG (mulberry32) so every run generates the same session. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? 0
+const round = (ms: number): number => Math.round(ms * 100) / 100
+
+function noteRecord(id: string, x: number, y: number, text: string, index: number): Record<string, unknown> {
+  return {
+    id,
+    typeName: 'shape',
+    type: 'note',
+    x,
+    y,
+    rotation: 0,
+    index: `a${index.toString(36).padStart(4, '0')}`,
+    parentId: 'page:page',
+    isLocked: false,
+    opacity: 1,
+    meta: {},
+    props: {
+      color: 'yellow',
+      labelColor: 'black',
+      size: 'm',
+      font: 'draw',
+      fontSizeAdjustment: 0,
+      align: 'middle',
+      verticalAlign: 'middle',
+      growY: 0,
+      url: '',
+      scale: 1,
+      textLastEditedBy: null,
+      richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] },
+    },
+  }
+}
+
+/**
+ * Writes a session like a live room would: every participant edits through their own Y.Doc
+ * (their own Yjs client id), the room doc applies it and the log stores it with the author's id
+ * and a server time; the room checkpoints every `checkpointEvery` updates.
+ */
+export function generateSession(
+  storage: SqliteStorage,
+  sessionId: string,
+  opts: { updates: number; participants: number; checkpointEvery: number; tokenHashes?: SessionRow['tokenHashes'] },
+): { start: number; end: number; checkpoints: number } {
+  const random = prng(SEED)
+  const start = Date.UTC(2025, 0, 6, 9, 0, 0)
+  storage.createSession({ id: sessionId, title: 'Replay bench', createdAt: start, tokenHashes: opts.tokenHashes ?? { participant: 'x', facilitator: 'y', viewer: 'z' } })
+  const room = new Y.Doc()
+  const people = Array.from({ length: opts.participants }, (_, i) => ({ id: `p_bench${String(i).padStart(2, '0')}`, doc: new Y.Doc(), stickies: [] as string[] }))
+  let seq = 0
+  let at = start
+  let checkpoints = 0
+  let pending: UpdateToAppend[] = []
+  const stepMs = SESSION_MS / opts.updates
+  const log = (update: Uint8Array, participantId: string | null) => {
+    seq += 1
+    // Bursts of activity with the odd quiet minute, like a real meeting.
+    at += random() < 0.0004 ? 30_000 + Math.floor(random() * 90_000) : Math.floor(random() * stepMs * 2)
+    Y.applyUpdate(room, update, SERVER_ORIGIN)
+    pending.push({ sessionId, seq, at, participantId, update })
+    if (pending.length >= 1000) {
+      storage.appendUpdates(pending)
+      pending = []
+    }
+    if (seq % opts.checkpointEvery === 0) {
+      storage.appendUpdates(pending)
+      pending = []
+      storage.writeCheckpoint(sessionId, { seq, at, state: Y.encodeStateAsUpdate(room) })
+      checkpoints += 1
+    }
+  }
+  const asServer = (fn: (doc: Y.Doc) => void) => {
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(room))
+    const before = Y.encodeStateVector(doc)
+    fn(doc)
+    log(Y.encodeStateAsUpdate(doc, before), null)
+    doc.destroy()
+  }
+  const asPerson = (person: (typeof people)[number], fn: (doc: Y.Doc) => void) => {
+    let update: Uint8Array | null = null
+    const capture = (u: Uint8Array) => (update = u)
+    person.doc.on('update', capture)
+    person.doc.transact(() => fn(person.doc))
+    person.doc.off('update', capture)
+    if (update) log(update, person.id)
+  }
+
+  const seedDoc = new Y.Doc()
+  seedSessionDoc(seedDoc, 'Replay bench', start, 42)
+  log(Y.encodeStateAsUpdate(seedDoc), null)
+  seedDoc.destroy()
+  for (const person of people) Y.applyUpdate(person.doc, Y.encodeStateAsUpdate(room))
+
+  let phase = 0
+  let stickyCount = 0
+  const allStickies: string[] = []
+  const votes = new Map<string, number>()
+  while (seq < opts.updates) {
+    const progress = seq / opts.updates
+    const wantedPhase = Math.min(PHASES.length - 1, Math.floor(progress * PHASES.length))
+    if (wantedPhase > phase) {
+      phase = wantedPhase
+      asServer((doc) => doc.getMap(Root.session).set('phase', PHASES[phase]))
+      continue
+    }
+    const joined = Math.min(people.length, 1 + Math.floor((progress / 0.05) * people.length))
+    const person = people[Math.floor(random() * joined)] as (typeof people)[number]
+    const wasJoined = (id: string) => room.getMap(Root.participants).has(id)
+    if (!wasJoined(person.id)) {
+      const p: Participant = { id: person.id, name: `Person ${person.id.slice(-2)}`, color: '#1f77b4', role: 'participant', joinedAt: at }
+      asServer((doc) => doc.getMap(Root.participants).set(p.id, p))
+      continue
+    }
+    const roll = random()
+    if (stickyCount < STICKIES && roll < 0.01) {
+      const id = `shape:bench${stickyCount}`
+      const record = noteRecord(id, Math.floor(random() * 4000), Math.floor(random() * 3000), `Idea ${stickyCount}`, stickyCount)
+      stickyCount += 1
+      person.stickies.push(id)
+      allStickies.push(id)
+      asPerson(person, (doc) => doc.getMap<Y.Map<unknown>>(Root.records).set(id, recordToYMap(record)))
+    } else if (allStickies.length > 0 && roll < 0.03 && phase >= 3) {
+      const shapeId = allStickies[Math.floor(random() * allStickies.length)] as string
+      const key = voteKey(person.id, shapeId)
+      const next = (votes.get(key) ?? 0) + 1
+      votes.set(key, next)
+      asPerson(person, (doc) => doc.getMap(Root.votes).set(key, next))
+    } else if (allStickies.length > 0 && roll < 0.032 && phase >= 4) {
+      const shapeId = allStickies[Math.floor(random() * allStickies.length)] as string
+      const task: Task = { id: `task_${seq}`, title: `Task from ${shapeId}`, ownerId: person.id, ownerName: 'Bench', ownerColor: null, ownerSource: 'claim', status: 'todo', note: '', sourceShapeIds: [shapeId], createdAt: at }
+      asServer((doc) => doc.getMap(Root.tasks).set(task.id, task))
+    } else if (person.stickies.length > 0) {
+      // Drags: one update per pointer move, x and y only.
+      const id = person.stickies[Math.floor(random() * person.stickies.length)] as string
+      asPerson(person, (doc) => {
+        const map = doc.getMap<Y.Map<unknown>>(Root.records).get(id)
+        map?.set('x', Math.floor(random() * 4000))
+        map?.set('y', Math.floor(random() * 3000))
+      })
+    } else {
+      const id = `shape:bench${stickyCount}`
+      stickyCount += 1
+      person.stickies.push(id)
+      allStickies.push(id)
+      asPerson(person, (doc) => doc.getMap<Y.Map<unknown>>(Root.records).set(id, recordToYMap(noteRecord(id, 100, 100, `Idea ${stickyCount}`, stickyCount))))
+    }
+  }
+  storage.appendUpdates(pending)
+  for (const person of people) person.doc.destroy()
+  room.destroy()
+  return { start, end: at, checkpoints }
+}
+
+export async function runReplaySeekBench(opts: ReplaySeekOptions): Promise<ReplaySeekResult> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-replay-bench-'))
+  const storage = new SqliteStorage(dataDir, { synchronous: 'NORMAL' })
+  const sessionId = 'bench_replay_session_000000000000'
+  try {
+    const t0 = performance.now()
+    const { start, end, checkpoints } = generateSession(storage, sessionId, {
+      updates: opts.updates,
+      participants: opts.participants ?? 20,
+      checkpointEvery: opts.checkpointEveryUpdates ?? 500,
+    })
+    const generateMs = performance.now() - t0
+
+    const random = prng(7)
+    const samples = opts.samples ?? 200
+    const times: number[] = []
+    stateAt(storage, sessionId, end) // warm the statement cache and the JIT
+    for (let i = 0; i < samples; i += 1) {
+      const moment = start + Math.floor(random() * (end - start + 1))
+      const s = performance.now()
+      stateAt(storage, sessionId, moment)
+      times.push(performance.now() - s)
+    }
+    times.sort((a, b) => a - b)
+
+    const t1 = performance.now()
+    const index = new TimelineIndex(storage)
+    const timeline = index.timeline(sessionId, start)
+    const timelineColdMs = performance.now() - t1
+    index.close()
+
+    // What the replay page does: fetch the feed in chunks, apply it into one doc.
+    let feedBytes = 0
+    const replay = new Y.Doc()
+    let buildReplayDocMs = 0
+    for (let after = 0; ; ) {
+      const chunk = storage.updatesAfter(sessionId, after, undefined, 10_000)
+      feedBytes += encodeFeed(chunk, null, true, after).length
+      const s = performance.now()
+      for (const u of chunk) Y.applyUpdate(replay, u.update)
+      buildReplayDocMs += performance.now() - s
+      if (chunk.length < 10_000) break
+      after = chunk.at(-1)?.seq ?? after
+    }
+    const snapshot = Y.encodeStateAsUpdate(replay)
+    replay.destroy()
+    const s = performance.now()
+    const fresh = new Y.Doc()
+    Y.applyUpdate(fresh, snapshot)
+    const loadSnapshotMs = performance.now() - s
+    fresh.destroy()
+
+    return {
+      updates: opts.updates,
+      checkpoints,
+      samples,
+      p50Ms: round(percentile(times, 0.5)),
+      p95Ms: round(percentile(times, 0.95)),
+      maxMs: round(times.at(-1) ?? 0),
+      generateMs: Math.round(generateMs),
+      timelineColdMs: Math.round(timelineColdMs),
+      timelineEvents: timeline.events.length,
+      docBytes: snapshot.length,
+      feedBytes,
+      buildReplayDocMs: Math.round(buildReplayDocMs),
+      loadSnapshotMs: round(loadSnapshotMs),
+      dataDir: opts.keep ? dataDir : null,
+    }
+  } finally {
+    storage.close()
+    if (!opts.keep) fs.rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+function argValue(name: string): number | undefined {
+  const i = process.argv.indexOf(`--${name}`)
+  const value = i >= 0 ? Number(process.argv[i + 1]) : NaN
+  return Number.isFinite(value) && value > 0 ? value : undefined
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const result = await runReplaySeekBench({ updates: argValue('updates') ?? 100_000, samples: argValue('samples') ?? 200, keep: process.argv.includes('--keep') })
+  console.log(`replay seek: ${result.updates} updates, ${result.checkpoints} checkpoints, generated in ${result.generateMs} ms`)
+  console.log(`  stateAt over ${result.samples} random moments: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, max ${result.maxMs} ms`)
+  console.log(`  timeline (cold, whole log once): ${result.timelineColdMs} ms, ${result.timelineEvents} events`)
+  console.log(`  client: feed ${(result.feedBytes / 1e6).toFixed(1)} MB, building the replay doc ${result.buildReplayDocMs} ms, doc ${(result.docBytes / 1024).toFixed(0)} KiB, loading it ${result.loadSnapshotMs} ms`)
+  if (result.dataDir) console.log(`  data kept in ${result.dataDir}`)
+}

@@ -1,0 +1,133 @@
+// Runs every scenario against every server, in alternating rounds, and keeps each round's raw
+// result. Each server starts fresh for each scenario so one scenario's leftovers never bias the next.
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { PEERS, startPeer, type PeerName } from './peers.ts'
+import { browserUnavailable, runBrowser, type BrowserResult } from './scenarios/browser.ts'
+import { runColdLoad, type ColdLoadResult } from './scenarios/coldLoad.ts'
+import { runFanout, type FanoutResult, type FanoutShape } from './scenarios/fanout.ts'
+import { runMemory, type MemoryResult } from './scenarios/memory.ts'
+
+export interface SuiteOptions {
+  quick: boolean
+  rounds: number
+  measureMs: number
+  cold: { shapes: number; updates: number; restarts: number }
+  memory: { idleConnections: number; rooms: number; stickies: number }
+  browser: { stickies: number; gestureMs: number }
+  replayUpdates: number
+  savedIsolated: { clients: number; seconds: number }
+  only: Set<string> | null
+  log: (line: string) => void
+}
+
+type PerPeer<T> = Record<PeerName, T[]>
+const perPeer = <T>(): PerPeer<T> => ({ sandbox: [], 'y-websocket': [], hocuspocus: [] })
+
+export interface SuiteResults {
+  versions: Record<PeerName, string>
+  fanout: Record<FanoutShape, PerPeer<FanoutResult>>
+  memory: PerPeer<MemoryResult>
+  cold: Record<PeerName, ColdLoadResult | null>
+  replaySeek: Record<string, unknown> | null
+  savedIsolated: Record<string, unknown> | null
+  browser: BrowserResult | null
+  gaps: string[]
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+
+/** Imports a sibling bench module another engineer owns, if it is there. */
+async function optionalModule<T>(file: string): Promise<T | null> {
+  if (!fs.existsSync(path.join(here, file))) return null
+  return (await import(`./${file}`)) as T
+}
+
+/** Round r starts with a different server, so drift on a busy machine does not favour one. */
+const orderFor = (round: number): PeerName[] => PEERS.map((_, i) => PEERS[(i + round) % PEERS.length] as PeerName)
+
+export async function runSuite(opts: SuiteOptions): Promise<SuiteResults> {
+  const want = (name: string): boolean => opts.only === null || opts.only.has(name)
+  const results: SuiteResults = {
+    versions: { sandbox: '', 'y-websocket': '', hocuspocus: '' },
+    fanout: { rooms: perPeer(), crowd: perPeer() },
+    memory: perPeer(),
+    cold: { sandbox: null, 'y-websocket': null, hocuspocus: null },
+    replaySeek: null,
+    savedIsolated: null,
+    browser: null,
+    gaps: [],
+  }
+  const timed = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    const t = performance.now()
+    const value = await fn()
+    opts.log(`  ${what}: ${((performance.now() - t) / 1000).toFixed(1)} s`)
+    return value
+  }
+
+  for (let round = 0; round < opts.rounds; round++) {
+    opts.log(`round ${round + 1}/${opts.rounds}`)
+    for (const peer of orderFor(round)) {
+      for (const shape of ['rooms', 'crowd'] as const) {
+        if (!want(`fanout-${shape}`) && !want('fanout')) continue
+        const server = await startPeer(peer)
+        results.versions[peer] = server.version
+        try {
+          const r = await timed(`${peer} fan-out ${shape}`, () => runFanout(server, shape, opts.measureMs))
+          results.fanout[shape][peer].push(r)
+        } finally {
+          await server.stop()
+        }
+      }
+      if (want('memory')) {
+        const server = await startPeer(peer)
+        results.versions[peer] = server.version
+        try {
+          results.memory[peer].push(await timed(`${peer} memory`, () => runMemory(server, opts.memory)))
+        } finally {
+          await server.stop()
+        }
+      }
+    }
+  }
+
+  if (want('cold')) {
+    opts.log('cold load')
+    for (const peer of PEERS) {
+      // Writing the history through the server needs its per-connection rate limit lifted; the
+      // restarts that are timed run with the defaults.
+      const server = await startPeer(peer, { env: { MESSAGES_PER_SECOND: '1000000', MESSAGE_BURST: '1000000' } })
+      results.versions[peer] = server.version
+      results.cold[peer] = await timed(`${peer} cold load`, () => runColdLoad(server, opts.cold))
+    }
+  }
+
+  if (want('replay')) {
+    const mod = await optionalModule<{ runReplaySeekBench: (o: { updates: number }) => Promise<Record<string, unknown>> }>('replaySeek.ts')
+    if (mod) results.replaySeek = await timed('replay seek', () => mod.runReplaySeekBench({ updates: opts.replayUpdates }))
+    else results.gaps.push('Replay seek: bench/replaySeek.ts is missing.')
+  }
+
+  if (want('saved')) {
+    const mod = await optionalModule<{ runSavedLatencyBench: (o: { clients: number; seconds: number }) => Promise<Record<string, unknown>> }>('savedLatency.ts')
+    if (mod) results.savedIsolated = await timed('saved latency (isolated)', () => mod.runSavedLatencyBench(opts.savedIsolated))
+    else results.gaps.push('Saved latency without other load: bench/savedLatency.ts is missing (saved latency under fan-out load is measured inline).')
+  }
+
+  if (want('browser')) {
+    const why = browserUnavailable()
+    if (why) results.gaps.push(`Browser: ${why}.`)
+    else {
+      const server = await startPeer('sandbox')
+      try {
+        results.browser = await timed('browser', () => runBrowser(server, opts.browser))
+      } catch (error) {
+        results.gaps.push(`Browser: failed (${(error as Error).message.split('\n')[0]}).`)
+      } finally {
+        await server.stop()
+      }
+    }
+  }
+  return results
+}

@@ -1,0 +1,93 @@
+// The replay API (server/src/http/replayRoutes.ts): the timeline as JSON, the document at one
+// moment, and the update feed in binary chunks. Checked at this boundary like lib/api.ts.
+import { z } from 'zod'
+import { PHASES } from '@sandbox/shared'
+import { ApiError } from '../lib/api.ts'
+
+const base = { at: z.number(), seq: z.number() }
+const eventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('phase'), ...base, phase: z.enum(PHASES), from: z.enum(PHASES).nullable() }),
+  z.object({ type: z.literal('join'), ...base, participantId: z.string(), name: z.string(), color: z.string() }),
+  z.object({ type: z.literal('task'), ...base, taskId: z.string(), title: z.string(), sourceShapeIds: z.array(z.string()) }),
+  z.object({ type: z.literal('owner'), ...base, taskId: z.string(), title: z.string(), ownerId: z.string(), ownerName: z.string(), via: z.string().nullable() }),
+  z.object({ type: z.literal('vote'), ...base, participantId: z.string(), shapeId: z.string(), delta: z.number() }),
+])
+export type TimelineEvent = z.infer<typeof eventSchema>
+
+const timelineSchema = z.object({
+  title: z.string(),
+  start: z.number(),
+  end: z.number(),
+  updates: z.number(),
+  events: z.array(eventSchema.or(z.object({ type: z.string(), at: z.number() }).transform(() => null))).transform((events) => events.filter((e): e is TimelineEvent => e !== null)),
+  gaps: z.array(z.object({ from: z.number(), to: z.number() })).default([]),
+})
+export type Timeline = z.infer<typeof timelineSchema>
+
+async function get(path: string, token: string): Promise<Response> {
+  let response: Response
+  try {
+    response = await fetch(path, { headers: { Authorization: `Bearer ${token}` } })
+  } catch {
+    throw new ApiError('network', 0, 'The server could not be reached. Check your connection and try again.')
+  }
+  if (response.ok) return response
+  const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null
+  const message = body?.error?.message ?? `The server answered ${response.status}.`
+  if (response.status === 401 || response.status === 403) throw new ApiError('unauthorized', response.status, message)
+  if (response.status === 404) throw new ApiError('notFound', 404, message)
+  throw new ApiError('server', response.status, message)
+}
+
+const sessionPath = (sessionId: string) => `/api/sessions/${encodeURIComponent(sessionId)}`
+
+export async function fetchTimeline(sessionId: string, token: string): Promise<Timeline> {
+  const parsed = timelineSchema.safeParse(await (await get(`${sessionPath(sessionId)}/timeline`, token)).json())
+  if (!parsed.success) throw new ApiError('invalidResponse', 200, 'The server sent a timeline this page does not understand; reload the page.')
+  return parsed.data
+}
+
+export async function fetchStateAt(sessionId: string, token: string, at: number): Promise<Uint8Array> {
+  return new Uint8Array(await (await get(`${sessionPath(sessionId)}/state?at=${Math.floor(at)}`, token)).arrayBuffer())
+}
+
+export interface FeedUpdate {
+  seq: number
+  at: number
+  author: string | null
+  update: Uint8Array
+}
+
+export interface FeedChunk {
+  updates: FeedUpdate[]
+  more: boolean
+  lastSeq: number
+}
+
+const NO_AUTHOR = 0xffff
+const feedHeaderSchema = z.object({ participants: z.array(z.string()), more: z.boolean(), lastSeq: z.number() })
+
+/** One chunk of the log after `after` (see the encoding in server/src/replay/history.ts). */
+export async function fetchFeed(sessionId: string, token: string, after: number, limit: number): Promise<FeedChunk> {
+  const bytes = new Uint8Array(await (await get(`${sessionPath(sessionId)}/updates?after=${after}&limit=${limit}`, token)).arrayBuffer())
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const fail = () => new ApiError('invalidResponse', 200, 'The server sent replay data this page does not understand; reload the page.')
+  if (bytes.length < 4) throw fail()
+  const headerBytes = view.getUint32(0, true)
+  const header = feedHeaderSchema.safeParse(JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerBytes))))
+  if (!header.success) throw fail()
+  const updates: FeedUpdate[] = []
+  let offset = 4 + headerBytes
+  while (offset < bytes.length) {
+    if (offset + 18 > bytes.length) throw fail()
+    const seq = view.getUint32(offset, true)
+    const at = view.getFloat64(offset + 4, true)
+    const authorIndex = view.getUint16(offset + 12, true)
+    const length = view.getUint32(offset + 14, true)
+    offset += 18
+    if (offset + length > bytes.length) throw fail()
+    updates.push({ seq, at, author: authorIndex === NO_AUTHOR ? null : (header.data.participants[authorIndex] ?? null), update: bytes.subarray(offset, offset + length) })
+    offset += length
+  }
+  return { updates, more: header.data.more, lastSeq: header.data.lastSeq }
+}

@@ -1,0 +1,140 @@
+// Loads a session's replay and moves it to any moment. The first frame comes from the server
+// (`/state?at=`: a checkpoint plus a short tail), so it does not wait for the log; meanwhile the
+// log streams in chunks into the ReplayModel, a slice per animation frame, and from then on every
+// moment it covers is drawn locally. A moment not covered yet costs one request, latest wins,
+// never more than one in flight.
+import { useCallback, useEffect, useRef, useState } from 'react'
+import * as Y from 'yjs'
+import type { TLStore } from 'tldraw'
+import { ApiError } from '../lib/api.ts'
+import { fetchFeed, fetchStateAt, fetchTimeline, type Timeline } from './replayApi.ts'
+import { entriesFromDoc, ReplayModel } from './ReplayModel.ts'
+import { applyToStore, createReplayStore } from './replayStore.ts'
+
+const FEED_CHUNK_UPDATES = 10_000
+const PUMP_BUDGET_MS = 10
+
+export interface ReplayState {
+  store: TLStore
+  model: ReplayModel
+  timeline: Timeline | null
+  moment: number
+  /** Bumped whenever the view changes, for what is derived from it. */
+  version: number
+  /** The latest moment the log has been applied up to (everything before it scrubs locally). */
+  loadedUntil: number
+  loadedAll: boolean
+  /** ms from opening the page to the first drawn frame. */
+  firstFrameMs: number | null
+  error: string | null
+  show(t: number): void
+}
+
+const describe = (error: unknown): string => (error instanceof ApiError ? error.message : 'The replay could not be loaded. Reload the page to try again.')
+
+export function useReplay(sessionId: string, token: string, initialAt: number, openedAt: number): ReplayState {
+  const [model] = useState(() => new ReplayModel())
+  const [store] = useState(createReplayStore)
+  const [timeline, setTimeline] = useState<Timeline | null>(null)
+  const [moment, setMoment] = useState(initialAt)
+  const [version, setVersion] = useState(0)
+  const [loadedUntil, setLoadedUntil] = useState(0)
+  const [loadedAll, setLoadedAll] = useState(false)
+  const [firstFrameMs, setFirstFrameMs] = useState<number | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const momentRef = useRef(initialAt)
+  const remote = useRef<{ inFlight: boolean; wanted: number | null }>({ inFlight: false, wanted: null })
+  const disposed = useRef(false)
+
+  const drew = useCallback(() => {
+    setVersion((v) => v + 1)
+    setFirstFrameMs((ms) => ms ?? Math.round(performance.now() - openedAt))
+  }, [openedAt])
+
+  const fetchMoment = useCallback(
+    (t: number) => {
+      const r = remote.current
+      r.wanted = t
+      if (r.inFlight) return
+      r.inFlight = true
+      void (async () => {
+        while (r.wanted !== null && !disposed.current) {
+          const at = r.wanted
+          r.wanted = null
+          try {
+            const doc = new Y.Doc()
+            Y.applyUpdate(doc, await fetchStateAt(sessionId, token, at))
+            // The log may have caught up while we waited: then the local state wins.
+            if (!disposed.current && !model.covers(momentRef.current) && r.wanted === null) {
+              applyToStore(store, model.view, model.showExternal(entriesFromDoc(doc)))
+              drew()
+            }
+            doc.destroy()
+          } catch (e) {
+            if (!disposed.current) setError(describe(e))
+          }
+        }
+        r.inFlight = false
+      })()
+    },
+    [sessionId, token, model, store, drew],
+  )
+
+  const show = useCallback(
+    (t: number) => {
+      momentRef.current = t
+      setMoment(t)
+      if (model.covers(t)) {
+        applyToStore(store, model.view, model.seek(model.countAt(t)))
+        drew()
+      } else {
+        fetchMoment(t)
+      }
+    },
+    [model, store, drew, fetchMoment],
+  )
+
+  useEffect(() => {
+    // React's StrictMode runs this twice; each run has its own `cancelled`, so one loop survives.
+    let cancelled = false
+    disposed.current = false
+    show(momentRef.current)
+    fetchTimeline(sessionId, token).then(
+      (tl) => !disposed.current && setTimeline(tl),
+      (e: unknown) => !disposed.current && setError(describe(e)),
+    )
+    const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()))
+    void (async () => {
+      try {
+        let chunk = fetchFeed(sessionId, token, 0, FEED_CHUNK_UPDATES)
+        for (;;) {
+          const { updates, more, lastSeq } = await chunk
+          if (cancelled) return
+          model.enqueue(updates, !more)
+          if (more) chunk = fetchFeed(sessionId, token, lastSeq, FEED_CHUNK_UPDATES)
+          while (model.queuedCount > 0 && !cancelled) {
+            model.pump(PUMP_BUDGET_MS)
+            // The view came from the server: switch to the local replay once it covers the moment.
+            if (model.viewCount < 0 && model.covers(momentRef.current)) show(momentRef.current)
+            setLoadedUntil(model.ats.at(-1) ?? 0)
+            await nextFrame()
+          }
+          if (!more) break
+        }
+        if (cancelled) return
+        setLoadedAll(true)
+        if (model.viewCount < 0) show(momentRef.current)
+      } catch (e) {
+        if (!cancelled) setError(describe(e))
+      }
+    })()
+    return () => {
+      cancelled = true
+      disposed.current = true
+    }
+    // Runs once per page: the model and store live as long as the page.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
+
+  return { store, model, timeline, moment, version, loadedUntil, loadedAll, firstFrameMs, error, show }
+}

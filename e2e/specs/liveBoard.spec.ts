@@ -1,0 +1,112 @@
+// Issue "live board": people on one join link see each other's stickies and cursors live,
+// the board survives server restarts, and nothing is fetched from outside the server.
+import { HomePage } from '../pages/HomePage.ts'
+import { test, expect } from '../fixtures/index.ts'
+
+test('a sticky one person writes appears with the same text for the other', async ({ joinAs }) => {
+  const ada = await joinAs('Ada')
+  const bob = await joinAs('Bob')
+
+  await ada.board.addNote('Ship the onboarding fix')
+
+  const note = bob.board.note('Ship the onboarding fix')
+  await expect(note).toHaveCount(1)
+  await expect(bob.board.noteText(note)).toHaveText('Ship the onboarding fix')
+})
+
+test("each person sees the other's cursor, labelled with their name, moving live", async ({ joinAs }) => {
+  const ada = await joinAs('Ada')
+  const bob = await joinAs('Bob')
+
+  await ada.board.moveCursor({ x: 300, y: 250 })
+  const adaOnBob = bob.board.collaboratorCursor('Ada')
+  await expect(adaOnBob).toBeVisible()
+  const before = await adaOnBob.boundingBox()
+  if (!before) throw new Error("Ada's cursor is visible but has no bounding box.")
+
+  // Ada moves 300 px right; Bob sees her cursor follow.
+  await ada.board.moveCursor({ x: 600, y: 400 })
+  await expect.poll(async () => (await adaOnBob.boundingBox())?.x).toBeGreaterThan(before.x + 200)
+
+  await bob.board.moveCursor({ x: 500, y: 300 })
+  await expect(ada.board.collaboratorCursor('Bob')).toBeVisible()
+})
+
+for (const { how, signal } of [
+  { how: 'a graceful server restart', signal: 'SIGTERM' },
+  { how: 'kill -9 of the server', signal: 'SIGKILL' },
+] as const) {
+  test(`stickies survive ${how}, and open tabs reconnect by themselves`, async ({ joinAs, server }) => {
+    const text = `Survives ${signal}`
+    const ada = await joinAs('Ada')
+    const bob = await joinAs('Bob')
+
+    await test.step('write a sticky both people see', async () => {
+      await ada.board.addNote(text)
+      await expect(bob.board.note(text)).toHaveCount(1)
+      // After a crash, only what the save indicator calls saved is promised to survive. A graceful
+      // stop must keep everything the server has (Bob saw it, so the server has it).
+      if (signal === 'SIGKILL') await ada.board.expectSaved()
+    })
+
+    await test.step(`stop the server with ${signal}, then start it again`, async () => {
+      await server.stop(signal)
+      await expect(ada.board.connection).not.toHaveText('Live')
+      await expect(bob.board.connection).not.toHaveText('Live')
+      await server.start()
+    })
+
+    await test.step('open tabs reconnect by themselves and keep syncing', async () => {
+      await ada.board.expectLive(20_000)
+      await bob.board.expectLive(20_000)
+      await bob.board.addNote('Written after the restart', { x: 650, y: 300 })
+      await expect(ada.board.note('Written after the restart')).toHaveCount(1)
+    })
+
+    await test.step('the sticky is there after a reload, and for someone who was not there', async () => {
+      await ada.board.reload()
+      await expect(ada.board.note(text)).toHaveCount(1)
+      // A fresh browser has no local (IndexedDB) copy: what it sees comes from the server's storage.
+      const latecomer = await joinAs('Cy')
+      await expect(latecomer.board.note(text)).toHaveCount(1)
+    })
+  })
+}
+
+test("nothing is requested from outside the server's origin", async ({ newPerson, server }) => {
+  const ada = await newPerson()
+  const home = new HomePage(ada.page)
+  await home.goto()
+  const { joinUrl } = await home.createSession('Offline-friendly')
+  await ada.board.goto(joinUrl)
+  await ada.board.join('Ada')
+
+  const bob = await newPerson()
+  await bob.board.goto(joinUrl)
+  await bob.board.join('Bob')
+  await ada.board.addNote('Fonts and icons come from our server')
+  await expect(bob.board.note('Fonts and icons come from our server')).toHaveCount(1)
+  await bob.board.moveCursor({ x: 300, y: 300 })
+  await expect(ada.board.collaboratorCursor('Bob')).toBeVisible()
+  await Promise.all([ada.page.waitForLoadState('networkidle'), bob.page.waitForLoadState('networkidle')])
+
+  const origin = new URL(server.baseURL)
+  const isOwn = (url: string) => {
+    const { protocol, host } = new URL(url)
+    return protocol === 'data:' || protocol === 'blob:' || (host === origin.host && ['http:', 'ws:'].includes(protocol))
+  }
+  for (const person of [ada, bob]) {
+    expect(person.requestedUrls.some((url) => url.startsWith('ws:')), 'a websocket was opened').toBe(true)
+    expect(person.requestedUrls.filter((url) => !isOwn(url))).toEqual([])
+  }
+})
+
+test('an unknown session id shows "Session not found"', async ({ newPerson, session }) => {
+  const ada = await newPerson()
+  const unknownId = 'A'.repeat(session.id.length)
+  const response = await ada.page.goto(`/s/${unknownId}?token=${session.tokens.participant}`)
+
+  expect(response?.status()).toBe(404)
+  await expect(ada.board.notFound).toBeVisible()
+  await expect(ada.board.nameBox).toHaveCount(0)
+})

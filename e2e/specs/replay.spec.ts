@@ -1,0 +1,112 @@
+// Issue "replay past sessions": a short session recorded through stock y-websocket clients that
+// write records the way the board binding does, then replayed: empty at the start, only the early
+// stickies in the middle, everything (and the task) at the end, phase markers, and read-only.
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import { recordToYMap, Root, type Task } from '@sandbox/shared'
+import { test, expect, type CreatedSession } from '../fixtures/index.ts'
+import { ReplayPage } from '../pages/ReplayPage.ts'
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+function noteRecord(id: string, x: number, text: string, index: string): Record<string, unknown> {
+  return {
+    id, typeName: 'shape', type: 'note', x, y: 200, rotation: 0, index, parentId: 'page:page', isLocked: false, opacity: 1, meta: {},
+    props: {
+      color: 'yellow', labelColor: 'black', size: 'm', font: 'draw', fontSizeAdjustment: 0, align: 'middle', verticalAlign: 'middle',
+      growY: 0, url: '', scale: 1, textLastEditedBy: null,
+      richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] },
+    },
+  }
+}
+
+/** Records the session; returns the moment between the early stickies and the rest. */
+async function recordSession(baseURL: string, session: CreatedSession): Promise<{ middle: number }> {
+  const joined = await fetch(`${baseURL}/api/sessions/${session.id}/participants`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${session.tokens.facilitator}` },
+    body: JSON.stringify({ name: 'Fay' }),
+  }).then((r) => r.json() as Promise<{ participantId: string; participantKey: string }>)
+  const doc = new Y.Doc()
+  const provider = new WebsocketProvider(`${baseURL.replace(/^http/, 'ws')}/sync`, session.id, doc, {
+    params: { token: session.tokens.facilitator, pid: joined.participantId, pkey: joined.participantKey },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  })
+  await expect.poll(() => provider.synced).toBe(true)
+  const records = doc.getMap<Y.Map<unknown>>(Root.records)
+  const session_ = doc.getMap(Root.session)
+  const addSticky = (id: string, x: number, text: string, index: string) => records.set(id, recordToYMap(noteRecord(id, x, text, index)))
+
+  addSticky('shape:early1', 100, 'Early idea one', 'a2')
+  await sleep(400)
+  addSticky('shape:early2', 350, 'Early idea two', 'a3')
+  await sleep(1_200)
+  const middle = Date.now()
+  await sleep(1_200)
+  session_.set('phase', 'frame')
+  await sleep(400)
+  addSticky('shape:late', 600, 'Late idea', 'a4')
+  for (const phase of ['collaborate', 'converge', 'split'] as const) session_.set('phase', phase)
+  await sleep(400)
+  const task: Task = {
+    id: 'task_late', title: 'Late idea', ownerId: null, ownerName: null, ownerColor: null, ownerSource: null,
+    status: 'todo', note: '', sourceShapeIds: ['shape:late'], createdAt: Date.now(),
+  }
+  doc.getMap(Root.tasks).set(task.id, task)
+  // Everything must be stored before the replay reads it: wait until the log has the task.
+  await expect
+    .poll(async () => (await fetch(`${baseURL}/api/sessions/${session.id}/timeline?token=${session.tokens.viewer}`).then((r) => r.json())).events.some((e: { type: string }) => e.type === 'task'))
+    .toBe(true)
+  provider.destroy()
+  doc.destroy()
+  return { middle }
+}
+
+test('replaying a session: empty at the start, early stickies midway, everything at the end', async ({ server, session, newPerson }) => {
+  const { middle } = await recordSession(server.baseURL, session)
+  const viewer = await newPerson()
+  const replay = new ReplayPage(viewer.page)
+  await replay.goto(session.id, session.tokens.viewer)
+
+  // At the start the board is empty.
+  await expect(replay.phase).toHaveText('Warm-up')
+  await expect(replay.notes()).toHaveCount(0)
+
+  // Phase changes are marked on the timeline.
+  await expect(replay.marker(/^Phase: Frame/)).toHaveCount(1)
+  await expect(replay.marker(/^Phase: Split/)).toHaveCount(1)
+  await expect(replay.marker(/^Task created: Late idea/)).toHaveCount(1)
+
+  // Scrubbing to the middle shows only the early stickies, and the URL carries the moment.
+  await replay.scrubTo(middle)
+  await expect(replay.note('Early idea one')).toHaveCount(1)
+  await expect(replay.note('Early idea two')).toHaveCount(1)
+  await expect(replay.note('Late idea')).toHaveCount(0)
+  await expect(replay.present).toContainText('Fay')
+  await expect.poll(() => new URL(viewer.page.url()).searchParams.get('t')).toBe(String(middle))
+
+  // Playing to the end shows all of them and the task.
+  await replay.speed('4×').click()
+  await replay.play.click()
+  await expect(replay.note('Late idea')).toHaveCount(1, { timeout: 15_000 })
+  await expect(replay.play).toBeVisible({ timeout: 15_000 })
+  await expect(replay.notes()).toHaveCount(3)
+  await expect(replay.tasks).toContainText('Late idea')
+  await expect(replay.phase).toHaveText('Split')
+
+  // The board is read-only: no drawing tools, and the keyboard shortcut creates nothing.
+  await expect(viewer.page.getByRole('button', { name: /^Note\b/ })).toHaveCount(0)
+  const canvas = viewer.page.locator('.tl-canvas')
+  await canvas.click({ position: { x: 60, y: 60 } })
+  await viewer.page.keyboard.press('n')
+  await canvas.click({ position: { x: 80, y: 400 } })
+  await expect(replay.notes()).toHaveCount(3)
+
+  // A link to a moment opens that moment.
+  const shared = await newPerson()
+  const again = new ReplayPage(shared.page)
+  await again.goto(session.id, session.tokens.participant, middle)
+  await expect(again.notes()).toHaveCount(2)
+})
