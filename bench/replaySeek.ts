@@ -12,7 +12,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as Y from 'yjs'
-import { PHASES, recordToYMap, Root, seedSessionDoc, SERVER_ORIGIN, voteKey, type Participant, type Task } from '@sandbox/shared'
+import { PHASES, POSITION_KEY, recordToYMap, Root, seedSessionDoc, SERVER_ORIGIN, voteKey, type Participant, type Task } from '@sandbox/shared'
 import { SqliteStorage } from '../server/src/storage/SqliteStorage.ts'
 import type { SessionRow, UpdateToAppend } from '../server/src/storage/Storage.ts'
 import { encodeFeed, stateAt } from '../server/src/replay/history.ts'
@@ -198,12 +198,11 @@ export function generateSession(
       const task: Task = { id: `task_${seq}`, title: `Task from ${shapeId}`, ownerId: person.id, ownerName: 'Bench', ownerColor: null, ownerSource: 'claim', status: 'todo', note: '', sourceShapeIds: [shapeId], createdAt: at }
       asServer((doc) => doc.getMap(Root.tasks).set(task.id, task))
     } else if (person.stickies.length > 0) {
-      // Drags: one update per pointer move, x and y only.
+      // Drags: one update per pointer move, the position only (as the client writes it).
       const id = person.stickies[Math.floor(random() * person.stickies.length)] as string
       asPerson(person, (doc) => {
         const map = doc.getMap<Y.Map<unknown>>(Root.records).get(id)
-        map?.set('x', Math.floor(random() * 4000))
-        map?.set('y', Math.floor(random() * 3000))
+        map?.set(POSITION_KEY, [Math.floor(random() * 4000), Math.floor(random() * 3000)])
       })
     } else {
       const id = `shape:bench${stickyCount}`
