@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
-const tmp = mkdtempSync(join(tmpdir(), 'sandbox-test-'))
+const tmp = mkdtempSync(join(tmpdir(), 'sandbox-npm-test-'))
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const totals = { passed: 0, failed: 0, skipped: 0 }
 const timings = []

@@ -3,19 +3,20 @@
 // a claim, an assignment, auto-balance, statuses — and the export lists every task with its owner.
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
+import type { Page } from '@playwright/test'
 import { test, expect, type Person } from '../fixtures/index.ts'
 import { addSticky, TemplatePanel } from '../pages/TemplatePanel.ts'
 
 type Player = Person & { template: TemplatePanel }
 
-/** Set SANDBOX_SCREENSHOTS=1 to write docs/screenshots/phase-<name>.png from the facilitator's screen. */
+/** Set SANDBOX_SCREENSHOTS=1 to write docs/screenshots/phase-<name>.png (the facilitator's screen) and my-tasks.png. */
 const SCREENSHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
-async function snap(player: Player, phase: string): Promise<void> {
+async function snap(page: Page, name: string): Promise<void> {
   if (!process.env.SANDBOX_SCREENSHOTS) return
   await mkdir(SCREENSHOT_DIR, { recursive: true })
-  await player.page.mouse.move(1, 1)
-  await player.page.waitForTimeout(300)
-  await player.page.screenshot({ path: `${SCREENSHOT_DIR}phase-${phase}.png` })
+  await page.mouse.move(1, 1)
+  await page.waitForTimeout(300)
+  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png` })
 }
 
 const withTemplate = (person: Person): Player => ({ ...person, template: new TemplatePanel(person.page) })
@@ -42,7 +43,7 @@ test('facilitator and two participants run the template from warm-up to review',
   await fran.template.button('Another question').click()
   await expect(question).not.toHaveText(firstQuestion ?? '')
   await expect(fran.template.sidebar.locator('.warmup-question')).toHaveText((await question.textContent()) ?? '')
-  await snap(fran, 'warmup')
+  await snap(fran.page, 'phase-warmup')
 
   // ── Frame: problem statement and the three questions → a recommendation everyone sees. ──
   await fran.template.goToNextPhase('Frame')
@@ -55,7 +56,7 @@ test('facilitator and two participants run the template from warm-up to review',
   await expect(bob.template.sidebar.getByText('Collaborate first')).toBeVisible()
   await expect(bob.template.frameAnswer('Do you need speed or buy-in?', 'Buy-in')).toBeChecked()
   await expect(bob.template.frameAnswer('Do you need speed or buy-in?', 'Buy-in')).toBeDisabled()
-  await snap(fran, 'frame')
+  await snap(fran.page, 'phase-frame')
 
   // ── Collaborate: a shared timer and stickies from both participants. ──
   await fran.template.goToNextPhase('Collaborate')
@@ -72,7 +73,7 @@ test('facilitator and two participants run the template from warm-up to review',
   await addSticky(bob.board, 'Speed up the signup form', { x: 200, y: 450 })
   await addSticky(bob.board, 'Plan a team offsite', { x: 450, y: 450 })
   for (const p of everyone) await expect(p.board.notes()).toHaveCount(4)
-  await snap(fran, 'collaborate')
+  await snap(fran.page, 'phase-collaborate')
 
   // ── Converge: three dots each; the limit holds, a dot can be taken back. ──
   await fran.template.goToNextPhase('Converge')
@@ -95,7 +96,7 @@ test('facilitator and two participants run the template from warm-up to review',
   await expect(onboardingBadges.getByTestId('vote-badge')).toHaveText('3')
   await expect((await fran.template.badgesOver(fran.board.note('Speed up the signup form'))).getByTestId('vote-badge')).toHaveText('2')
   await expect((await fran.template.badgesOver(fran.board.note('Plan a team offsite'))).getByTestId('vote-badge')).toHaveCount(0)
-  await snap(fran, 'converge')
+  await snap(fran.page, 'phase-converge')
 
   // ── Split: convert the top-voted stickies (plus one picked by hand), then give each an owner. ──
   await fran.template.goToNextPhase('Split')
@@ -123,7 +124,7 @@ test('facilitator and two participants run the template from warm-up to review',
   await expect(fran.template.sidebar.getByRole('status').filter({ hasText: 'Every task has an owner.' })).toBeVisible()
   const onBobsBoard = await bob.template.badgesOver(bob.board.note('Fix onboarding emails'))
   await expect(onBobsBoard.getByTestId('owner-badge')).toHaveText('Ada')
-  await snap(fran, 'split')
+  await snap(fran.page, 'phase-split')
 
   // ── Execute: each person works their own tasks. ──
   await fran.template.goToNextPhase('Execute')
@@ -145,7 +146,7 @@ test('facilitator and two participants run the template from warm-up to review',
   await expect(ada.board.collaboratorCursor('Bob')).toHaveCount(0)
   await ada.template.sidebar.getByRole('switch', { name: 'Focus mode' }).click()
   await expect(ada.board.collaboratorCursor('Bob')).toBeVisible()
-  await snap(fran, 'execute')
+  await snap(fran.page, 'phase-execute')
 
   // The standalone page shows Ada's own tasks, and works without the board.
   const tasksPage = await ada.context.newPage()
@@ -154,6 +155,7 @@ test('facilitator and two participants run the template from warm-up to review',
   const adaOnPage = tasksPage.getByRole('list', { name: 'My tasks' }).getByRole('listitem', { name: 'Fix onboarding emails', exact: true })
   await expect(adaOnPage.getByRole('radio', { name: 'Done' })).toBeChecked()
   await expect(tasksPage.getByRole('list', { name: 'My tasks' })).not.toContainText('Speed up the signup form')
+  await snap(tasksPage, 'my-tasks')
   await tasksPage.close()
 
   // ── Review: tasks by owner, a summary, and the export. ──
@@ -163,7 +165,7 @@ test('facilitator and two participants run the template from warm-up to review',
   await expect(fran.template.sidebar.getByRole('link', { name: 'Download CSV' })).toHaveAttribute('href', /format=csv&token=/)
   await expect(fran.template.sidebar.getByRole('link', { name: 'Download JSON' })).toHaveAttribute('href', /format=json&token=/)
   await expect(fran.template.button('Copy as Markdown')).toBeVisible()
-  await snap(fran, 'review')
+  await snap(fran.page, 'phase-review')
 
   const response = await request.get(`/api/sessions/${session.id}/tasks?format=json`, {
     headers: { Authorization: `Bearer ${session.tokens.participant}` },

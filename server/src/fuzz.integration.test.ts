@@ -261,5 +261,5 @@ describe('protocol fuzzing', () => {
     expect(room.doc.store.pendingStructs).toBeNull()
     await waitFor(() => isDeepStrictEqual(c.doc.getMap(Root.records).toJSON(), replay.getMap(Root.records).toJSON()), 'client = log')
     expect(c.doc.store.pendingStructs).toBeNull()
-  }, 60_000)
+  }, 240_000)
 })

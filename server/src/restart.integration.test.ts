@@ -41,6 +41,7 @@ describe('restart', () => {
 
   it('keeps every acknowledged edit after kill -9, and open clients reconnect by themselves', async () => {
     const dataDir = tempDataDir()
+    cleanup.push(() => fs.rmSync(dataDir, { recursive: true, force: true }))
     const port = await freePort()
     let server = await spawnServer(dataDir, port)
     cleanup.push(() => server.child.kill('SIGKILL'))

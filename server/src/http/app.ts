@@ -14,7 +14,7 @@ import type { Logger } from '../log.ts'
 import type { Persister } from '../rooms/Persister.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
 import type { Storage } from '../storage/Storage.ts'
-import { errorBody, HttpError } from './errors.ts'
+import { errorBody, HttpError, HttpErrors } from './errors.ts'
 import { registerSessionRoutes } from './sessionRoutes.ts'
 
 export interface AppDeps {
@@ -63,6 +63,10 @@ export async function createHttpApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (error instanceof HttpError) return reply.code(error.status).send(errorBody(error.code, error.message))
+    if (error.code === 'FST_ERR_CTP_INVALID_JSON' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error instanceof SyntaxError) {
+      return reply.code(400).send(errorBody('badBody', HttpErrors.badBody.message))
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send(errorBody('badBody', 'Send JSON with content-type: application/json.'))
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(errorBody('tooLarge', 'The request body is too large.'))
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       const code = error.statusCode === 429 ? 'rateLimited' : 'badRequest'

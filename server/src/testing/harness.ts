@@ -22,14 +22,21 @@ export interface CreatedSession {
 
 export const tempDataDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-test-'))
 
+/** A server on port 0; a data directory it made itself is removed when it closes. */
 export async function startServer(
-  dataDir = tempDataDir(),
+  dataDir?: string,
   overrides: Partial<Config> = {},
   options: { log?: Logger } = {},
 ): Promise<SandboxServer & { dataDir: string }> {
-  const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', idleUnloadMs: 60_000, ...overrides })
+  const dir = dataDir ?? tempDataDir()
+  const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir: dir, logLevel: 'silent', idleUnloadMs: 60_000, ...overrides })
   const server = await createServer(config, options)
-  return Object.assign(server, { dataDir })
+  const close = server.close
+  const closeAndClean = async () => {
+    await close()
+    if (!dataDir) fs.rmSync(dir, { recursive: true, force: true })
+  }
+  return Object.assign(server, { dataDir: dir, close: closeAndClean })
 }
 
 export async function createSession(baseUrl: string, title = 'Test session'): Promise<CreatedSession> {
