@@ -1,7 +1,7 @@
 // The session template on the board: the phase bar above the canvas, a sidebar with what the
 // current phase needs, and badges over the stickies. Mounted by BoardView inside `.board-panels`.
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { PHASE_INFO, warmupQuestion, type Phase } from '@sandbox/shared'
+import { PHASE_INFO, recommendMode, warmupQuestion, type Phase } from '@sandbox/shared'
 import { usePeople } from '../board/usePeople.ts'
 import '../styles/session-layout.css'
 import '../styles/session-phases.css'
@@ -65,10 +65,13 @@ export function SessionPanels({ doc, editor, participant, role, connection, titl
   }, [focusOn, editor])
 
   const info = PHASE_INFO[phase]
+  const framed = recommendMode(session.frameAnswers)
+  const recommendation = framed.kind === 'incomplete' ? undefined : `Recommendation: ${framed.headline.toLowerCase()}.`
   return (
     <ReportContext.Provider value={report}>
       <PhaseBar phase={phase} tasks={tasks} />
       {phase === 'warmup' ? <CanvasBanner eyebrow="While everyone arrives" text={warmupQuestion(session.warmupIndex)} /> : null}
+      {phase === 'frame' && session.problem ? <CanvasBanner eyebrow="The problem" text={session.problem} detail={recommendation} /> : null}
       <StickyOverlay editor={editor} phase={phase} votes={votes} tasks={tasks} myId={participant.id} />
       <aside className={`session-sidebar session-sidebar--${phase}`} aria-label="Session panel" data-role={role}>
         <header className="session-sidebar__header">
