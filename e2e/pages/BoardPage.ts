@@ -88,7 +88,13 @@ export class BoardPage {
     await expect(this.notes()).toHaveCount(before + 1)
     const editor = this.notes().locator('[contenteditable="true"]')
     await expect(editor).toBeFocused()
-    await this.page.keyboard.type(text)
+    await this.page.keyboard.type(text, { delay: 10 })
+    // Keys typed the instant a note opens can land out of order (a known tldraw quirk under
+    // load): check what the note says and retype it until it is right.
+    for (let attempt = 0; attempt < 3 && (await editor.innerText()).trim() !== text; attempt++) {
+      await this.page.keyboard.press('ControlOrMeta+a')
+      await this.page.keyboard.type(text, { delay: 30 })
+    }
     await this.page.keyboard.press('Escape')
     await expect(editor).toHaveCount(0)
     const note = this.note(text)

@@ -87,18 +87,5 @@ export class TemplatePanel {
  * letters (PRODUCT.md). The new note stays selected, so Enter edits it and the text is retyped.
  */
 export async function addSticky(board: BoardPage, text: string, at: Point): Promise<Locator> {
-  try {
-    return await board.addNote(text, at)
-  } catch {
-    const editor = board.notes().locator('[contenteditable="true"]')
-    await board.page.keyboard.press('Enter')
-    await expect(editor).toBeFocused()
-    await board.page.keyboard.press('ControlOrMeta+a')
-    await board.page.keyboard.type(text, { delay: 20 })
-    await board.page.keyboard.press('Escape')
-    await expect(editor).toHaveCount(0)
-    const note = board.note(text)
-    await expect(note).toBeVisible()
-    return note
-  }
+  return board.addNote(text, at)
 }

@@ -30,6 +30,12 @@ describe('phases', () => {
     expect(canMovePhase('warmup', 'review', []).ok).toBe(false)
   })
 
+  it('may skip from frame straight to split, the article’s answer for a clear, independent problem', () => {
+    expect(canMovePhase('frame', 'split', []).ok).toBe(true)
+    expect(canMovePhase('frame', 'execute', []).ok).toBe(false)
+    expect(canMovePhase('warmup', 'split', []).ok).toBe(false)
+  })
+
   it('cannot leave split while a task has no owner, and says which', () => {
     const result = canMovePhase('split', 'execute', [task('a', 'p1'), task('b', null)])
     expect(result).toMatchObject({ ok: false, unownedTaskIds: ['b'] })

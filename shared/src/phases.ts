@@ -27,12 +27,14 @@ export type PhaseMoveResult = { ok: true } | { ok: false; reason: string; unowne
 
 /**
  * Whether the group may move from `from` to `to`. The facilitator moves one step at a time, back
- * or forward; leaving `split` forward needs every task to have an owner.
+ * or forward, and may skip from `frame` straight to `split` when the problem does not need the
+ * group to brainstorm; leaving `split` forward needs every task to have an owner.
  */
 export function canMovePhase(from: Phase, to: Phase, tasks: readonly Task[]): PhaseMoveResult {
   const distance = phaseIndex(to) - phaseIndex(from)
   if (distance === 0) return { ok: true }
-  if (Math.abs(distance) !== 1) return { ok: false, reason: `Phases move one step at a time (${from} → ${to}).` }
+  const skipToSplit = from === 'frame' && to === 'split'
+  if (Math.abs(distance) !== 1 && !skipToSplit) return { ok: false, reason: `Phases move one step at a time (${from} → ${to}).` }
   if (from === 'split' && to === 'execute') {
     const unowned = unownedTasks(tasks)
     if (tasks.length === 0) return { ok: false, reason: 'Convert at least one sticky into a task before splitting up.' }

@@ -28,9 +28,11 @@ export interface TopBarProps {
   role: Role
   status: ConnectionSnapshot
   people: Person[]
+  /** Link to this session's replay. */
+  replayHref: string
 }
 
-export function TopBar({ title, role, status, people }: TopBarProps) {
+export function TopBar({ title, role, status, people, replayHref }: TopBarProps) {
   return (
     <header className="topbar">
       <div className="topbar__left">
@@ -47,6 +49,9 @@ export function TopBar({ title, role, status, people }: TopBarProps) {
       </div>
       <div className="topbar__right">
         <PresenceList people={people} />
+        <Link href={replayHref} className="topbar__link">
+          Replay
+        </Link>
         <span className="topbar__divider" aria-hidden="true" />
         <span role="status" aria-label="Save status" className={`save-status save-status--${status.save}`}>
           {SAVE_TEXT[status.save]}

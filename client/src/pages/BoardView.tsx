@@ -11,6 +11,7 @@ import { LicenseNotice, isProductionOrigin } from '../components/LicenseNotice.t
 import { TopBar } from '../components/TopBar.tsx'
 import { SessionContext, type SessionContextValue, type SessionParticipant } from '../session/SessionContext.ts'
 import { SessionPanels } from '../session/SessionPanels.tsx'
+import { replayPath } from '../router.tsx'
 
 export interface BoardViewProps {
   session: SessionInfo
@@ -55,7 +56,7 @@ export function BoardView({ session, token, participant, participantKey, license
 
   return (
     <div className="board-page">
-      <TopBar title={session.title} role={session.role} status={status} people={people} />
+      <TopBar title={session.title} role={session.role} status={status} people={people} replayHref={replayPath(session.id, token)} />
       {licenseKey === null && isProductionOrigin() ? <LicenseNotice /> : null}
       {status.fatal && board.status === 'ready' ? (
         <div className="notice notice--error" role="alert">

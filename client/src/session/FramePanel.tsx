@@ -2,6 +2,7 @@
 // recommendation — collaborate, or skip the brainstorm and split the work straight away.
 import { useEffect, useId, useState } from 'react'
 import { FRAME_QUESTIONS, recommendMode, type FrameAnswers } from '@sandbox/shared'
+import { serverNow } from './serverClock.ts'
 import { useActions } from './useActions.ts'
 
 export function FramePanel({ problem, answers }: { problem: string; answers: FrameAnswers }) {
@@ -13,6 +14,7 @@ export function FramePanel({ problem, answers }: { problem: string; answers: Fra
     if (!editing) setDraft(problem)
   }, [problem, editing])
   const recommendation = recommendMode(answers)
+  const skipToSplit = () => write({ session: { phase: 'split', phaseChangedAt: Math.round(serverNow()) } })
 
   const saveProblem = () => {
     setEditing(false)
@@ -89,7 +91,12 @@ export function FramePanel({ problem, answers }: { problem: string; answers: Fra
             <p className="recommendation__headline">{recommendation.headline}</p>
             <p>{recommendation.detail}</p>
             {recommendation.kind === 'split' && isFacilitator ? (
-              <p className="panel-card__hint">Go through Collaborate and Converge quickly: put the known tasks on stickies, then press Next phase until Split.</p>
+              <>
+                <p className="panel-card__hint">Put the known pieces of work on stickies, then split them up without a brainstorm.</p>
+                <button type="button" className="button button--primary button--small" onClick={skipToSplit}>
+                  Skip straight to split
+                </button>
+              </>
             ) : null}
           </>
         )}

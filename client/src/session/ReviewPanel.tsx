@@ -4,6 +4,7 @@ import { useState } from 'react'
 import { sortTasks, tasksToMarkdown, type Task, type VoteMap } from '@sandbox/shared'
 import { STATUS_LABEL } from './MyTaskItem.tsx'
 import { useSession } from './SessionContext.ts'
+import { Link, replayPath } from '../router.tsx'
 
 export interface ReviewPanelProps {
   title: string
@@ -121,6 +122,9 @@ export function ReviewPanel({ title, problem, tasks, votes, ideaCount }: ReviewP
           <a className="button button--secondary button--small" href={exportUrl(sessionId, token, 'json')} download>
             Download JSON
           </a>
+          <Link href={replayPath(sessionId, token)} className="button button--secondary button--small">
+            Replay the session
+          </Link>
         </div>
         <p className="panel-card__hint" role="status">
           {copied}
