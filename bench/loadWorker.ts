@@ -2,7 +2,7 @@
 // each one create its own sticky, then sends edits (and cursor moves) at a steady staggered rate,
 // and records when each marked edit or cursor reaches every other client in the room.
 import * as Y from 'yjs'
-import { recordToYMap, Root } from '@sandbox/shared'
+import { recordToYMap, Root, POSITION_KEY } from '@sandbox/shared'
 import { noteRecord } from './docs.ts'
 import type { LoadResult, LoadSpec } from './load.ts'
 import { summarize, sleep, waitUntil } from './stats.ts'
@@ -104,8 +104,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
       const sentUs = nowUs()
       const seq = ++m.editSeq
       m.client.doc.transact(() => {
-        m.shape.set('x', Math.round(Math.random() * 2000))
-        m.shape.set('y', Math.round(Math.random() * 2000))
+        m.shape.set(POSITION_KEY, [Math.round(Math.random() * 2000), Math.round(Math.random() * 2000)])
         m.shape.set('meta', { bench: marker('E', m.sender, seq, sentUs) })
       })
       if (room.acks) m.unsaved.push({ clock: m.client.ownClock, sentUs })

@@ -3,7 +3,7 @@
 // and one client connects: we time the restart and the first sync of the cold room.
 // The classic y-websocket server keeps rooms in memory only, so it has nothing to load.
 import * as Y from 'yjs'
-import { recordToYMap, Root } from '@sandbox/shared'
+import { recordToYMap, Root, POSITION_KEY } from '@sandbox/shared'
 import { indexKey, noteRecord } from '../docs.ts'
 import { startPeer, type ServerHandle } from '../peers.ts'
 import { median, sleep, waitUntil } from '../stats.ts'
@@ -43,7 +43,8 @@ async function seed(server: ServerHandle, room: string, target: BenchClient, sha
       maps.push(records.get(id) as Y.Map<unknown>)
     } else {
       const map = maps[i] as Y.Map<unknown>
-      target.doc.transact(() => map.set(n % 2 === 0 ? 'x' : 'y', (n * 7) % 10_000))
+      // A drag step, written the way the client writes it (one joined position entry).
+      target.doc.transact(() => map.set(POSITION_KEY, [(n * 7) % 10_000, (n * 13) % 10_000]))
     }
     if ((n + 1) % SEED_CHUNK === 0 || n === updates - 1) {
       const sent = n + 1
