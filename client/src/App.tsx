@@ -2,7 +2,6 @@
 import { StatusPage } from './components/StatusPage.tsx'
 import { BoardPage } from './pages/BoardPage.tsx'
 import { HomePage } from './pages/HomePage.tsx'
-import { PlaceholderPage } from './pages/PlaceholderPage.tsx'
 import { ReplayPage } from './replay/ReplayPage.tsx'
 import { matchRoute, useLocation } from './router.tsx'
 import { MyTasksPage } from './session/MyTasksPage.tsx'
