@@ -12,7 +12,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as Y from 'yjs'
-import { PHASES, POSITION_KEY, recordToYMap, Root, seedSessionDoc, SERVER_ORIGIN, voteKey, type Participant, type Task } from '@sandbox/shared'
+import { PHASES, POSITION_KEY, seededRandom, recordToYMap, Root, SERVER_ORIGIN, voteKey, type Participant, type Task } from '@sandbox/shared'
+import { seedSessionDoc } from '@sandbox/shared/seed'
+import { noteRecord as noteRecordOf } from './docs.ts'
 import { SqliteStorage } from '../server/src/storage/SqliteStorage.ts'
 import type { SessionRow, UpdateToAppend } from '../server/src/storage/Storage.ts'
 import { encodeFeed, stateAt } from '../server/src/replay/history.ts'
@@ -54,50 +56,11 @@ const STICKIES = 300
 const SESSION_MS = 90 * 60_000
 const SEED = 0x5eed
 
-/** Small deterministic PRNG (mulberry32) so every run generates the same session. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? 0
 const round = (ms: number): number => Math.round(ms * 100) / 100
 
-function noteRecord(id: string, x: number, y: number, text: string, index: number): Record<string, unknown> {
-  return {
-    id,
-    typeName: 'shape',
-    type: 'note',
-    x,
-    y,
-    rotation: 0,
-    index: `a${index.toString(36).padStart(4, '0')}`,
-    parentId: 'page:page',
-    isLocked: false,
-    opacity: 1,
-    meta: {},
-    props: {
-      color: 'yellow',
-      labelColor: 'black',
-      size: 'm',
-      font: 'draw',
-      fontSizeAdjustment: 0,
-      align: 'middle',
-      verticalAlign: 'middle',
-      growY: 0,
-      url: '',
-      scale: 1,
-      textLastEditedBy: null,
-      richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] },
-    },
-  }
-}
+const noteRecord = (id: string, x: number, y: number, text: string, index: number) =>
+  noteRecordOf(id, x, y, text, `a${index.toString(36).padStart(4, '0')}`)
 
 /**
  * Writes a session like a live room would: every participant edits through their own Y.Doc
@@ -109,7 +72,7 @@ export function generateSession(
   sessionId: string,
   opts: { updates: number; participants: number; checkpointEvery: number; tokenHashes?: SessionRow['tokenHashes'] },
 ): { start: number; end: number; checkpoints: number } {
-  const random = prng(SEED)
+  const random = seededRandom(SEED)
   const start = Date.UTC(2025, 0, 6, 9, 0, 0)
   storage.createSession({ id: sessionId, title: 'Replay bench', createdAt: start, tokenHashes: opts.tokenHashes ?? { participant: 'x', facilitator: 'y', viewer: 'z' } })
   const room = new Y.Doc()
@@ -231,7 +194,7 @@ export async function runReplaySeekBench(opts: ReplaySeekOptions): Promise<Repla
     })
     const generateMs = performance.now() - t0
 
-    const random = prng(7)
+    const random = seededRandom(7)
     const samples = opts.samples ?? 200
     const times: number[] = []
     stateAt(storage, sessionId, end) // warm the statement cache and the JIT

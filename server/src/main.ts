@@ -1,7 +1,12 @@
 // `npm start`: reads the environment, starts Sandbox, and shuts down cleanly on SIGTERM/SIGINT
 // (final commit and checkpoint of every room) so a restart loses nothing.
-import { loadConfig } from './config.ts'
-import { createServer } from './createServer.ts'
+import module from 'node:module'
+
+// Cache compiled code between starts (in the OS temp dir): restarts matter, they are when
+// everyone's tabs are waiting to reconnect.
+module.enableCompileCache?.()
+const { loadConfig } = await import('./config.ts')
+const { createServer } = await import('./createServer.ts')
 
 const config = loadConfig()
 const server = await createServer(config)

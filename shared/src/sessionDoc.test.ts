@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { POSITION_KEY, readGuardedState, recordFromYMap, recordToYMap, seedSessionDoc, storageKeyOf } from './sessionDoc.ts'
+import { seedSessionDoc } from './seed.ts'
+import { POSITION_KEY, readGuardedState, recordFromYMap, recordToYMap, storageKeyOf } from './sessionDoc.ts'
 import { Root } from './schema.ts'
 
 describe('session document', () => {

@@ -1,41 +1,12 @@
-// Reading and seeding a session's Y.Doc. The server seeds every new session once, so two clients
-// opening an empty board at the same moment never both create tldraw's initial page (tldraw#1798).
+// Reading a session's Y.Doc and the layout of tldraw records in it (seeding is in seed.ts).
 import * as Y from 'yjs'
-import { createTLSchema, DocumentRecordType, PageRecordType, TLDOCUMENT_ID } from '@tldraw/tlschema'
 import type { GuardedState } from './permissions.ts'
-import { DEFAULT_VOTE_LIMIT, Root, taskSchema, type Phase, type SessionFields, type Task } from './schema.ts'
+import { Root, taskSchema, type Phase, type Task } from './schema.ts'
 
 export const DEFAULT_PAGE_ID = 'page:page'
 
 /** The origin the server uses for its own writes (seed, participant records, reverts). */
 export const SERVER_ORIGIN = 'sandbox-server'
-
-export function seedSessionDoc(doc: Y.Doc, title: string, now: number, seed: number): void {
-  doc.transact(() => {
-    const session = doc.getMap(Root.session)
-    const fields: SessionFields = {
-      title,
-      createdAt: now,
-      phase: 'warmup',
-      phaseChangedAt: now,
-      warmupIndex: seed % 1000,
-      problem: '',
-      frameAnswers: {},
-      voteLimit: DEFAULT_VOTE_LIMIT,
-      timer: { state: 'idle', durationMs: 10 * 60_000 },
-      seed,
-    }
-    for (const [key, value] of Object.entries(fields)) session.set(key, value)
-    const records = doc.getMap<Y.Map<unknown>>(Root.records)
-    for (const record of [
-      DocumentRecordType.create({ id: TLDOCUMENT_ID }),
-      PageRecordType.create({ id: DEFAULT_PAGE_ID as never, name: 'Board', index: 'a1' as never }),
-    ]) {
-      records.set(record.id, recordToYMap(record as unknown as Record<string, unknown>))
-    }
-    doc.getMap(Root.meta).set('schema', createTLSchema().serialize())
-  }, SERVER_ORIGIN)
-}
 
 /**
  * `x` and `y` are stored together under one key. A drag then writes one entry per frame, and Yjs

@@ -67,7 +67,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
     const { title } = parse(createBody, req.body, 'badBody')
     const id = randomId(SESSION_ID_BYTES)
     const tokens = newTokens()
-    deps.rooms.createSession({
+    await deps.rooms.createSession({
       id,
       title,
       createdAt: Date.now(),

@@ -2,7 +2,7 @@
 // their seeded document, and unloads rooms that stayed empty for IDLE_UNLOAD_MS after a final
 // checkpoint.
 import * as Y from 'yjs'
-import { seedSessionDoc, SERVER_ORIGIN } from '@sandbox/shared'
+import { SERVER_ORIGIN } from '@sandbox/shared'
 import type { Logger } from '../log.ts'
 import type { SessionRow, Storage } from '../storage/Storage.ts'
 import type { Persister } from './Persister.ts'
@@ -50,7 +50,9 @@ export class RoomManager {
   }
 
   /** Creates the session row and its seeded document, durably, before anyone can join. */
-  createSession(row: SessionRow): void {
+  async createSession(row: SessionRow): Promise<void> {
+    // Loaded on first use: tldraw's schema is only needed here, and it slows every start.
+    const { seedSessionDoc } = await import('@sandbox/shared/seed')
     const doc = new Y.Doc()
     seedSessionDoc(doc, row.title, row.createdAt, Math.floor(Math.random() * 2 ** 31))
     const state = Y.encodeStateAsUpdate(doc)

@@ -77,12 +77,12 @@ describe('SqliteStorage', () => {
     expect(Object.keys(doc.getMap('m').toJSON())).toHaveLength(10)
   })
 
-  it('unloads an idle room after a final checkpoint and reloads it identically', () => {
+  it('unloads an idle room after a final checkpoint and reloads it identically', async () => {
     const { storage } = open()
     const log = createLogger('silent')
     const persister = new Persister(storage, 1, log)
     const rooms = new RoomManager({ storage, persister, log, limits: { maxDocBytes: 1e9, checkpointEveryUpdates: 1000 }, idleUnloadMs: 10 })
-    rooms.createSession(session('s'))
+    await rooms.createSession(session('s'))
     const room = rooms.get('s')
     room.transactAsServer(() => room.doc.getMap('tldraw').set('shape:x', new Y.Map()))
     const before = Y.encodeStateVector(room.doc)
