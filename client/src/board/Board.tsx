@@ -1,10 +1,13 @@
 // The tldraw canvas for one session, bound to the store `useYjsStore` prepared.
 import { useCallback, useMemo, useRef, type MouseEvent } from 'react'
-import { Tldraw, atom, createTLCurrentUser, type Editor, type TLStore, type TLUserPreferences } from 'tldraw'
+import { Tldraw, atom, createTLCurrentUser, type Editor, type TLComponents, type TLStore, type TLUserPreferences } from 'tldraw'
 import 'tldraw/tldraw.css'
 import { assetUrls } from './assetUrls.ts'
 import type { PresenceUser } from './presenceSync.ts'
 import { isSafeLink } from './readRecord.ts'
+
+// The top bar already lists who is here with names and colours; tldraw's own avatar row would repeat it.
+const TLDRAW_COMPONENTS: TLComponents = { SharePanel: null }
 
 export interface BoardProps {
   store: TLStore
@@ -54,6 +57,7 @@ export function Board({ store, user, readOnly, licenseKey, onEditor }: BoardProp
         licenseKey={licenseKey}
         assetUrls={assetUrls}
         onMount={handleMount}
+        components={TLDRAW_COMPONENTS}
         autoFocus
       />
     </div>
