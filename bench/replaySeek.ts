@@ -208,7 +208,7 @@ export async function runReplaySeekBench(opts: ReplaySeekOptions): Promise<Repla
 
     const t1 = performance.now()
     const index = new TimelineIndex(storage)
-    const timeline = index.timeline(sessionId, start)
+    const timeline = await index.timeline(sessionId, start)
     const timelineColdMs = performance.now() - t1
     index.close()
 

@@ -31,7 +31,7 @@ export function registerReplayRoutes(app: FastifyInstance, deps: AppDeps): void 
   app.get<{ Params: { id: string } }>('/api/sessions/:id/timeline', async (req, reply) => {
     const { session } = authorize(deps, req, req.params.id)
     commitPending()
-    const timeline = index.timeline(session.id, session.createdAt)
+    const timeline = await index.timeline(session.id, session.createdAt)
     return reply.header('cache-control', 'no-store').send({ ...timeline, title: session.title })
   })
 

@@ -96,16 +96,16 @@ describe('feed and timeline', () => {
     expect(seen).toEqual(updates.map((u) => ({ seq: u.seq, at: u.at, author: u.participantId ?? undefined })))
   })
 
-  it('marks quiet gaps and extends the timeline with later updates only', () => {
+  it('marks quiet gaps and extends the timeline with later updates only', async () => {
     const storage = writeLog(null)
     const index = new TimelineIndex(storage)
-    expect(index.timeline(SESSION, START)).toMatchObject({ start: START, end: START + 60_000, updates: 60, gaps: [] })
+    expect(await index.timeline(SESSION, START)).toMatchObject({ start: START, end: START + 60_000, updates: 60, gaps: [] })
     const doc = new Y.Doc()
     let update: Uint8Array | null = null
     doc.once('update', (u: Uint8Array) => (update = u))
     doc.getMap(Root.session).set('phase', 'frame')
     storage.appendUpdates([{ sessionId: SESSION, seq: 61, at: START + 120_000, participantId: null, update: update as unknown as Uint8Array }])
-    const timeline = index.timeline(SESSION, START)
+    const timeline = await index.timeline(SESSION, START)
     expect(timeline.gaps).toEqual([{ from: START + 60_000, to: START + 120_000 }])
     expect(timeline.events).toEqual([{ type: 'phase', at: START + 120_000, seq: 61, phase: 'frame', from: null }])
     index.close()

@@ -27,9 +27,12 @@ export interface Timeline {
 }
 
 export const QUIET_GAP_MS = 10_000
-const BATCH = 5_000
+/** Updates applied between two yields to the event loop (~10–20 ms of work). */
+const BATCH = 1_000
 
 interface Entry {
+  /** The catch-up under way, if any. */
+  building: Promise<void> | null
   doc: Y.Doc
   seq: number
   lastAt: number | null
@@ -47,24 +50,43 @@ export class TimelineIndex {
     this.maxSessions = maxSessions
   }
 
-  timeline(sessionId: string, createdAt: number): Timeline {
+  async timeline(sessionId: string, createdAt: number): Promise<Timeline> {
     let entry = this.cache.get(sessionId)
     this.cache.delete(sessionId)
     if (!entry) {
-      entry = { doc: new Y.Doc(), seq: 0, lastAt: null, timeline: { sessionId, start: createdAt, end: createdAt, updates: 0, events: [], gaps: [] } }
+      entry = { building: null, doc: new Y.Doc(), seq: 0, lastAt: null, timeline: { sessionId, start: createdAt, end: createdAt, updates: 0, events: [], gaps: [] } }
       while (this.cache.size >= this.maxSessions) {
         const oldest = this.cache.keys().next().value as string
-        this.cache.get(oldest)?.doc.destroy()
+        const evicted = this.cache.get(oldest)
+        // A builder still catching up is dropped from the cache and left to finish on its own.
+        if (evicted && !evicted.building) evicted.doc.destroy()
         this.cache.delete(oldest)
       }
     }
     this.cache.set(sessionId, entry)
+    // One catch-up per session at a time; later callers wait for it, then take what is new.
+    while (entry.building) await entry.building
+    const building = this.catchUp(entry, sessionId)
+    entry.building = building
+    try {
+      await building
+    } finally {
+      entry.building = null
+    }
+    return entry.timeline
+  }
+
+  /**
+   * Applies the log after what the entry has seen, yielding to the event loop between batches:
+   * a first timeline of a long session takes seconds, and live rooms must not wait for it.
+   */
+  private async catchUp(entry: Entry, sessionId: string): Promise<void> {
     for (;;) {
       const batch = this.storage.updatesAfter(sessionId, entry.seq, undefined, BATCH)
       for (const u of batch) applyLogged(entry, u)
-      if (batch.length < BATCH) break
+      if (batch.length < BATCH) return
+      await new Promise((resolve) => setImmediate(resolve))
     }
-    return entry.timeline
   }
 
   close(): void {
