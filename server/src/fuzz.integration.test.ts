@@ -12,7 +12,7 @@ import { MessageType, Root, seededRandom } from '@sandbox/shared'
 import { connect, createSession, startServer, synced, waitFor, wsBase } from './testing/harness.ts'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed)
-const FRAMES = Number(process.env.FUZZ_FRAMES ?? 20_000)
+const FRAMES = Number(process.env.FUZZ_FRAMES ?? 30_000)
 const WORKERS = Number(process.env.FUZZ_WORKERS ?? 16)
 
 const frame = (write: (e: encoding.Encoder) => void): Uint8Array => {
