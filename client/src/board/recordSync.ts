@@ -81,19 +81,27 @@ export function loadRecords(doc: Y.Doc, store: TLStore, localOrigin: object, rea
       }, localOrigin)
     }
   }
-  store.mergeRemoteChanges(() => {
-    for (const record of Object.values(migratedRecords)) putSafely(store, readRecord(record))
-  })
+  store.mergeRemoteChanges(() => putSafely(store, Object.values(migratedRecords).map(readRecord)))
   return { ok: true }
 }
 
-function putSafely(store: TLStore, record: TLRecord | null): void {
-  if (!record) return
+/** Puts the records in one go; if one fails validation, puts them one by one, skipping it. */
+function putSafely(store: TLStore, candidates: readonly (TLRecord | null)[]): void {
+  const records = candidates.filter((r): r is TLRecord => r !== null)
+  if (records.length === 0) return
   try {
-    store.put([record])
-  } catch (error) {
-    // One malformed record (an older client, a hand-edited document) must not take the board down.
-    console.warn('Sandbox: skipped a board record that failed validation', record.id, error)
+    store.put(records)
+    return
+  } catch {
+    // Fall through: find the record that failed.
+  }
+  for (const record of records) {
+    try {
+      store.put([record])
+    } catch (error) {
+      // One malformed record (an older client, a hand-edited document) must not take the board down.
+      console.warn('Sandbox: skipped a board record that failed validation', record.id, error)
+    }
   }
 }
 
@@ -180,12 +188,14 @@ export function bindRecords(doc: Y.Doc, store: TLStore, localOrigin: object, rea
     }
     if (touched.size === 0) return
     store.mergeRemoteChanges(() => {
+      const put: (TLRecord | null)[] = []
       const removed: TLRecord['id'][] = []
       for (const id of touched) {
         const map = records.get(id)
-        if (map instanceof Y.Map) putSafely(store, readRecord(recordFromYMap(map)))
+        if (map instanceof Y.Map) put.push(readRecord(recordFromYMap(map)))
         else if (store.has(id as TLRecord['id'])) removed.push(id as TLRecord['id'])
       }
+      putSafely(store, put)
       if (removed.length > 0) store.remove(removed)
     })
   }
