@@ -86,7 +86,7 @@ export function loadRecords(doc: Y.Doc, store: TLStore, localOrigin: object, rea
 }
 
 /** Puts the records in one go; if one fails validation, puts them one by one, skipping it. */
-function putSafely(store: TLStore, candidates: readonly (TLRecord | null)[]): void {
+export function putSafely(store: TLStore, candidates: readonly (TLRecord | null)[]): void {
   const records = candidates.filter((r): r is TLRecord => r !== null)
   if (records.length === 0) return
   try {

@@ -4,6 +4,7 @@ import { atom, createTLStore, DocumentRecordType, PageRecordType, TLDOCUMENT_ID,
 import { DEFAULT_PAGE_ID } from '@sandbox/shared'
 import { readRecord } from '../board/readRecord.ts'
 import { RECORD_PREFIX, type Entries } from './ReplayModel.ts'
+import { putSafely } from '../board/recordSync.ts'
 
 /** Records tldraw needs to exist at every moment, even before the session was seeded. */
 const KEPT_TYPES = new Set(['document', 'page'])
@@ -31,17 +32,6 @@ export function applyToStore(store: TLStore, view: Entries, changed: Iterable<st
   if (puts.length === 0 && removes.length === 0) return
   store.mergeRemoteChanges(() => {
     if (removes.length > 0) store.remove(removes)
-    try {
-      store.put(puts)
-    } catch {
-      // One malformed record must not hide the rest of the board at this moment.
-      for (const record of puts) {
-        try {
-          store.put([record])
-        } catch (error) {
-          console.warn('Sandbox replay: skipped a board record that failed validation', record.id, error)
-        }
-      }
-    }
+    putSafely(store, puts)
   })
 }
