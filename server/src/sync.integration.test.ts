@@ -52,6 +52,22 @@ describe('live sync', () => {
     expect(b.provider.awareness.getStates().get(a.doc.clientID)?.user).toMatchObject({ id: ann.participantId, color: ann.color })
   })
 
+  it('gives every newcomer the current board, before and after each change', async () => {
+    const { server, session } = await setup()
+    const writer = track(connect(server.url, session.id, session.tokens.participant))
+    await synced(writer)
+    const records = writer.doc.getMap(Root.records)
+    for (const id of ['shape:first', 'shape:second']) {
+      const before = track(connect(server.url, session.id, session.tokens.participant))
+      await synced(before)
+      records.set(id, new Y.Map())
+      await waitFor(() => before.doc.getMap(Root.records).has(id), `${id} reaches a connected client`)
+      const after = track(connect(server.url, session.id, session.tokens.participant))
+      await synced(after)
+      expect(after.doc.getMap(Root.records).toJSON()).toEqual(records.toJSON())
+    }
+  })
+
   it('refuses a wrong token, an unknown session and a wrong participant key before any document bytes', async () => {
     const { server, session } = await setup()
     const cases: [string, number][] = [

@@ -39,6 +39,9 @@ function syncUpdateFrame(update: Uint8Array): SyncFrame {
   return encoding.toUint8Array(e)
 }
 
+/** An encoded state vector with no entries: the sender has nothing yet. */
+const isEmptyStateVector = (sv: Uint8Array): boolean => sv.length === 1 && sv[0] === 0
+
 function awarenessFrame(update: Uint8Array): SyncFrame {
   const e = encoding.createEncoder()
   encoding.writeVarUint(e, MessageType.awareness)
@@ -66,6 +69,8 @@ export class Room implements CommitListener {
   private touchedByClient = new Set<GuardedKey>()
   private unsavedWriters = new Set<Connection>()
   private lastCommittedSeq: number
+  /** The whole document as one update, kept until the next change (see fullState). */
+  private encodedState: Uint8Array | null = null
 
   constructor(id: string, doc: Y.Doc, seq: number, checkpointSeq: number, approxDocBytes: number, lastAt: number, deps: RoomDeps) {
     this.id = id
@@ -85,6 +90,19 @@ export class Room implements CommitListener {
     doc.on('afterTransaction', this.onAfterTransaction)
     doc.on('update', this.onUpdate)
     this.awareness.on('update', this.onAwarenessUpdate)
+  }
+
+  /**
+   * The whole document as one update. Encoding a large board takes tens of milliseconds, and
+   * when a meeting starts everyone opens the link at once: they all get the same bytes.
+   */
+  fullState(): Uint8Array {
+    return (this.encodedState ??= Y.encodeStateAsUpdate(this.doc))
+  }
+
+  /** Sets the full-state bytes when they are already at hand (a checkpoint with no tail after it). */
+  primeFullState(state: Uint8Array): void {
+    this.encodedState = state
   }
 
   get pendingSaves(): number {
@@ -122,7 +140,13 @@ export class Room implements CommitListener {
           if (d.pos !== data.length) return CloseCode.malformed
           const e = encoding.createEncoder()
           encoding.writeVarUint(e, MessageType.sync)
-          syncProtocol.writeSyncStep2(e, this.doc, stateVector)
+          if (isEmptyStateVector(stateVector)) {
+            // A newcomer needs everything: the same bytes serve every newcomer until the next change.
+            encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2)
+            encoding.writeVarUint8Array(e, this.fullState())
+          } else {
+            syncProtocol.writeSyncStep2(e, this.doc, stateVector)
+          }
           conn.send(encoding.toUint8Array(e))
           return null
         }
@@ -231,6 +255,7 @@ export class Room implements CommitListener {
   }
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.encodedState = null
     if (this.captured) {
       this.captured.push(update)
       return
@@ -288,7 +313,7 @@ export class Room implements CommitListener {
   checkpoint(): boolean {
     if (this.lastCommittedSeq !== this.seq || this.checkpointSeq === this.seq) return false
     try {
-      const state = Y.encodeStateAsUpdate(this.doc)
+      const state = this.fullState()
       this.deps.storage.writeCheckpoint(this.id, { seq: this.seq, at: this.lastAt, state })
       this.checkpointSeq = this.seq
       this.approxDocBytes = state.length

@@ -17,7 +17,10 @@ export interface RoomManagerOptions {
 }
 
 /** Rebuilds a session's document from storage: newest checkpoint, then every update after it. */
-export function loadDoc(storage: Storage, sessionId: string): { doc: Y.Doc; seq: number; checkpointSeq: number; bytes: number; lastAt: number } {
+export function loadDoc(
+  storage: Storage,
+  sessionId: string,
+): { doc: Y.Doc; seq: number; checkpointSeq: number; bytes: number; lastAt: number; fullState: Uint8Array | null } {
   const doc = new Y.Doc()
   const checkpoint = storage.latestCheckpoint(sessionId)
   let seq = checkpoint?.seq ?? 0
@@ -33,7 +36,9 @@ export function loadDoc(storage: Storage, sessionId: string): { doc: Y.Doc; seq:
       bytes += u.update.length
     }
   }, SERVER_ORIGIN)
-  return { doc, seq, checkpointSeq: checkpoint?.seq ?? 0, bytes, lastAt }
+  // With no tail, the checkpoint bytes are already the whole document as one update.
+  const fullState = checkpoint && tail.length === 0 ? checkpoint.state : null
+  return { doc, seq, checkpointSeq: checkpoint?.seq ?? 0, bytes, lastAt, fullState }
 }
 
 export class RoomManager {
@@ -66,13 +71,14 @@ export class RoomManager {
     const existing = this.rooms.get(sessionId)
     if (existing) return existing
     const started = performance.now()
-    const { doc, seq, checkpointSeq, bytes, lastAt } = loadDoc(this.opts.storage, sessionId)
+    const { doc, seq, checkpointSeq, bytes, lastAt, fullState } = loadDoc(this.opts.storage, sessionId)
     const room = new Room(sessionId, doc, seq, checkpointSeq, bytes, lastAt, {
       storage: this.opts.storage,
       persister: this.opts.persister,
       log: this.opts.log,
       limits: this.opts.limits,
     })
+    if (fullState) room.primeFullState(fullState)
     this.rooms.set(sessionId, room)
     this.opts.log.info({ event: 'room.loaded', session: sessionId, seq, tail: seq - checkpointSeq, ms: +(performance.now() - started).toFixed(1) }, 'room loaded')
     return room
