@@ -29,6 +29,19 @@ export interface SyncSocketOptions {
 }
 
 const PING_INTERVAL_MS = 30_000
+
+/** Sockets holding back writes until the end of this event-loop turn; one timer releases all. */
+const corkedSockets = new Set<Duplex>()
+function uncorkAll(): void {
+  for (const socket of corkedSockets) socket.uncork()
+  corkedSockets.clear()
+}
+function corkUntilNextTurn(socket: Duplex): void {
+  if (corkedSockets.has(socket)) return
+  if (corkedSockets.size === 0) setImmediate(uncorkAll)
+  socket.cork()
+  corkedSockets.add(socket)
+}
 let nextConnectionId = 1
 
 export class SyncSocket {
@@ -111,11 +124,6 @@ export class SyncSocket {
     }
     // ws has no public handle on its net.Socket; cork/uncork nest with ws's own.
     const socket = (ws as unknown as { _socket: Duplex })._socket
-    let corked = false
-    const uncork = () => {
-      corked = false
-      socket.uncork()
-    }
     const conn: Connection = {
       id,
       role,
@@ -134,11 +142,7 @@ export class SyncSocket {
         // Frames sent during one turn of the event loop leave in one write: a busy room fans out
         // many small updates per turn, and a syscall per frame per client was most of the
         // server's time at 100 clients (bench/savedLatency.ts).
-        if (!corked) {
-          corked = true
-          socket.cork()
-          setImmediate(uncork)
-        }
+        corkUntilNextTurn(socket)
         ws.send(message)
       },
       close,
