@@ -62,8 +62,18 @@ const JOIN_BATCH = 10
 /** Sandbox sessions by id, shared by every handle so a restarted server's rooms stay reachable. */
 const sessions = new Map<string, SandboxSession>()
 
+/** Data directories this process made; removed when it exits (a restarted server reuses its own). */
+const createdDirs = new Set<string>()
+process.once('exit', () => {
+  for (const dir of createdDirs) fs.rmSync(dir, { recursive: true, force: true })
+})
+
 export async function startPeer(name: PeerName, opts: StartOptions = {}): Promise<ServerHandle> {
-  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `bench-${name}-`))
+  let dataDir = opts.dataDir
+  if (!dataDir) {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${name}-`))
+    createdDirs.add(dataDir)
+  }
   const child: ChildProcess = fork(ENTRY[name], [], {
     execArgv: ['--expose-gc', ...(opts.execArgv ?? [])],
     env: {
