@@ -1,14 +1,12 @@
 // A board survives a clean restart and a kill -9 of a child-process server.
 import fs from 'node:fs'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { Root } from '@sandbox/shared'
 import { connect, createSession, freePort, spawnServer, startServer, synced, tempDataDir, waitFor } from './testing/harness.ts'
+import { teardownAfterEach } from './testing/teardown.ts'
 
-const cleanup: (() => unknown)[] = []
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()?.()
-})
+const cleanup = teardownAfterEach()
 
 const note = (text: string) => {
   const m = new Y.Map<unknown>()

@@ -1,13 +1,11 @@
 // Roles are enforced by the server: hand-crafted writes from stock y-websocket clients are
 // reverted for everyone (including the sender), legitimate ones go through, exports work.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Root, type Task } from '@sandbox/shared'
 import { connect, createSession, join, startServer, synced, waitFor, type Client } from './testing/harness.ts'
+import { teardownAfterEach } from './testing/teardown.ts'
 
-const cleanup: (() => unknown)[] = []
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()?.()
-})
+const cleanup = teardownAfterEach()
 
 async function setup() {
   const server = await startServer()

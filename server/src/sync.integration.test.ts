@@ -1,15 +1,13 @@
 // The websocket contract with stock y-websocket clients against a real server on port 0.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { CloseCode, MessageType, Root } from '@sandbox/shared'
 import { connect, createSession, join, rawSocket, startServer, synced, waitFor, wsBase, type Client } from './testing/harness.ts'
+import { teardownAfterEach } from './testing/teardown.ts'
 
-const cleanup: (() => unknown)[] = []
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()?.()
-})
+const cleanup = teardownAfterEach()
 
 async function setup() {
   const server = await startServer()

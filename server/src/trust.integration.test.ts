@@ -1,7 +1,7 @@
 // Trust at the boundary, against a real server: roles on every route, presence that cannot be
 // spoofed, limits that close with their code and a log line, a slow client that cannot hold others
 // back, origins, token-free logs, security headers and validated HTTP bodies.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
@@ -9,11 +9,9 @@ import { CloseCode, MessageType, Root, SESSION_ID_PATTERN } from '@sandbox/share
 import type { Config } from './config.ts'
 import { createLogger } from './log.ts'
 import { connect, createSession, join, rawSocket, startServer, synced, waitFor, wsBase, type Client, type Identity } from './testing/harness.ts'
+import { teardownAfterEach } from './testing/teardown.ts'
 
-const cleanup: (() => unknown)[] = []
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()?.()
-})
+const cleanup = teardownAfterEach()
 
 /** A server whose log lines (at trace level, with the production redaction) land in `lines`. */
 async function setup(overrides: Partial<Config> = {}) {

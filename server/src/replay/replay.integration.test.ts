@@ -1,14 +1,12 @@
 // Replay over HTTP against a real server: the document at a moment, the timeline, the feed, auth,
 // and that the answers do not change across a restart or once checkpoints have been written.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { Root, ROOT_NAMES } from '@sandbox/shared'
 import { connect, createSession, join, startServer, synced, tempDataDir, waitFor, type Client } from '../testing/harness.ts'
+import { teardownAfterEach } from '../testing/teardown.ts'
 
-const cleanup: (() => unknown)[] = []
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()?.()
-})
+const cleanup = teardownAfterEach()
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
