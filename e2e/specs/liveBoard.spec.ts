@@ -4,32 +4,32 @@ import { HomePage } from '../pages/HomePage.ts'
 import { test, expect } from '../fixtures/index.ts'
 
 test('a sticky one person writes appears with the same text for the other', async ({ joinAs }) => {
-  const ada = await joinAs('Ada')
-  const bob = await joinAs('Bob')
+  const memberA = await joinAs('Member A')
+  const memberB = await joinAs('Member B')
 
-  await ada.board.addNote('Ship the onboarding fix')
+  await memberA.board.addNote('Ship the onboarding fix')
 
-  const note = bob.board.note('Ship the onboarding fix')
+  const note = memberB.board.note('Ship the onboarding fix')
   await expect(note).toHaveCount(1)
-  await expect(bob.board.noteText(note)).toHaveText('Ship the onboarding fix')
+  await expect(memberB.board.noteText(note)).toHaveText('Ship the onboarding fix')
 })
 
 test("each person sees the other's cursor, labelled with their name, moving live", async ({ joinAs }) => {
-  const ada = await joinAs('Ada')
-  const bob = await joinAs('Bob')
+  const memberA = await joinAs('Member A')
+  const memberB = await joinAs('Member B')
 
-  await ada.board.moveCursor({ x: 300, y: 250 })
-  const adaOnBob = bob.board.collaboratorCursor('Ada')
+  await memberA.board.moveCursor({ x: 300, y: 250 })
+  const adaOnBob = memberB.board.collaboratorCursor('Member A')
   await expect(adaOnBob).toBeVisible()
   const before = await adaOnBob.boundingBox()
-  if (!before) throw new Error("Ada's cursor is visible but has no bounding box.")
+  if (!before) throw new Error("Member A's cursor is visible but has no bounding box.")
 
-  // Ada moves 300 px right; Bob sees her cursor follow.
-  await ada.board.moveCursor({ x: 600, y: 400 })
+  // Member A moves 300 px right; Member B sees her cursor follow.
+  await memberA.board.moveCursor({ x: 600, y: 400 })
   await expect.poll(async () => (await adaOnBob.boundingBox())?.x).toBeGreaterThan(before.x + 200)
 
-  await bob.board.moveCursor({ x: 500, y: 300 })
-  await expect(ada.board.collaboratorCursor('Bob')).toBeVisible()
+  await memberB.board.moveCursor({ x: 500, y: 300 })
+  await expect(memberA.board.collaboratorCursor('Member B')).toBeVisible()
 })
 
 for (const { how, signal } of [
@@ -38,75 +38,75 @@ for (const { how, signal } of [
 ] as const) {
   test(`stickies survive ${how}, and open tabs reconnect by themselves`, async ({ joinAs, server }) => {
     const text = `Survives ${signal}`
-    const ada = await joinAs('Ada')
-    const bob = await joinAs('Bob')
+    const memberA = await joinAs('Member A')
+    const memberB = await joinAs('Member B')
 
     await test.step('write a sticky both people see', async () => {
-      await ada.board.addNote(text)
-      await expect(bob.board.note(text)).toHaveCount(1)
+      await memberA.board.addNote(text)
+      await expect(memberB.board.note(text)).toHaveCount(1)
       // After a crash, only what the save indicator calls saved is promised to survive. A graceful
-      // stop must keep everything the server has (Bob saw it, so the server has it).
-      if (signal === 'SIGKILL') await ada.board.expectSaved()
+      // stop must keep everything the server has (Member B saw it, so the server has it).
+      if (signal === 'SIGKILL') await memberA.board.expectSaved()
     })
 
     await test.step(`stop the server with ${signal}, then start it again`, async () => {
       await server.stop(signal)
-      await expect(ada.board.connection).not.toHaveText('Live')
-      await expect(bob.board.connection).not.toHaveText('Live')
+      await expect(memberA.board.connection).not.toHaveText('Live')
+      await expect(memberB.board.connection).not.toHaveText('Live')
       await server.start()
     })
 
     await test.step('open tabs reconnect by themselves and keep syncing', async () => {
-      await ada.board.expectLive(20_000)
-      await bob.board.expectLive(20_000)
-      await bob.board.addNote('Written after the restart', { x: 650, y: 300 })
-      await expect(ada.board.note('Written after the restart')).toHaveCount(1)
+      await memberA.board.expectLive(20_000)
+      await memberB.board.expectLive(20_000)
+      await memberB.board.addNote('Written after the restart', { x: 650, y: 300 })
+      await expect(memberA.board.note('Written after the restart')).toHaveCount(1)
     })
 
     await test.step('the sticky is there after a reload, and for someone who was not there', async () => {
-      await ada.board.reload()
-      await expect(ada.board.note(text)).toHaveCount(1)
+      await memberA.board.reload()
+      await expect(memberA.board.note(text)).toHaveCount(1)
       // A fresh browser has no local (IndexedDB) copy: what it sees comes from the server's storage.
-      const latecomer = await joinAs('Cy')
+      const latecomer = await joinAs('Member C')
       await expect(latecomer.board.note(text)).toHaveCount(1)
     })
   })
 }
 
 test("nothing is requested from outside the server's origin", async ({ newPerson, server }) => {
-  const ada = await newPerson()
-  const home = new HomePage(ada.page)
+  const memberA = await newPerson()
+  const home = new HomePage(memberA.page)
   await home.goto()
   const { joinUrl } = await home.createSession('Offline-friendly')
-  await ada.board.goto(joinUrl)
-  await ada.board.join('Ada')
+  await memberA.board.goto(joinUrl)
+  await memberA.board.join('Member A')
 
-  const bob = await newPerson()
-  await bob.board.goto(joinUrl)
-  await bob.board.join('Bob')
-  await ada.board.addNote('Fonts and icons come from our server')
-  await expect(bob.board.note('Fonts and icons come from our server')).toHaveCount(1)
-  await bob.board.moveCursor({ x: 300, y: 300 })
-  await expect(ada.board.collaboratorCursor('Bob')).toBeVisible()
-  await Promise.all([ada.page.waitForLoadState('networkidle'), bob.page.waitForLoadState('networkidle')])
+  const memberB = await newPerson()
+  await memberB.board.goto(joinUrl)
+  await memberB.board.join('Member B')
+  await memberA.board.addNote('Fonts and icons come from our server')
+  await expect(memberB.board.note('Fonts and icons come from our server')).toHaveCount(1)
+  await memberB.board.moveCursor({ x: 300, y: 300 })
+  await expect(memberA.board.collaboratorCursor('Member B')).toBeVisible()
+  await Promise.all([memberA.page.waitForLoadState('networkidle'), memberB.page.waitForLoadState('networkidle')])
 
   const origin = new URL(server.baseURL)
   const isOwn = (url: string) => {
     const { protocol, host } = new URL(url)
     return protocol === 'data:' || protocol === 'blob:' || (host === origin.host && ['http:', 'ws:'].includes(protocol))
   }
-  for (const person of [ada, bob]) {
+  for (const person of [memberA, memberB]) {
     expect(person.requestedUrls.some((url) => url.startsWith('ws:')), 'a websocket was opened').toBe(true)
     expect(person.requestedUrls.filter((url) => !isOwn(url))).toEqual([])
   }
 })
 
 test('an unknown session id shows "Session not found"', async ({ newPerson, session }) => {
-  const ada = await newPerson()
+  const memberA = await newPerson()
   const unknownId = 'A'.repeat(session.id.length)
-  const response = await ada.page.goto(`/s/${unknownId}?token=${session.tokens.participant}`)
+  const response = await memberA.page.goto(`/s/${unknownId}?token=${session.tokens.participant}`)
 
   expect(response?.status()).toBe(404)
-  await expect(ada.board.notFound).toBeVisible()
-  await expect(ada.board.nameBox).toHaveCount(0)
+  await expect(memberA.board.notFound).toBeVisible()
+  await expect(memberA.board.nameBox).toHaveCount(0)
 })

@@ -6,12 +6,12 @@ import { TemplatePanel } from '../pages/TemplatePanel.ts'
 const SKEW_MS = 7 * 60_000
 
 test('a viewer and a participant see the phase move but get no facilitator controls', async ({ newPerson, joinAs, session }) => {
-  const fran = await newPerson()
-  await fran.board.goto(session.facilitatorUrl)
-  await fran.board.join('Fran')
-  const franTemplate = new TemplatePanel(fran.page)
-  const ada = await joinAs('Ada')
-  const adaTemplate = new TemplatePanel(ada.page)
+  const host = await newPerson()
+  await host.board.goto(session.facilitatorUrl)
+  await host.board.join('Host')
+  const franTemplate = new TemplatePanel(host.page)
+  const memberA = await joinAs('Member A')
+  const adaTemplate = new TemplatePanel(memberA.page)
   const viewer = await newPerson()
   await viewer.board.goto(session.viewUrl)
   await viewer.board.expectLive()
@@ -49,36 +49,36 @@ test('a viewer and a participant see the phase move but get no facilitator contr
 })
 
 test('the countdown shows the same time on a client whose clock is seven minutes fast', async ({ newPerson, joinAs, session }) => {
-  const fran = await newPerson()
-  await fran.board.goto(session.facilitatorUrl)
-  await fran.board.join('Fran')
-  const franTemplate = new TemplatePanel(fran.page)
-  const ada = await joinAs('Ada')
-  const bob = await newPerson()
-  await bob.context.addInitScript((skew: number) => {
+  const host = await newPerson()
+  await host.board.goto(session.facilitatorUrl)
+  await host.board.join('Host')
+  const franTemplate = new TemplatePanel(host.page)
+  const memberA = await joinAs('Member A')
+  const memberB = await newPerson()
+  await memberB.context.addInitScript((skew: number) => {
     const realNow = Date.now.bind(Date)
     Date.now = () => realNow() + skew
   }, SKEW_MS)
-  await bob.board.goto(session.joinUrl)
-  await bob.board.join('Bob')
-  expect(await bob.page.evaluate(() => Date.now()) - Date.now()).toBeGreaterThan(SKEW_MS - 5_000)
+  await memberB.board.goto(session.joinUrl)
+  await memberB.board.join('Member B')
+  expect(await memberB.page.evaluate(() => Date.now()) - Date.now()).toBeGreaterThan(SKEW_MS - 5_000)
 
   await franTemplate.goToNextPhase('Frame')
   await franTemplate.goToNextPhase('Collaborate')
   await franTemplate.button('Start timer').click()
 
-  const seconds = async (page: typeof ada.page): Promise<number> => {
+  const seconds = async (page: typeof memberA.page): Promise<number> => {
     const text = (await page.getByRole('timer', { name: 'Time left' }).textContent()) ?? ''
     const [m, s] = text.split(':').map(Number)
     return (m ?? 0) * 60 + (s ?? 0)
   }
-  const bobTemplate = new TemplatePanel(bob.page)
+  const bobTemplate = new TemplatePanel(memberB.page)
   await expect(bobTemplate.sidebar.getByRole('status').filter({ hasText: 'Running' })).toBeVisible()
   // Read both screens at (nearly) the same moment: they agree to within two seconds, and both
-  // show close to the full ten minutes rather than Bob's clock eating seven of them.
+  // show close to the full ten minutes rather than Member B's clock eating seven of them.
   await expect
     .poll(async () => {
-      const [a, b] = await Promise.all([seconds(ada.page), seconds(bob.page)])
+      const [a, b] = await Promise.all([seconds(memberA.page), seconds(memberB.page)])
       return Math.abs(a - b) <= 2 && b > 9 * 60
     })
     .toBe(true)

@@ -62,7 +62,7 @@ function validCorpus(initial: Uint8Array): Uint8Array[] {
     if (i % 4 === 0) (records.get(`shape:f${i}`)?.get('text') as Y.Text | undefined)?.insert(2, 'ZZZ')
   }
   const awareness = new awarenessProtocol.Awareness(doc)
-  awareness.setLocalState({ user: { name: 'Mallory', color: '#ff0000' }, presence: { cursor: { x: 1, y: 2 } } })
+  awareness.setLocalState({ user: { name: 'Spoofer', color: '#ff0000' }, presence: { cursor: { x: 1, y: 2 } } })
   const awarenessUpdate = awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID])
   awareness.destroy()
   return [

@@ -27,25 +27,25 @@ const settle = () => new Promise((r) => setTimeout(r, 150))
 describe('roles', () => {
   it('reverts a participant’s crafted phase change everywhere and lets the facilitator’s through', async () => {
     const { session, open } = await setup()
-    const { client: fac } = await open(session.tokens.facilitator, 'Fran')
-    const { client: ann } = await open(session.tokens.participant, 'Ann')
-    const { client: bob } = await open(session.tokens.participant, 'Bob')
+    const { client: fac } = await open(session.tokens.facilitator, 'Host')
+    const { client: memberA } = await open(session.tokens.participant, 'Member A')
+    const { client: memberB } = await open(session.tokens.participant, 'Member B')
 
-    ann.doc.getMap(Root.session).set('phase', 'frame')
+    memberA.doc.getMap(Root.session).set('phase', 'frame')
     await settle()
     // The server wrote the old value back; the crafted client is in line again.
-    await waitFor(() => phaseOf(ann) === 'warmup', 'ann reverted')
-    expect(phaseOf(bob)).toBe('warmup')
+    await waitFor(() => phaseOf(memberA) === 'warmup', 'memberA reverted')
+    expect(phaseOf(memberB)).toBe('warmup')
     expect(phaseOf(fac)).toBe('warmup')
 
     fac.doc.getMap(Root.session).set('phase', 'frame')
-    await waitFor(() => phaseOf(ann) === 'frame' && phaseOf(bob) === 'frame', 'facilitator’s phase change')
+    await waitFor(() => phaseOf(memberA) === 'frame' && phaseOf(memberB) === 'frame', 'facilitator’s phase change')
   })
 
   it('holds the vote limit against crafted votes', async () => {
     const { session, open } = await setup()
-    const { client: fac } = await open(session.tokens.facilitator, 'Fran')
-    const { client: ann, identity } = await open(session.tokens.participant, 'Ann')
+    const { client: fac } = await open(session.tokens.facilitator, 'Host')
+    const { client: memberA, identity } = await open(session.tokens.participant, 'Member A')
     const pid = identity?.participantId as string
     fac.doc.transact(() => {
       fac.doc.getMap(Root.session).set('phase', 'frame')
@@ -54,15 +54,15 @@ describe('roles', () => {
       await settle()
       fac.doc.getMap(Root.session).set('phase', phase)
     }
-    await waitFor(() => phaseOf(ann) === 'converge', 'converge')
-    const votes = ann.doc.getMap(Root.votes)
+    await waitFor(() => phaseOf(memberA) === 'converge', 'converge')
+    const votes = memberA.doc.getMap(Root.votes)
     votes.set(`${pid}|shape:a`, 2)
     await settle()
     expect(fac.doc.getMap(Root.votes).get(`${pid}|shape:a`)).toBe(2)
     votes.set(`${pid}|shape:b`, 5) // over the default limit of 3
     votes.set(`someone-else|shape:b`, 1) // someone else's vote
     await settle()
-    await waitFor(() => !ann.doc.getMap(Root.votes).has(`${pid}|shape:b`), 'over-limit vote reverted')
+    await waitFor(() => !memberA.doc.getMap(Root.votes).has(`${pid}|shape:b`), 'over-limit vote reverted')
     expect(fac.doc.getMap(Root.votes).toJSON()).toEqual({ [`${pid}|shape:a`]: 2 })
     // Taking a vote back is fine.
     votes.set(`${pid}|shape:a`, 1)
@@ -71,25 +71,25 @@ describe('roles', () => {
 
   it('lets a participant claim an unowned task but not take someone else’s', async () => {
     const { session, open } = await setup()
-    const { client: fac } = await open(session.tokens.facilitator, 'Fran')
-    const { client: ann, identity } = await open(session.tokens.participant, 'Ann')
+    const { client: fac } = await open(session.tokens.facilitator, 'Host')
+    const { client: memberA, identity } = await open(session.tokens.participant, 'Member A')
     const task: Task = { id: 't1', title: 'Write the brief', ownerId: null, ownerName: null, ownerColor: null, ownerSource: null, status: 'todo', note: '', sourceShapeIds: ['shape:a'], createdAt: Date.now() }
     fac.doc.getMap(Root.tasks).set('t1', task)
     fac.doc.getMap(Root.tasks).set('t2', { ...task, id: 't2', ownerId: 'p_other', ownerName: 'Other' })
-    await waitFor(() => ann.doc.getMap(Root.tasks).has('t2'), 'tasks arrive')
-    const claim = { ...task, ownerId: identity?.participantId, ownerName: 'Ann', ownerColor: identity?.color, ownerSource: 'claim' }
-    ann.doc.getMap(Root.tasks).set('t1', claim)
-    ann.doc.getMap(Root.tasks).set('t2', { ...task, id: 't2', ownerId: identity?.participantId, ownerName: 'Ann' })
+    await waitFor(() => memberA.doc.getMap(Root.tasks).has('t2'), 'tasks arrive')
+    const claim = { ...task, ownerId: identity?.participantId, ownerName: 'Member A', ownerColor: identity?.color, ownerSource: 'claim' }
+    memberA.doc.getMap(Root.tasks).set('t1', claim)
+    memberA.doc.getMap(Root.tasks).set('t2', { ...task, id: 't2', ownerId: identity?.participantId, ownerName: 'Member A' })
     await settle()
     await waitFor(() => (fac.doc.getMap(Root.tasks).get('t1') as Task).ownerId === identity?.participantId, 'claim stands')
-    await waitFor(() => (ann.doc.getMap(Root.tasks).get('t2') as Task).ownerId === 'p_other', 'steal reverted')
+    await waitFor(() => (memberA.doc.getMap(Root.tasks).get('t2') as Task).ownerId === 'p_other', 'steal reverted')
   })
 
   it('exports tasks as JSON, CSV and Markdown with a token, 401 without', async () => {
     const { server, session, open } = await setup()
-    const { client: fac } = await open(session.tokens.facilitator, 'Fran')
+    const { client: fac } = await open(session.tokens.facilitator, 'Host')
     fac.doc.getMap(Root.tasks).set('t1', {
-      id: 't1', title: '=cmd|calc', ownerId: 'p1', ownerName: 'Pat', ownerColor: null, ownerSource: 'assign', status: 'doing', note: 'a | b', sourceShapeIds: ['shape:a'], createdAt: 1,
+      id: 't1', title: '=cmd|calc', ownerId: 'p1', ownerName: 'Member P', ownerColor: null, ownerSource: 'assign', status: 'doing', note: 'a | b', sourceShapeIds: ['shape:a'], createdAt: 1,
     })
     await settle()
     const url = (format: string) => `${server.url}/api/sessions/${session.id}/tasks?format=${format}`
@@ -97,7 +97,7 @@ describe('roles', () => {
     expect((await fetch(url('json'))).status).toBe(401)
     expect((await fetch(url('json'), { headers: { authorization: 'Bearer nope' } })).status).toBe(401)
     const json = (await (await fetch(url('json'), { headers: auth })).json()) as { tasks: Task[] }
-    expect(json.tasks).toMatchObject([{ id: 't1', ownerName: 'Pat', status: 'doing', sourceShapeIds: ['shape:a'] }])
+    expect(json.tasks).toMatchObject([{ id: 't1', ownerName: 'Member P', status: 'doing', sourceShapeIds: ['shape:a'] }])
     const csv = await fetch(url('csv'), { headers: auth })
     expect(csv.headers.get('content-type')).toContain('text/csv')
     const csvText = await csv.text()

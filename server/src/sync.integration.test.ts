@@ -24,8 +24,8 @@ function track(client: Client): Client {
 describe('live sync', () => {
   it('two stock clients sync both ways and see each other’s presence', async () => {
     const { server, session } = await setup()
-    const ann = await join(server.url, session.id, session.tokens.participant, 'Ann')
-    const a = track(connect(server.url, session.id, session.tokens.participant, ann))
+    const memberA = await join(server.url, session.id, session.tokens.participant, 'Member A')
+    const a = track(connect(server.url, session.id, session.tokens.participant, memberA))
     const b = track(connect(server.url, session.id, session.tokens.participant))
     await Promise.all([synced(a), synced(b)])
 
@@ -45,9 +45,9 @@ describe('live sync', () => {
     a.provider.awareness.setLocalStateField('user', { name: 'Someone else', color: '#000000' })
     const seen = await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID), 'presence at b')
     expect(seen.presence).toEqual({ cursor: { x: 1, y: 2 } })
-    // The name and colour shown are the ones the server holds for Ann's participant id.
-    await waitFor(() => (b.provider.awareness.getStates().get(a.doc.clientID)?.user as { name?: string })?.name === 'Ann', 'trusted name')
-    expect(b.provider.awareness.getStates().get(a.doc.clientID)?.user).toMatchObject({ id: ann.participantId, color: ann.color })
+    // The name and colour shown are the ones the server holds for Member A's participant id.
+    await waitFor(() => (b.provider.awareness.getStates().get(a.doc.clientID)?.user as { name?: string })?.name === 'Member A', 'trusted name')
+    expect(b.provider.awareness.getStates().get(a.doc.clientID)?.user).toMatchObject({ id: memberA.participantId, color: memberA.color })
   })
 
   it('gives every newcomer the current board, before and after each change', async () => {

@@ -164,37 +164,37 @@ describe('identity and roles', () => {
 describe('presence', () => {
   it('drops awareness frames that speak for another connection’s client and takes names from the server', async () => {
     const { server, session, syncUrl } = await setup()
-    const ann: Identity = await join(server.url, session.id, session.tokens.participant, 'Ann')
-    const mallory: Identity = await join(server.url, session.id, session.tokens.participant, 'Mallory')
-    const a = track(connect(server.url, session.id, session.tokens.participant, ann))
+    const memberA: Identity = await join(server.url, session.id, session.tokens.participant, 'Member A')
+    const spoofer: Identity = await join(server.url, session.id, session.tokens.participant, 'Spoofer')
+    const a = track(connect(server.url, session.id, session.tokens.participant, memberA))
     const observer = track(connect(server.url, session.id, session.tokens.viewer))
     await Promise.all([synced(a), synced(observer)])
     a.provider.awareness.setLocalStateField('presence', { cursor: { x: 1, y: 1 } })
     const annId = a.doc.clientID
-    await waitFor(() => observer.provider.awareness.getStates().get(annId)?.presence, 'ann visible')
+    await waitFor(() => observer.provider.awareness.getStates().get(annId)?.presence, 'memberA visible')
 
-    const evil = await rawSocket(syncUrl(session.tokens.participant, `&pid=${mallory.participantId}&pkey=${mallory.participantKey}`))
+    const evil = await rawSocket(syncUrl(session.tokens.participant, `&pid=${spoofer.participantId}&pkey=${spoofer.participantKey}`))
     const myId = 424242
-    evil.ws.send(awarenessFrame([{ clientId: annId, clock: 1_000, state: { presence: { cursor: { x: 666, y: 666 } }, user: { name: 'Ann' } } }]))
+    evil.ws.send(awarenessFrame([{ clientId: annId, clock: 1_000, state: { presence: { cursor: { x: 666, y: 666 } }, user: { name: 'Member A' } } }]))
     evil.ws.send(awarenessFrame([{ clientId: annId, clock: 1_001, state: null }]))
-    // Mallory's own state, claiming to be Ann with Ann's colour; sent last, so once the observer
+    // Spoofer's own state, claiming to be Member A with Member A's colour; sent last, so once the observer
     // sees it, the spoofed frames before it have been handled.
-    evil.ws.send(awarenessFrame([{ clientId: myId, clock: 1, state: { marker: true, user: { name: 'Ann', color: ann.color, id: ann.participantId } } }]))
-    await waitFor(() => observer.provider.awareness.getStates().get(myId)?.marker, 'mallory visible')
+    evil.ws.send(awarenessFrame([{ clientId: myId, clock: 1, state: { marker: true, user: { name: 'Member A', color: memberA.color, id: memberA.participantId } } }]))
+    await waitFor(() => observer.provider.awareness.getStates().get(myId)?.marker, 'spoofer visible')
     expect(observer.provider.awareness.getStates().get(annId)?.presence).toEqual({ cursor: { x: 1, y: 1 } })
-    expect(observer.provider.awareness.getStates().get(myId)?.user).toMatchObject({ id: mallory.participantId, name: 'Mallory', color: mallory.color })
+    expect(observer.provider.awareness.getStates().get(myId)?.user).toMatchObject({ id: spoofer.participantId, name: 'Spoofer', color: spoofer.color })
     expect(server.rooms.get(session.id).awareness.getStates().get(annId)?.presence).toEqual({ cursor: { x: 1, y: 1 } })
 
     // A guest (no participant key) cannot borrow a participant's colour or id either.
     const guest = await rawSocket(syncUrl(session.tokens.participant))
-    guest.ws.send(awarenessFrame([{ clientId: 777, clock: 1, state: { user: { name: 'Ann', color: ann.color, id: ann.participantId } } }]))
+    guest.ws.send(awarenessFrame([{ clientId: 777, clock: 1, state: { user: { name: 'Member A', color: memberA.color, id: memberA.participantId } } }]))
     const seen = await waitFor(() => observer.provider.awareness.getStates().get(777)?.user as { name: string; color: string; id: string } | undefined, 'guest')
-    expect(seen.name).toBe('Ann (guest)')
-    expect(seen.color).not.toBe(ann.color)
-    expect(seen.id).not.toBe(ann.participantId)
-    // Closing Mallory's socket removes only what Mallory introduced.
+    expect(seen.name).toBe('Member A (guest)')
+    expect(seen.color).not.toBe(memberA.color)
+    expect(seen.id).not.toBe(memberA.participantId)
+    // Closing Spoofer's socket removes only what Spoofer introduced.
     evil.ws.close()
-    await waitFor(() => !observer.provider.awareness.getStates().has(myId), 'mallory gone')
+    await waitFor(() => !observer.provider.awareness.getStates().has(myId), 'spoofer gone')
     expect(observer.provider.awareness.getStates().has(annId)).toBe(true)
     guest.ws.close()
   })
@@ -304,7 +304,7 @@ describe('origins, logs and HTTP', () => {
 
   it('never writes a token or participant key to the log', async () => {
     const { server, session, lines, syncUrl } = await setup()
-    const identity = await join(server.url, session.id, session.tokens.participant, 'Ann')
+    const identity = await join(server.url, session.id, session.tokens.participant, 'Member A')
     const c = track(connect(server.url, session.id, session.tokens.participant, identity, { ack: '1' }))
     c.provider.messageHandlers[MessageType.saved] = () => {}
     const f = track(connect(server.url, session.id, session.tokens.facilitator))

@@ -6,7 +6,7 @@ const task: Task = {
   id: 't1',
   title: '=HYPERLINK("http://x")',
   ownerId: 'p1',
-  ownerName: 'Pat | Ops',
+  ownerName: 'Member P | Ops',
   ownerColor: null,
   ownerSource: 'claim',
   status: 'doing',

@@ -3,7 +3,7 @@ import { authorizeChange, emptyGuardedState, type Actor, type GuardedState } fro
 import type { Task } from './schema.ts'
 
 const facilitator: Actor = { role: 'facilitator', participantId: 'f' }
-const ann: Actor = { role: 'participant', participantId: 'ann' }
+const memberA: Actor = { role: 'participant', participantId: 'memberA' }
 const viewer: Actor = { role: 'viewer', participantId: 'v' }
 
 const task = (over: Partial<Task> = {}): Task => ({
@@ -34,7 +34,7 @@ describe('permissions', () => {
     for (const change of [{ phase: 'split' }, { voteLimit: 5 }, { timer: { state: 'idle', durationMs: 1000 } }, { frameAnswers: { clarity: 'clear' } }]) {
       const after = state({ session: { ...before.session, ...change } })
       expect(ok(facilitator, before, after)).toBe(true)
-      expect(ok(ann, before, after)).toBe(false)
+      expect(ok(memberA, before, after)).toBe(false)
       expect(ok(viewer, before, after)).toBe(false)
     }
   })
@@ -47,38 +47,38 @@ describe('permissions', () => {
   })
 
   it('holds the vote limit and lets people touch only their own votes, in converge', () => {
-    const before = state({ votes: { 'ann|shape:a': 1 } })
-    expect(ok(ann, before, state({ votes: { 'ann|shape:a': 2 } }))).toBe(true)
-    expect(ok(ann, before, state({ votes: { 'ann|shape:a': 1, 'ann|shape:b': 2 } }))).toBe(false)
-    expect(ok(ann, before, state({ votes: {} }))).toBe(true)
-    expect(ok(ann, before, state({ votes: { 'ann|shape:a': 1, 'bob|shape:a': 1 } }))).toBe(false)
+    const before = state({ votes: { 'memberA|shape:a': 1 } })
+    expect(ok(memberA, before, state({ votes: { 'memberA|shape:a': 2 } }))).toBe(true)
+    expect(ok(memberA, before, state({ votes: { 'memberA|shape:a': 1, 'memberA|shape:b': 2 } }))).toBe(false)
+    expect(ok(memberA, before, state({ votes: {} }))).toBe(true)
+    expect(ok(memberA, before, state({ votes: { 'memberA|shape:a': 1, 'memberB|shape:a': 1 } }))).toBe(false)
     const inSplit = state({ session: { phase: 'split', voteLimit: 2 }, votes: {} })
-    expect(ok(ann, inSplit, { ...inSplit, votes: { 'ann|shape:a': 1 } })).toBe(false)
+    expect(ok(memberA, inSplit, { ...inSplit, votes: { 'memberA|shape:a': 1 } })).toBe(false)
     // The facilitator may clear anyone's dots but not add to them.
     expect(ok(facilitator, before, state({ votes: {} }))).toBe(true)
-    expect(ok(facilitator, before, state({ votes: { 'ann|shape:a': 2 } }))).toBe(false)
+    expect(ok(facilitator, before, state({ votes: { 'memberA|shape:a': 2 } }))).toBe(false)
   })
 
   it('lets a participant claim an unowned task, and change status and note of their own', () => {
     const before = state({ tasks: { t1: task() } })
-    const claimed = task({ ownerId: 'ann', ownerName: 'Ann', ownerSource: 'claim' })
-    expect(ok(ann, before, state({ tasks: { t1: claimed } }))).toBe(true)
-    expect(ok(ann, before, state({ tasks: { t1: { ...claimed, title: 'Renamed' } } }))).toBe(false)
-    expect(ok(ann, before, state({ tasks: { t1: task({ ownerId: 'bob', ownerName: 'Bob' }) } }))).toBe(false)
+    const claimed = task({ ownerId: 'memberA', ownerName: 'Member A', ownerSource: 'claim' })
+    expect(ok(memberA, before, state({ tasks: { t1: claimed } }))).toBe(true)
+    expect(ok(memberA, before, state({ tasks: { t1: { ...claimed, title: 'Renamed' } } }))).toBe(false)
+    expect(ok(memberA, before, state({ tasks: { t1: task({ ownerId: 'memberB', ownerName: 'Member B' }) } }))).toBe(false)
     const owned = state({ tasks: { t1: claimed } })
-    expect(ok(ann, owned, state({ tasks: { t1: { ...claimed, status: 'doing', note: 'started' } } }))).toBe(true)
-    expect(ok(ann, owned, state({ tasks: { t1: { ...claimed, ownerId: 'bob', ownerName: 'Bob' } } }))).toBe(false)
-    const bobs = state({ tasks: { t1: task({ ownerId: 'bob', ownerName: 'Bob' }) } })
-    expect(ok(ann, bobs, state({ tasks: { t1: task({ ownerId: 'bob', ownerName: 'Bob', status: 'done' }) } }))).toBe(false)
+    expect(ok(memberA, owned, state({ tasks: { t1: { ...claimed, status: 'doing', note: 'started' } } }))).toBe(true)
+    expect(ok(memberA, owned, state({ tasks: { t1: { ...claimed, ownerId: 'memberB', ownerName: 'Member B' } } }))).toBe(false)
+    const memberBs = state({ tasks: { t1: task({ ownerId: 'memberB', ownerName: 'Member B' }) } })
+    expect(ok(memberA, memberBs, state({ tasks: { t1: task({ ownerId: 'memberB', ownerName: 'Member B', status: 'done' }) } }))).toBe(false)
   })
 
   it('lets only the facilitator create, assign and remove tasks', () => {
     const before = state()
     const created = state({ tasks: { t1: task() } })
-    expect(ok(ann, before, created)).toBe(false)
+    expect(ok(memberA, before, created)).toBe(false)
     expect(ok(facilitator, before, created)).toBe(true)
-    expect(ok(facilitator, created, state({ tasks: { t1: task({ ownerId: 'ann', ownerName: 'Ann', ownerSource: 'assign' }) } }))).toBe(true)
-    expect(ok(ann, created, before)).toBe(false)
+    expect(ok(facilitator, created, state({ tasks: { t1: task({ ownerId: 'memberA', ownerName: 'Member A', ownerSource: 'assign' }) } }))).toBe(true)
+    expect(ok(memberA, created, before)).toBe(false)
     expect(ok(facilitator, created, before)).toBe(true)
     expect(ok(facilitator, before, state({ tasks: { t1: { id: 't1' } } }))).toBe(false)
   })

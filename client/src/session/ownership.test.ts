@@ -19,7 +19,7 @@ const person = (id: string, role: Participant['role'] = 'participant'): Particip
 describe('ownership', () => {
   it('a claim changes only what the rules let a participant change', () => {
     const before = { ...emptyGuardedState(), tasks: { t1: task('t1') } }
-    const claimed = withOwner(task('t1'), { id: 'p1', name: 'Ada', color: '#e03131' }, 'claim', 5)
+    const claimed = withOwner(task('t1'), { id: 'p1', name: 'Member A', color: '#e03131' }, 'claim', 5)
     const after = { ...before, tasks: { t1: claimed } }
     expect(authorizeChange({ role: 'participant', participantId: 'p1' }, before, after)).toEqual({ ok: true })
     const givenBack = withOwner(claimed, null, 'claim', 6)

@@ -39,8 +39,8 @@ async function recordSession(checkpointEveryUpdates: number) {
   const dataDir = tempDataDir()
   let server = await startServer(dataDir, { checkpointEveryUpdates })
   const session = await createSession(server.url, 'Replay test')
-  const ann = await join(server.url, session.id, session.tokens.facilitator, 'Ann')
-  const client = connect(server.url, session.id, session.tokens.facilitator, ann)
+  const memberA = await join(server.url, session.id, session.tokens.facilitator, 'Member A')
+  const client = connect(server.url, session.id, session.tokens.facilitator, memberA)
   await synced(client)
   addSticky(client, 'shape:a')
   await waitFor(() => server.storage.updatesAfter(session.id, 0).some((u) => Y.decodeUpdate(u.update).structs.length > 0 && new TextDecoder().decode(u.update).includes('shape:a')), 'sticky A logged')
@@ -58,7 +58,7 @@ async function recordSession(checkpointEveryUpdates: number) {
     return server
   }
   cleanup.push(() => server.close())
-  return { get server() { return server }, session, ann, between, after, restart }
+  return { get server() { return server }, session, memberA, between, after, restart }
 }
 
 describe('replay routes', () => {
@@ -105,7 +105,7 @@ describe('replay routes', () => {
     const timeline = (await res.json()) as { start: number; end: number; events: { type: string; at: number; phase?: string; name?: string }[] }
     expect(timeline.start).toBeLessThanOrEqual(s.between)
     expect(timeline.end).toBeGreaterThan(s.between)
-    expect(timeline.events.find((e) => e.type === 'join')).toMatchObject({ name: 'Ann' })
+    expect(timeline.events.find((e) => e.type === 'join')).toMatchObject({ name: 'Member A' })
     const phase = timeline.events.find((e) => e.type === 'phase' && e.phase === 'frame')
     expect(phase).toMatchObject({ phase: 'frame' })
     expect(phase?.at).toBeGreaterThan(s.between)
