@@ -7,6 +7,7 @@ import {
   parseVoteKey,
   sessionFieldSchemas,
   taskSchema,
+  validTasks,
   voteCountSchema,
   type Phase,
   type Role,
@@ -40,11 +41,6 @@ export function changedKeys(before: Readonly<Record<string, unknown>>, after: Re
   return [...keys].filter((k) => !same(before[k], after[k]))
 }
 
-const tasksOf = (tasks: Readonly<Record<string, unknown>>): Task[] =>
-  Object.values(tasks).flatMap((t) => {
-    const parsed = taskSchema.safeParse(t)
-    return parsed.success ? [parsed.data] : []
-  })
 
 export const canWriteBoard = (role: Role): boolean => role !== 'viewer'
 export const canFacilitate = (role: Role): boolean => role === 'facilitator'
@@ -70,7 +66,7 @@ function checkSession(actor: Actor, before: GuardedState, after: GuardedState): 
     if (!schema.safeParse(after.session[key]).success) return refuse(`Invalid value for session field “${key}”.`)
   }
   if (keys.includes('phase') && typeof before.session.phase === 'string') {
-    const move = canMovePhase(before.session.phase as Phase, after.session.phase as Phase, tasksOf(after.tasks))
+    const move = canMovePhase(before.session.phase as Phase, after.session.phase as Phase, validTasks(Object.values(after.tasks)))
     if (!move.ok) return refuse(move.reason)
   }
   return allow

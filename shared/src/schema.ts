@@ -62,6 +62,19 @@ export const participantSchema = z.object({
 })
 export type Participant = z.infer<typeof participantSchema>
 
+function parseEach<T>(schema: z.ZodType<T>, values: Iterable<unknown>): T[] {
+  const out: T[] = []
+  for (const value of values) {
+    const parsed = schema.safeParse(value)
+    if (parsed.success) out.push(parsed.data)
+  }
+  return out
+}
+
+/** The values that are valid tasks; anything else in the map (a hand-crafted write) is skipped. */
+export const validTasks = (values: Iterable<unknown>): Task[] => parseEach(taskSchema, values)
+export const validParticipants = (values: Iterable<unknown>): Participant[] => parseEach(participantSchema, values)
+
 /** The article's three questions, answered one click each in the frame phase. */
 export const frameAnswersSchema = z.object({
   clarity: z.enum(['clear', 'ambiguous']).optional(),

@@ -1,7 +1,7 @@
 // Reading a session's Y.Doc and the layout of tldraw records in it (seeding is in seed.ts).
 import * as Y from 'yjs'
 import type { GuardedState } from './permissions.ts'
-import { Root, taskSchema, type Phase, type Task } from './schema.ts'
+import { Root, validTasks, type Phase, type Task } from './schema.ts'
 
 export const DEFAULT_PAGE_ID = 'page:page'
 
@@ -55,13 +55,6 @@ export function readGuardedState(doc: Y.Doc): GuardedState {
   }
 }
 
-export function readTasks(doc: Y.Doc): Task[] {
-  const out: Task[] = []
-  doc.getMap(Root.tasks).forEach((value) => {
-    const parsed = taskSchema.safeParse(value)
-    if (parsed.success) out.push(parsed.data)
-  })
-  return out
-}
+export const readTasks = (doc: Y.Doc): Task[] => validTasks(doc.getMap(Root.tasks).values())
 
 export const readPhase = (doc: Y.Doc): Phase => (doc.getMap(Root.session).get('phase') as Phase | undefined) ?? 'warmup'

@@ -4,10 +4,10 @@ import { useMemo, useSyncExternalStore } from 'react'
 import * as Y from 'yjs'
 import {
   DEFAULT_VOTE_LIMIT,
-  participantSchema,
+  validParticipants,
   Root,
   sessionFieldSchemas,
-  taskSchema,
+  validTasks,
   voteCountSchema,
   type FrameAnswers,
   type Participant,
@@ -102,13 +102,7 @@ export function useSessionFields(doc: Y.Doc): SessionFieldsView {
 export function useTasks(doc: Y.Doc): Task[] {
   const raw = useYMapJSON(doc, Root.tasks)
   return useMemo(
-    () =>
-      Object.values(raw)
-        .flatMap((value) => {
-          const parsed = taskSchema.safeParse(value)
-          return parsed.success ? [parsed.data] : []
-        })
-        .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)),
+    () => validTasks(Object.values(raw)).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)),
     [raw],
   )
 }
@@ -129,13 +123,7 @@ export function useVotes(doc: Y.Doc): VoteMap {
 export function useParticipants(doc: Y.Doc): Participant[] {
   const raw = useYMapJSON(doc, Root.participants)
   return useMemo(
-    () =>
-      Object.values(raw)
-        .flatMap((value) => {
-          const parsed = participantSchema.safeParse(value)
-          return parsed.success ? [parsed.data] : []
-        })
-        .sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1)),
+    () => validParticipants(Object.values(raw)).sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1)),
     [raw],
   )
 }
