@@ -13,9 +13,9 @@ describe('applyGuardedPatch', () => {
   it('lets the client ask the shared rules before writing', () => {
     const before = { ...emptyGuardedState(), session: { phase: 'converge', voteLimit: 1 } }
     const vote = applyGuardedPatch(before, { votes: { 'p1|shape:a': 1 } })
-    expect(authorizeChange({ role: 'participant', participantId: 'p1' }, before, vote).ok).toBe(true)
+    expect(authorizeChange({ role: 'participant', participantId: 'p1', identified: true }, before, vote).ok).toBe(true)
     const tooMany = applyGuardedPatch(before, { votes: { 'p1|shape:a': 2 } })
-    expect(authorizeChange({ role: 'participant', participantId: 'p1' }, before, tooMany).ok).toBe(false)
+    expect(authorizeChange({ role: 'participant', participantId: 'p1', identified: true }, before, tooMany).ok).toBe(false)
   })
 
   it('knows an empty patch', () => {

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { authorizeChange, emptyGuardedState, type Actor, type GuardedState } from './permissions.ts'
 import type { Task } from './schema.ts'
 
-const facilitator: Actor = { role: 'facilitator', participantId: 'f' }
-const memberA: Actor = { role: 'participant', participantId: 'memberA' }
-const viewer: Actor = { role: 'viewer', participantId: 'v' }
+const facilitator: Actor = { role: 'facilitator', participantId: 'f', identified: true }
+const memberA: Actor = { role: 'participant', participantId: 'memberA', identified: true }
+const viewer: Actor = { role: 'viewer', participantId: 'v', identified: true }
 
 const task = (over: Partial<Task> = {}): Task => ({
   id: 't1',

@@ -17,6 +17,8 @@ import {
 export interface Actor {
   role: Role
   participantId: string
+  /** The participant id was verified (a signed participant key); anonymous sockets have `anon:` ids. */
+  identified: boolean
 }
 
 /** The JSON of the guarded top-level maps. */

@@ -21,10 +21,10 @@ describe('ownership', () => {
     const before = { ...emptyGuardedState(), tasks: { t1: task('t1') } }
     const claimed = withOwner(task('t1'), { id: 'p1', name: 'Member A', color: '#e03131' }, 'claim', 5)
     const after = { ...before, tasks: { t1: claimed } }
-    expect(authorizeChange({ role: 'participant', participantId: 'p1' }, before, after)).toEqual({ ok: true })
+    expect(authorizeChange({ role: 'participant', participantId: 'p1', identified: true }, before, after)).toEqual({ ok: true })
     const givenBack = withOwner(claimed, null, 'claim', 6)
     expect(givenBack.ownerSource).toBeNull()
-    expect(authorizeChange({ role: 'participant', participantId: 'p1' }, after, { ...before, tasks: { t1: givenBack } })).toEqual({ ok: true })
+    expect(authorizeChange({ role: 'participant', participantId: 'p1', identified: true }, after, { ...before, tasks: { t1: givenBack } })).toEqual({ ok: true })
   })
 
   it('balances only among people who can own work and are here', () => {

@@ -22,7 +22,7 @@ export interface Actions {
 export function useActions(): Actions {
   const { doc, role, participant, connection } = useSession()
   const report = useContext(ReportContext)
-  const actor = useMemo<Actor>(() => ({ role, participantId: participant.id }), [role, participant.id])
+  const actor = useMemo<Actor>(() => ({ role, participantId: participant.id, identified: true }), [role, participant.id])
   const write = useCallback(
     (patch: GuardedPatch) => {
       const verdict = writeGuarded(doc, actor, patch, connection.localOrigin)

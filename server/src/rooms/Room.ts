@@ -199,7 +199,7 @@ export class Room implements CommitListener {
       Y.applyUpdate(this.doc, update, conn)
       if (this.touchedByClient.size > 0) {
         const touched = [...this.touchedByClient]
-        const verdict = this.guard.judge({ role: conn.role, participantId: conn.participantId }, touched)
+        const verdict = this.guard.judge({ role: conn.role, participantId: conn.participantId, identified: conn.identified }, touched)
         if (!verdict.ok) {
           this.log.warn({ event: 'update.refused', conn: conn.id, participant: conn.participantId, reason: verdict.reason }, 'update refused')
           this.guard.revert(touched)
