@@ -23,6 +23,8 @@ const envSchema = z.object({
   SLOW_CLIENT_BYTES: int(8 * 1024 * 1024),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
+  MAX_ASSET_BYTES: int(10 * 1024 * 1024),
+  MAX_ASSET_BYTES_PER_SESSION: int(200 * 1024 * 1024),
 })
 
 export type Config = {
@@ -45,6 +47,10 @@ export type Config = {
   sqliteSynchronous: 'FULL' | 'NORMAL'
   /** Believe X-Forwarded-* headers (only behind a reverse proxy that sets them). */
   trustProxy: boolean
+  /** Largest image one upload may carry (413 above it). */
+  maxAssetBytes: number
+  /** Image bytes one session may store in all (507 above it). */
+  maxAssetBytesPerSession: number
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -73,6 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     slowClientBytes: e.SLOW_CLIENT_BYTES,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
+    maxAssetBytes: e.MAX_ASSET_BYTES,
+    maxAssetBytesPerSession: e.MAX_ASSET_BYTES_PER_SESSION,
     ...overrides,
   }
 }

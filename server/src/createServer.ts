@@ -14,6 +14,8 @@ import { SqliteStorage } from './storage/SqliteStorage.ts'
 import type { Storage } from './storage/Storage.ts'
 import { SyncSocket } from './transport/syncSocket.ts'
 import { registerReplayRoutes } from './http/replayRoutes.ts'
+import { assetRoutes } from './http/assetRoutes.ts'
+import { AssetStore, type AssetStorage } from './storage/AssetStore.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 export const DEFAULT_CLIENT_DIR = path.resolve(here, '../../client/dist')
@@ -30,9 +32,13 @@ export interface SandboxServer {
   close(): Promise<void>
 }
 
-export async function createServer(config: Config, options: { storage?: Storage; log?: Logger; clientDir?: string } = {}): Promise<SandboxServer> {
+export async function createServer(
+  config: Config,
+  options: { storage?: Storage; assets?: AssetStorage; log?: Logger; clientDir?: string } = {},
+): Promise<SandboxServer> {
   const log = options.log ?? createLogger(config.logLevel)
   const storage = options.storage ?? new SqliteStorage(config.dataDir, { synchronous: config.sqliteSynchronous })
+  const assets = options.assets ?? new AssetStore(config.dataDir)
   const persister = new Persister(storage, config.saveBatchMs, log)
   const rooms = new RoomManager({
     storage,
@@ -58,7 +64,10 @@ export async function createServer(config: Config, options: { storage?: Storage;
       const { doc } = loadDoc(storage, sessionId)
       return { doc, release: () => doc.destroy() }
     },
-    extraRoutes: [registerReplayRoutes],
+    extraRoutes: [
+      registerReplayRoutes,
+      assetRoutes({ assets, maxAssetBytes: config.maxAssetBytes, maxSessionBytes: config.maxAssetBytesPerSession }),
+    ],
   })
   const sync = new SyncSocket({
     storage,

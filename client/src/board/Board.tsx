@@ -8,6 +8,10 @@ import { isSafeLink } from './readRecord.ts'
 
 // The top bar already lists who is here with names and colours; tldraw's own avatar row would repeat it.
 const TLDRAW_COMPONENTS: TLComponents = { SharePanel: null }
+// What the server's asset route stores (it reads the type from the bytes); anything else, such as
+// SVG or video, is refused here with tldraw's own message instead of a failed upload.
+const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const
+const NO_VIDEO: readonly string[] = []
 
 export interface BoardProps {
   store: TLStore
@@ -56,6 +60,8 @@ export function Board({ store, user, readOnly, licenseKey, onEditor }: BoardProp
         user={currentUser}
         licenseKey={licenseKey}
         assetUrls={assetUrls}
+        acceptedImageMimeTypes={IMAGE_TYPES}
+        acceptedVideoMimeTypes={NO_VIDEO}
         onMount={handleMount}
         components={TLDRAW_COMPONENTS}
         autoFocus

@@ -3,6 +3,7 @@
 // the editor never creates a page of its own (tldraw#1798).
 import { useEffect, useState } from 'react'
 import { atom, createTLStore, createUserId, UserRecordType, type TLStore, type TLUser } from 'tldraw'
+import { createAssetStore } from './assetStore.ts'
 import { openConnection, type BoardConnection } from './connection.ts'
 import { bindPresence, type PresenceUser } from './presenceSync.ts'
 import { bindRecords, hasSeededBoard, loadRecords } from './recordSync.ts'
@@ -44,6 +45,7 @@ export function useYjsStore(options: YjsStoreOptions): YjsStoreState {
     const $author = atom<TLUser | null>('author', readOnly ? null : toTLUser(user))
     const $status = atom<'online' | 'offline'>('collaboration status', 'offline')
     const store = createTLStore({
+      assets: createAssetStore({ sessionId, token, canUpload: !readOnly }),
       users: { currentUser: $author },
       collaboration: { status: $status, mode: atom('collaboration mode', readOnly ? 'readonly' : 'readwrite') },
     })

@@ -2,6 +2,7 @@
 // that changed, in one `mergeRemoteChanges`, so a frame of scrubbing touches a handful of shapes.
 import { atom, createTLStore, DocumentRecordType, PageRecordType, TLDOCUMENT_ID, type TLRecord, type TLStore } from 'tldraw'
 import { DEFAULT_PAGE_ID } from '@sandbox/shared'
+import { createAssetStore } from '../board/assetStore.ts'
 import { readRecord } from '../board/readRecord.ts'
 import { RECORD_PREFIX, type Entries } from './ReplayModel.ts'
 import { putSafely } from '../board/recordSync.ts'
@@ -9,8 +10,10 @@ import { putSafely } from '../board/recordSync.ts'
 /** Records tldraw needs to exist at every moment, even before the session was seeded. */
 const KEPT_TYPES = new Set(['document', 'page'])
 
-export function createReplayStore(): TLStore {
+/** The token only shows the session's images; the replay never uploads. */
+export function createReplayStore(sessionId: string, token: string): TLStore {
   const store = createTLStore({
+    assets: createAssetStore({ sessionId, token, canUpload: false }),
     collaboration: { status: atom('collaboration status', 'offline' as const), mode: atom('collaboration mode', 'readonly' as const) },
   })
   store.mergeRemoteChanges(() => {

@@ -34,7 +34,7 @@ const describe = (error: unknown): string => (error instanceof ApiError ? error.
 
 export function useReplay(sessionId: string, token: string, initialAt: number, openedAt: number): ReplayState {
   const [model] = useState(() => new ReplayModel())
-  const [store] = useState(createReplayStore)
+  const [store] = useState(() => createReplayStore(sessionId, token))
   const [timeline, setTimeline] = useState<Timeline | null>(null)
   const [moment, setMoment] = useState(initialAt)
   const [version, setVersion] = useState(0)

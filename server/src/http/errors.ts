@@ -6,6 +6,8 @@ export const HttpErrors = {
   forbidden: { status: 403, message: 'Your role cannot do this.' },
   notFound: { status: 404, message: 'There is no session with this id.' },
   tooLarge: { status: 413, message: 'The request body is too large.' },
+  unsupportedType: { status: 415, message: 'Only PNG, JPEG, GIF and WebP images can be uploaded; convert the file to one of them.' },
+  quotaExceeded: { status: 507, message: 'This session has stored all the images it may; ask whoever runs Sandbox to raise MAX_ASSET_BYTES_PER_SESSION.' },
   unavailable: { status: 503, message: 'Storage is failing; changes are kept in memory and retried.' },
 } as const
 export type HttpErrorCode = keyof typeof HttpErrors
