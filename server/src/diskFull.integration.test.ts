@@ -11,7 +11,7 @@ import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import { MessageType, Root } from '@sandbox/shared'
 import { SqliteStorage } from './storage/SqliteStorage.ts'
-import { connect, createSession, startServer, synced, waitFor, type Client } from './testing/harness.ts'
+import { connect, createSession, startServer, synced, waitFor, type Client, stickyMap } from './testing/harness.ts'
 
 const mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-diskfull-'))
 let mounted = false
@@ -77,7 +77,10 @@ describe('disk full', () => {
     await Promise.all([synced(writer), synced(watcher)])
     const records = writer.doc.getMap(Root.records)
     let n = 0
-    const write = () => records.set(`shape:n${n}`, new Y.Map<unknown>([['n', n++], ['text', `${n}`.padEnd(3_000, '~')]]))
+    const write = () => {
+      const id = `shape:n${n++}`
+      records.set(id, stickyMap(id, `${n}`.padEnd(3_000, '~')))
+    }
     const myClock = () => Y.getState(writer.doc.store, writer.doc.clientID)
 
     write()

@@ -1,6 +1,7 @@
 // A seeded protocol fuzzer against a real server: random frames and mutations of valid frames
 // (bit flips, truncation, length-field inflation, splicing) plus hand-made hostile updates in the
-// style of yjs#687. Afterwards the server must be healthy, another room must still sync, and the
+// style of yjs#687, mutations of valid tldraw records, Y types inside guarded maps and delete-set
+// bombs. Afterwards the server must be healthy, another room must still sync, and the
 // stored log must replay cleanly into the same document the room holds live.
 import { isDeepStrictEqual } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -8,8 +9,9 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as encoding from 'lib0/encoding'
-import { MessageType, Root, seededRandom } from '@sandbox/shared'
-import { connect, createSession, startServer, synced, waitFor, wsBase } from './testing/harness.ts'
+import { MessageType, recordFromYMap, recordToYMap, Root, seededRandom } from '@sandbox/shared'
+import { boardSchema, checkBoardRecord, stickyRecord } from '@sandbox/shared/board'
+import { connect, createSession, putSticky, startServer, stickyMap, synced, waitFor, wsBase } from './testing/harness.ts'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed)
 const FRAMES = Number(process.env.FUZZ_FRAMES ?? 30_000)
@@ -36,30 +38,27 @@ const raw = (...parts: (number | number[] | Uint8Array)[]) =>
 const varuint = (n: number) => frame((e) => encoding.writeVarUint(e, n))
 const probe = raw(MessageType.queryAwareness)
 
-/** Valid frames from a real client editing a copy of the room's document. */
-function validCorpus(initial: Uint8Array): Uint8Array[] {
+/** Valid frames from a real client editing a copy of the room's document, and mutations of its records. */
+function validCorpus(initial: Uint8Array, rand: () => number): Uint8Array[] {
   const doc = new Y.Doc()
   Y.applyUpdate(doc, initial)
   const updates: Uint8Array[] = []
   doc.on('update', (u: Uint8Array) => updates.push(u))
   const records = doc.getMap<Y.Map<unknown>>(Root.records)
   for (let i = 0; i < 40; i++) {
-    doc.transact(() => {
-      const note = new Y.Map<unknown>()
-      note.set('id', `shape:f${i}`)
-      note.set('typeName', 'shape')
-      note.set('x', i * 10)
-      note.set('props', { text: `note ${i} ✓`, tags: [1, 2.5, null, true, 'x'] })
-      const text = new Y.Text(`hello ${i}`)
-      note.set('text', text)
-      const arr = new Y.Array<unknown>()
-      arr.insert(0, [1, 'two', { three: 3 }, new Uint8Array([4, 5])])
-      note.set('arr', arr)
-      records.set(`shape:f${i}`, note)
-    })
-    if (i % 3 === 0) records.get(`shape:f${Math.floor(i / 2)}`)?.set('x', -i)
+    records.set(`shape:f${i}`, stickyMap(`shape:f${i}`, `note ${i} ✓`, { x: i * 10 }))
+    if (i % 3 === 0) records.get(`shape:f${Math.floor(i / 2)}`)?.set('xy', [-i, i])
     if (i % 5 === 0) records.delete(`shape:f${i - 1}`)
-    if (i % 4 === 0) (records.get(`shape:f${i}`)?.get('text') as Y.Text | undefined)?.insert(2, 'ZZZ')
+  }
+  // The same records, mutated the way a hostile or broken tool would write them: each mutation
+  // is its own update against the valid board, so the server must judge every one.
+  const mutations = recordMutations(rand)
+  for (const mutation of mutations) {
+    const copy = new Y.Doc()
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc))
+    copy.on('update', (u: Uint8Array) => updates.push(u))
+    mutation(copy)
+    copy.destroy()
   }
   const awareness = new awarenessProtocol.Awareness(doc)
   awareness.setLocalState({ user: { name: 'Spoofer', color: '#ff0000' }, presence: { cursor: { x: 1, y: 2 } } })
@@ -82,6 +81,51 @@ function validCorpus(initial: Uint8Array): Uint8Array[] {
   ]
 }
 
+const JUNK: unknown[] = [null, -1, 1e308, 'x', '', 'data:image/png;base64,AAAA', 'javascript:alert(1)', [], {}, { a: [1, { b: 2 }] }, true, 'x'.repeat(30_000)]
+
+/** Ways to break a valid sticky, a page or the guarded maps, each applied to a copy of the board. */
+function recordMutations(rand: () => number): ((doc: Y.Doc) => void)[] {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T
+  const sticky = (id: string) => stickyRecord({ id, text: 'mutated' })
+  const put = (doc: Y.Doc, record: Record<string, unknown>, key = String(record.id)) => doc.getMap(Root.records).set(key, recordToYMap(record))
+  const out: ((doc: Y.Doc) => void)[] = []
+  for (let i = 0; i < 60; i++) {
+    const id = `shape:m${i}`
+    const base = sticky(id)
+    const field = pick(Object.keys(base))
+    const prop = pick(Object.keys(base.props as object))
+    out.push(
+      (d) => put(d, { ...base, [field]: pick(JUNK) }),
+      (d) => put(d, { ...base, props: { ...(base.props as object), [prop]: pick(JUNK) } }),
+      (d) => put(d, { ...base, props: { ...(base.props as object), url: pick(JUNK) } }),
+      (d) => put(d, base, `shape:other${i}`), // key is not the id
+      (d) => put(d, { ...base, typeName: pick(['instance', 'camera', 'pointer', 'instance_page_state', 'instance_presence', 'user', 'nope']) }),
+      (d) => put(d, { ...base, type: pick(['custom', 'script', '', 'note ']) }),
+      (d) => put(d, { ...base, parentId: pick(['shape:nowhere', 'page:none', id, 'document:document']) }),
+      (d) => {
+        // two shapes parenting each other
+        put(d, { ...sticky(`shape:c${i}a`), parentId: `shape:c${i}b` })
+        put(d, { ...sticky(`shape:c${i}b`), parentId: `shape:c${i}a` })
+      },
+      (d) => d.getMap(Root.records).delete(pick(['page:page', 'document:document'])),
+      (d) => (d.getMap(Root.records).get('page:page') as Y.Map<unknown> | undefined)?.set(pick(['name', 'index', 'meta']), pick(JUNK)),
+      (d) => d.getMap(Root.meta).set(pick(['schema', 'other']), pick(JUNK)),
+      (d) => {
+        // a Y type in a guarded map, and an edit nested inside it
+        const nested = new Y.Map<unknown>()
+        d.getMap(pick([Root.session, Root.tasks, Root.votes, Root.participants])).set(pick(['phase', 'x', 'p|shape:a']), nested)
+        nested.set('phase', 'review')
+      },
+      (d) => {
+        // a Y type nested in a board record
+        const record = d.getMap(Root.records).get('shape:f1') as Y.Map<unknown> | undefined
+        record?.set('props', new Y.Map())
+      },
+    )
+  }
+  return out
+}
+
 /** Hand-made updates that try to make Yjs loop or allocate without bound (yjs#687 and friends). */
 function hostileUpdates(): Uint8Array[] {
   const big = 2 ** 52
@@ -102,6 +146,7 @@ function hostileUpdates(): Uint8Array[] {
     u(1, 1, 7, 0, 0b1000, 1, 7, Array.from(new TextEncoder().encode('records')), 1, ...Array(200).fill(117), 0), // deep nesting
     u(1, 1, 7, 0, 0b0111, 1, 7, Array.from(new TextEncoder().encode('records')), 99, 0), // unknown type ref
     u(1, 1, 7, 0, 0b10000001, 9, varuint(big), 1), // origin pointing nowhere, deleted run
+    deleteSetBomb(30_000), // tens of thousands of one-clock delete ranges
     raw(0, 0, 0x3fffffff, 1, 2), // state vector length inflated
     raw(0, 0, 3, 0x3fffffff, 1, 1), // state vector with a huge entry count
     raw(1, 0x3fffffff, 1), // awareness length inflated
@@ -112,6 +157,22 @@ function hostileUpdates(): Uint8Array[] {
     raw(MessageType.auth, 0),
     new Uint8Array(0),
   ]
+}
+
+/** An update with only a delete set of `n` one-clock ranges over client 1's first clocks. */
+function deleteSetBomb(n: number): Uint8Array {
+  return updateFrame(
+    frame((e) => {
+      encoding.writeVarUint(e, 0) // no structs
+      encoding.writeVarUint(e, 1) // one client in the delete set
+      encoding.writeVarUint(e, 1)
+      encoding.writeVarUint(e, n)
+      for (let i = 0; i < n; i++) {
+        encoding.writeVarUint(e, i * 2)
+        encoding.writeVarUint(e, 1)
+      }
+    }),
+  )
 }
 
 function mutate(rand: () => number, corpus: readonly Uint8Array[]): Uint8Array | string {
@@ -216,9 +277,9 @@ describe('protocol fuzzing', () => {
     const target = await createSession(server.url, 'fuzz target')
     const bystander = await createSession(server.url, 'bystander')
     const room = server.rooms.get(target.id)
-    const corpus = [...validCorpus(Y.encodeStateAsUpdate(room.doc)), ...hostileUpdates()]
-
     const rand = seededRandom(SEED)
+    const corpus = [...validCorpus(Y.encodeStateAsUpdate(room.doc), rand), ...hostileUpdates()]
+
     const frames: (Uint8Array | string)[] = [...hostileUpdates()]
     while (frames.length < FRAMES) frames.push(mutate(rand, corpus))
     const perWorker: (Uint8Array | string)[][] = Array.from({ length: WORKERS }, () => [])
@@ -241,7 +302,7 @@ describe('protocol fuzzing', () => {
     const b = connect(server.url, bystander.id, bystander.tokens.participant)
     cleanup.push(() => a.destroy(), () => b.destroy())
     await Promise.all([synced(a), synced(b)])
-    a.doc.getMap(Root.records).set('shape:after-fuzz', new Y.Map())
+    putSticky(a.doc, 'shape:after-fuzz')
     await waitFor(() => b.doc.getMap(Root.records).has('shape:after-fuzz'), 'bystander room syncs')
 
     // The target room still serves a stock client too.
@@ -261,5 +322,29 @@ describe('protocol fuzzing', () => {
     expect(room.doc.store.pendingStructs).toBeNull()
     await waitFor(() => isDeepStrictEqual(c.doc.getMap(Root.records).toJSON(), replay.getMap(Root.records).toJSON()), 'client = log')
     expect(c.doc.store.pendingStructs).toBeNull()
+
+    // Whatever got through is a board tldraw can open: every record valid, every parent there,
+    // the document and a page kept, and the guarded maps hold plain values only.
+    const { schema } = boardSchema()
+    const board = room.doc.getMap(Root.records)
+    expect(board.has('document:document')).toBe(true)
+    expect([...board.keys()].some((k) => k.startsWith('page:'))).toBe(true)
+    let shapes = 0
+    board.forEach((value, key) => {
+      expect(value).toBeInstanceOf(Y.Map)
+      const record = recordFromYMap(value as Y.Map<unknown>)
+      const verdict = checkBoardRecord(schema, key, record, target.id)
+      expect(verdict.ok, `${key}: ${verdict.ok ? '' : verdict.reason} ${JSON.stringify(record).slice(0, 300)}`).toBe(true)
+      if (record.typeName === 'shape') {
+        shapes++
+        expect(board.has(record.parentId as string)).toBe(true)
+        expect(record.parentId).not.toBe(key)
+      }
+    })
+    for (const name of [Root.session, Root.tasks, Root.votes, Root.participants, Root.meta]) {
+      room.doc.getMap(name).forEach((value) => expect(value).not.toBeInstanceOf(Y.AbstractType))
+    }
+    expect(room.doc.getMap(Root.session).get('phase')).toBe('warmup')
+    console.log(`fuzz: ${board.size} records on the board afterwards (${shapes} shapes), all valid`)
   }, 240_000)
 })

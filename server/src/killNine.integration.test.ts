@@ -8,7 +8,7 @@ import * as decoding from 'lib0/decoding'
 import { MessageType, Root, seededRandom } from '@sandbox/shared'
 import { loadDoc } from './rooms/RoomManager.ts'
 import { SqliteStorage } from './storage/SqliteStorage.ts'
-import { connect, createSession, freePort, spawnServer, tempDataDir, waitFor, type Client } from './testing/harness.ts'
+import { connect, createSession, freePort, spawnServer, tempDataDir, waitFor, type Client, stickyMap } from './testing/harness.ts'
 
 const ROUNDS = Number(process.env.KILL_ROUNDS ?? 10)
 const CLIENTS = 4
@@ -53,7 +53,7 @@ describe('kill -9', () => {
           await new Promise((r) => setTimeout(r, i * 3))
           for (let n = 0; !stop; n++) {
             const key = `shape:r${round}c${i}n${n}`
-            c.doc.getMap(Root.records).set(key, new Y.Map<unknown>([['n', n], ['pad', 'x'.repeat(n % 7 === 0 ? 2_000 : 40)]]))
+            c.doc.getMap(Root.records).set(key, stickyMap(key, 'x'.repeat(n % 7 === 0 ? 2_000 : 40)))
             written.push({ client: c.doc.clientID, key, clock: Y.getState(c.doc.store, c.doc.clientID) })
             await new Promise((r) => setTimeout(r, 2 + Math.floor(rand() * 6)))
           }

@@ -3,17 +3,11 @@ import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { Root } from '@sandbox/shared'
-import { connect, createSession, freePort, spawnServer, startServer, synced, tempDataDir, waitFor } from './testing/harness.ts'
+import { connect, createSession, freePort, putSticky, spawnServer, startServer, synced, tempDataDir, waitFor } from './testing/harness.ts'
 import { teardownAfterEach } from './testing/teardown.ts'
 
 const cleanup = teardownAfterEach()
 
-const note = (text: string) => {
-  const m = new Y.Map<unknown>()
-  m.set('typeName', 'shape')
-  m.set('props', { text })
-  return m
-}
 
 describe('restart', () => {
   it('keeps the board exactly as it was across a clean restart', async () => {
@@ -23,7 +17,7 @@ describe('restart', () => {
     const session = await createSession(first.url)
     const a = connect(first.url, session.id, session.tokens.participant)
     await synced(a)
-    for (let i = 0; i < 50; i++) a.doc.getMap(Root.records).set(`shape:${i}`, note(`idea ${i}`))
+    for (let i = 0; i < 50; i++) putSticky(a.doc, `shape:${i}`, `idea ${i}`)
     await new Promise((r) => setTimeout(r, 100))
     const expected = a.doc.getMap(Root.records).toJSON()
     a.destroy()
@@ -47,7 +41,7 @@ describe('restart', () => {
     const a = connect(server.url, session.id, session.tokens.participant)
     cleanup.push(() => a.destroy())
     await synced(a)
-    a.doc.getMap(Root.records).set('shape:before', note('before the crash'))
+    putSticky(a.doc, 'shape:before', 'before the crash')
     // Wait until the server has it (a second client sees it), then crash the server.
     const probe = connect(server.url, session.id, session.tokens.participant)
     await waitFor(() => probe.doc.getMap(Root.records).has('shape:before'), 'probe sees edit')
@@ -55,7 +49,7 @@ describe('restart', () => {
     await new Promise((r) => setTimeout(r, 50))
     server.child.kill('SIGKILL')
     await waitFor(() => !a.provider.wsconnected || null, 'client notices the crash')
-    a.doc.getMap(Root.records).set('shape:offline', note('made while the server was down'))
+    putSticky(a.doc, 'shape:offline', 'made while the server was down')
 
     server = await spawnServer(dataDir, port)
     await waitFor(() => a.provider.wsconnected && a.provider.synced, 'client reconnects by itself', 15_000)

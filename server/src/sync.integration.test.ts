@@ -4,7 +4,7 @@ import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { CloseCode, MessageType, Root } from '@sandbox/shared'
-import { connect, createSession, join, rawSocket, startServer, synced, waitFor, wsBase, type Client } from './testing/harness.ts'
+import { connect, createSession, join, putSticky, rawSocket, startServer, stickyMap, synced, waitFor, wsBase, type Client } from './testing/harness.ts'
 import { teardownAfterEach } from './testing/teardown.ts'
 
 const cleanup = teardownAfterEach()
@@ -33,13 +33,10 @@ describe('live sync', () => {
     expect(a.doc.getMap(Root.session).get('phase')).toBe('warmup')
     expect(b.doc.getMap(Root.records).has('page:page')).toBe(true)
 
-    const note = new Y.Map<unknown>()
-    note.set('id', 'shape:one')
-    note.set('typeName', 'shape')
-    a.doc.getMap(Root.records).set('shape:one', note)
+    putSticky(a.doc, 'shape:one', 'first idea')
     await waitFor(() => b.doc.getMap(Root.records).has('shape:one'), 'a → b')
-    ;(b.doc.getMap(Root.records).get('shape:one') as Y.Map<unknown>).set('x', 42)
-    await waitFor(() => (a.doc.getMap(Root.records).get('shape:one') as Y.Map<unknown>).get('x') === 42, 'b → a')
+    ;(b.doc.getMap(Root.records).get('shape:one') as Y.Map<unknown>).set('xy', [42, 0])
+    await waitFor(() => ((a.doc.getMap(Root.records).get('shape:one') as Y.Map<unknown>).get('xy') as number[])[0] === 42, 'b → a')
 
     a.provider.awareness.setLocalStateField('presence', { cursor: { x: 1, y: 2 } })
     a.provider.awareness.setLocalStateField('user', { name: 'Someone else', color: '#000000' })
@@ -58,7 +55,7 @@ describe('live sync', () => {
     for (const id of ['shape:first', 'shape:second']) {
       const before = track(connect(server.url, session.id, session.tokens.participant))
       await synced(before)
-      records.set(id, new Y.Map())
+      records.set(id, stickyMap(id))
       await waitFor(() => before.doc.getMap(Root.records).has(id), `${id} reaches a connected client`)
       const after = track(connect(server.url, session.id, session.tokens.participant))
       await synced(after)
@@ -90,8 +87,8 @@ describe('live sync', () => {
     const writer = track(connect(server.url, session.id, session.tokens.participant))
     await Promise.all([synced(viewer), synced(writer)])
     const seqBefore = server.storage.lastSeq(session.id)
-    viewer.doc.getMap(Root.records).set('shape:viewer', new Y.Map())
-    writer.doc.getMap(Root.records).set('shape:writer', new Y.Map())
+    putSticky(viewer.doc, 'shape:viewer')
+    putSticky(writer.doc, 'shape:writer')
     await waitFor(() => viewer.doc.getMap(Root.records).has('shape:writer'), 'viewer receives')
     await new Promise((r) => setTimeout(r, 100))
     expect(writer.doc.getMap(Root.records).has('shape:viewer')).toBe(false)
@@ -113,7 +110,7 @@ describe('live sync', () => {
     a.provider.messageHandlers[MessageType.saved] = (_encoder, decoder) => {
       ack = Y.decodeStateVector(decoding.readVarUint8Array(decoder))
     }
-    a.doc.getMap(Root.records).set('shape:saved', new Y.Map())
+    putSticky(a.doc, 'shape:saved')
     const clock = Y.getState(a.doc.store, a.doc.clientID)
     await waitFor(() => ack && (ack.get(a.doc.clientID) ?? 0) >= clock, 'saved ack')
     // Once acknowledged, the update is in the log.
@@ -145,7 +142,7 @@ describe('live sync', () => {
       ws.send(frame)
       expect((await closed).code).toBe(CloseCode.malformed)
     }
-    good.doc.getMap(Root.records).set('shape:after', new Y.Map())
+    putSticky(good.doc, 'shape:after')
     const other = track(connect(server.url, session.id, session.tokens.participant))
     await waitFor(() => other.doc.getMap(Root.records).has('shape:after'), 'room still serves')
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200)

@@ -8,7 +8,7 @@ import * as encoding from 'lib0/encoding'
 import { CloseCode, MessageType, Root, SESSION_ID_PATTERN } from '@sandbox/shared'
 import type { Config } from './config.ts'
 import { createLogger } from './log.ts'
-import { connect, createSession, join, rawSocket, startServer, synced, waitFor, wsBase, type Client, type Identity } from './testing/harness.ts'
+import { connect, createSession, join, putSticky, rawSocket, startServer, stickyMap, synced, waitFor, wsBase, type Client, type Identity } from './testing/harness.ts'
 import { teardownAfterEach } from './testing/teardown.ts'
 
 const cleanup = teardownAfterEach()
@@ -113,7 +113,10 @@ describe('identity and roles', () => {
         expect(body.error.message).toMatch(/token/)
       }
       expect((await call(method, 'AAAAAAAAAAAAAAAAAAAAAA', suffix, `Bearer ${session.tokens.facilitator}`)).status).toBe(404)
-      expect((await call(method, session.id, suffix, `Bearer ${session.tokens.viewer}`)).status, `${method} ${suffix} as viewer`).toBeLessThan(300)
+      // A viewer reads every route; it cannot join as a participant (access.integration.test.ts).
+      const asViewer = (await call(method, session.id, suffix, `Bearer ${session.tokens.viewer}`)).status
+      if (suffix === '/participants') expect(asViewer, `${method} ${suffix} as viewer`).toBe(403)
+      else expect(asViewer, `${method} ${suffix} as viewer`).toBeLessThan(300)
     }
   })
 
@@ -128,7 +131,7 @@ describe('identity and roles', () => {
     const viewer = await rawSocket(syncUrl(session.tokens.viewer))
     const seqBefore = server.storage.lastSeq(session.id)
     const room = server.rooms.get(session.id)
-    for (const u of craft(room.doc, (d) => d.getMap(Root.records).set('shape:by-viewer', new Y.Map()))) viewer.ws.send(updateFrame(u))
+    for (const u of craft(room.doc, (d) => d.getMap(Root.records).set('shape:by-viewer', stickyMap('shape:by-viewer')))) viewer.ws.send(updateFrame(u))
     viewer.ws.send(probe)
     await waitFor(() => viewer.messages.length >= 2, 'viewer probe answered')
     server.persister.flush()
@@ -142,9 +145,9 @@ describe('identity and roles', () => {
     const room = server.rooms.get(session.id)
     // Two edits in a row; the second depends on the first. Only the second is sent.
     const [first, second] = craft(room.doc, (d) => {
-      const text = new Y.Text()
-      d.getMap(Root.records).set('shape:chain', new Y.Map([['text', text]]))
-      text.insert(0, 'planted')
+      const sticky = stickyMap('shape:chain')
+      d.getMap(Root.records).set('shape:chain', sticky)
+      sticky.set('xy', [666, 666])
     }) as [Uint8Array, Uint8Array]
     const { ws, closed } = await rawSocket(syncUrl(session.tokens.participant))
     ws.send(updateFrame(second))
@@ -156,7 +159,7 @@ describe('identity and roles', () => {
     other.ws.send(updateFrame(first))
     other.ws.send(probe)
     await waitFor(() => room.doc.getMap(Root.records).has('shape:chain'), 'first edit applied')
-    expect(((room.doc.getMap(Root.records).get('shape:chain') as Y.Map<unknown>).get('text') as Y.Text).toString()).toBe('')
+    expect((room.doc.getMap(Root.records).get('shape:chain') as Y.Map<unknown>).get('xy')).toEqual([0, 0])
     other.ws.close()
   })
 })
@@ -220,11 +223,11 @@ describe('limits', () => {
     expect(logged('sync.rate_limited')).toBe(true)
   })
 
-  it('refuses a connection beyond the room cap', async () => {
+  it('refuses a participant connection beyond the room cap', async () => {
     const { session, syncUrl, logged } = await setup({ maxConnectionsPerRoom: 2 })
     const one = await rawSocket(syncUrl(session.tokens.participant))
-    const two = await rawSocket(syncUrl(session.tokens.viewer))
-    const three = await rawSocket(syncUrl(session.tokens.facilitator))
+    const two = await rawSocket(syncUrl(session.tokens.participant))
+    const three = await rawSocket(syncUrl(session.tokens.participant))
     expect((await three.closed).code).toBe(CloseCode.roomFull)
     expect(three.messages).toHaveLength(0)
     expect(logged('sync.refused')).toBe(true)
@@ -242,10 +245,10 @@ describe('limits', () => {
     // Set the cap just above what the room holds now.
     ;(room as unknown as { deps: { limits: { maxDocBytes: number } } }).deps.limits.maxDocBytes = Y.encodeStateAsUpdate(room.doc).length + 4_000
     const small = await rawSocket(syncUrl(session.tokens.participant))
-    for (const u of craft(room.doc, (d) => d.getMap(Root.records).set('shape:small', new Y.Map([['t', 'x'.repeat(500)]])))) small.ws.send(updateFrame(u))
+    for (const u of craft(room.doc, (d) => d.getMap(Root.records).set('shape:small', stickyMap('shape:small', 'x'.repeat(500))))) small.ws.send(updateFrame(u))
     await waitFor(() => room.doc.getMap(Root.records).has('shape:small'), 'small update applied')
     const { ws, closed } = await rawSocket(syncUrl(session.tokens.participant))
-    for (const u of craft(room.doc, (d) => d.getMap(Root.records).set('shape:big', new Y.Map([['t', 'x'.repeat(10_000)]])))) ws.send(updateFrame(u))
+    for (const u of craft(room.doc, (d) => d.getMap(Root.records).set('shape:big', stickyMap('shape:big', 'x'.repeat(10_000))))) ws.send(updateFrame(u))
     expect((await closed).code).toBe(CloseCode.documentTooLarge)
     expect(logged('room.doc_too_large')).toBe(true)
     server.persister.flush()
@@ -257,7 +260,8 @@ describe('limits', () => {
   })
 
   it('disconnects a client that stops reading, while the others keep up', async () => {
-    const { server, session, syncUrl, logged } = await setup({ slowClientBytes: 256 * 1024 })
+    // The writer sends 16 MB in well under a second: far past the byte rate, which is not what this tests.
+    const { server, session, syncUrl, logged } = await setup({ slowClientBytes: 256 * 1024, bytesPerSecond: 256 * 1024 * 1024, burstBytes: 256 * 1024 * 1024 })
     const room = server.rooms.get(session.id)
     const writer = track(connect(server.url, session.id, session.tokens.participant, undefined, { ack: '1' }))
     const reader = track(connect(server.url, session.id, session.tokens.participant))
@@ -270,10 +274,10 @@ describe('limits', () => {
     ;(slow.ws as unknown as { _socket: import('node:net').Socket })._socket.pause()
 
     const started = performance.now()
-    const records = writer.doc.getMap(Root.records)
-    const N = 80
+    const N = 40
     for (let i = 0; i < N; i++) {
-      records.set(`shape:big${i}`, new Y.Map([['t', `${i}`.padEnd(200_000, '.')]]))
+      // Large but valid stickies, within the per-connection byte rate's burst.
+      putSticky(writer.doc, `shape:big${i}`, `${i}`, { meta: { pad: `${i}`.padEnd(60_000, '.') } })
       await new Promise((r) => setTimeout(r, 2))
     }
     await waitFor(() => reader.doc.getMap(Root.records).has(`shape:big${N - 1}`), 'reader keeps up', 30_000)
@@ -281,7 +285,7 @@ describe('limits', () => {
     await waitFor(() => logged('sync.slow_client'), 'slow client noticed', 15_000)
     await waitFor(() => room.connections.size === 2, 'slow client removed', 15_000)
     await waitFor(() => acked > 0 && writer.provider.wsconnected, 'writer still acknowledged', 15_000)
-    console.log(`slow client: ${N} × 200 kB fanned out to the fast reader in ${readerMs.toFixed(0)} ms while the slow one was cut off`)
+    console.log(`slow client: ${N} × 60 kB fanned out to the fast reader in ${readerMs.toFixed(0)} ms while the slow one was cut off`)
     slow.ws.terminate()
   })
 })

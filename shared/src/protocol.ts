@@ -18,10 +18,16 @@ export const CloseCode = {
   malformed: 4400,
   unauthorized: 4401,
   updateRefused: 4402,
+  /** Too many refused changes from one connection. */
+  tooManyRefusals: 4422,
+  /** The client was built for another board schema or protocol version than the server's. */
+  versionMismatch: 4426,
   forbiddenOrigin: 4403,
   notFound: 4404,
   slowClient: 4408,
   roomFull: 4409,
+  /** The room holds as many viewers as it may (viewers have their own cap, apart from participants). */
+  viewersFull: 4410,
   messageTooLarge: 4413,
   rateLimited: 4429,
   documentTooLarge: 4507,
@@ -33,10 +39,13 @@ export const CLOSE_REASONS: Record<CloseCodeName, string> = {
   malformed: 'The message could not be read; reload the page.',
   unauthorized: 'This link is missing a valid token; ask the facilitator for a fresh link.',
   updateRefused: 'That change is not allowed for your role.',
+  tooManyRefusals: 'Too many changes were refused; reload the page.',
+  versionMismatch: 'Sandbox was updated — reload this page.',
   forbiddenOrigin: 'This page is not allowed to connect to this server.',
   notFound: 'There is no session with this id.',
   slowClient: 'Your connection fell too far behind; reconnecting.',
   roomFull: 'This session has reached its participant limit.',
+  viewersFull: 'This session has as many viewers as it can take; try again later, or ask the facilitator for a participant link.',
   messageTooLarge: 'A change was too large to send.',
   rateLimited: 'Too many messages too fast; reconnecting.',
   documentTooLarge: 'This board has reached its size limit.',
@@ -45,6 +54,7 @@ export const CLOSE_REASONS: Record<CloseCodeName, string> = {
 
 /** Close codes after which reconnecting with the same link cannot succeed. */
 export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CloseCode.versionMismatch,
   CloseCode.unauthorized,
   CloseCode.forbiddenOrigin,
   CloseCode.notFound,
@@ -57,6 +67,9 @@ export const closeReasonFor = (code: number): string | undefined => {
   return undefined
 }
 
+/** Bumped when the meaning of the document or the messages changes incompatibly. */
+export const PROTOCOL_VERSION = 1
+
 /** Query parameters of `/sync/<id>`. */
 export const SyncParam = {
   token: 'token',
@@ -64,6 +77,10 @@ export const SyncParam = {
   participantKey: 'pkey',
   /** `1` to receive `MessageType.saved` acknowledgements. */
   ack: 'ack',
+  /** The tldraw schema fingerprint the client was built with (`schemaHash` in shared/board). */
+  schema: 'schema',
+  /** Sandbox's own protocol version (PROTOCOL_VERSION). */
+  protocol: 'v',
 } as const
 
 export const SYNC_PATH = '/sync'

@@ -5,14 +5,17 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
-import { CloseCode, CLOSE_REASONS, MessageType, Root, ROOT_NAMES, SERVER_ORIGIN, type Participant } from '@sandbox/shared'
+import { CloseCode, CLOSE_REASONS, MessageType, Root, ROOT_NAMES, SERVER_ORIGIN, type Participant, type Verdict } from '@sandbox/shared'
 import type { Logger } from '../log.ts'
 import type { Storage } from '../storage/Storage.ts'
-import { readAwarenessUpdate, writeAwarenessUpdate, type AwarenessEntry } from './awarenessFilter.ts'
+import { BoardGuard, type BoardVerdict } from './BoardGuard.ts'
+import { checkPlacement, type Place } from './checkPlacement.ts'
 import type { Connection } from './Connection.ts'
+import { ConnectionBudgets } from './connectionBudget.ts'
 import type { CommitListener, Persister } from './Persister.ts'
+import { awarenessFrame, RoomPresence } from './RoomPresence.ts'
 import { UpdateGuard, type GuardedKey } from './UpdateGuard.ts'
-import { validateUpdate } from './validateUpdate.ts'
+import { inspectUpdate } from './validateUpdate.ts'
 
 export interface RoomLimits {
   maxDocBytes: number
@@ -28,9 +31,15 @@ export interface RoomDeps {
 
 type SyncFrame = Uint8Array
 
-const ANON_COLOR = '#868e96'
-/** A tab has one awareness client id (a few after reconnects); more is someone inflating presence. */
-const MAX_AWARENESS_IDS_PER_CONNECTION = 4
+/**
+ * The work one update may cause. An honest client's largest update is its sync step 2 after a
+ * long time offline (a few thousand structs); a delete set of millions of one-clock ranges splits
+ * as many items and stalls the process for seconds.
+ */
+export const UpdateLimits = {
+  MAX_STRUCTS_PER_UPDATE: 50_000,
+  MAX_DELETE_RANGES_PER_UPDATE: 20_000,
+} as const
 
 function syncUpdateFrame(update: Uint8Array): SyncFrame {
   const e = encoding.createEncoder()
@@ -42,19 +51,16 @@ function syncUpdateFrame(update: Uint8Array): SyncFrame {
 /** An encoded state vector with no entries: the sender has nothing yet. */
 const isEmptyStateVector = (sv: Uint8Array): boolean => sv.length === 1 && sv[0] === 0
 
-function awarenessFrame(update: Uint8Array): SyncFrame {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, MessageType.awareness)
-  encoding.writeVarUint8Array(e, update)
-  return encoding.toUint8Array(e)
-}
-
 export class Room implements CommitListener {
   readonly id: string
   readonly doc: Y.Doc
-  readonly awareness: awarenessProtocol.Awareness
   readonly connections = new Set<Connection>()
+  readonly presence: RoomPresence
   private readonly guard: UpdateGuard
+  private readonly board: BoardGuard
+  private readonly budgets: ConnectionBudgets
+  /** Where each document type sits (see checkPlacement), cached across updates. */
+  private readonly placeCache = new WeakMap<object, Place | null>()
   private readonly deps: RoomDeps
   private readonly log: Logger
   private seq: number
@@ -63,10 +69,9 @@ export class Room implements CommitListener {
   private approxDocBytes: number
   /** Updates emitted while a client's update is being judged; flushed as one after the verdict. */
   private captured: Uint8Array[] | null = null
-  /** Presence changes of this event-loop turn, sent as one frame (see onAwarenessUpdate). */
-  private readonly awarenessChanged = new Set<number>()
-  private awarenessFlush: NodeJS.Immediate | null = null
   private touchedByClient = new Set<GuardedKey>()
+  private readonly boardTouchedByClient = new Set<string>()
+  private metaTouchedByClient = false
   private unsavedWriters = new Set<Connection>()
   private lastCommittedSeq: number
   /** The whole document as one update, kept until the next change (see fullState). */
@@ -85,11 +90,15 @@ export class Room implements CommitListener {
     this.deps = deps
     this.log = deps.log.child({ session: id })
     this.guard = new UpdateGuard(doc)
-    this.awareness = new awarenessProtocol.Awareness(doc)
-    this.awareness.setLocalState(null)
+    this.board = new BoardGuard(doc, id)
+    this.budgets = new ConnectionBudgets(this.log)
+    this.presence = new RoomPresence(doc, this.connections, this.budgets)
     doc.on('afterTransaction', this.onAfterTransaction)
     doc.on('update', this.onUpdate)
-    this.awareness.on('update', this.onAwarenessUpdate)
+  }
+
+  get awareness(): awarenessProtocol.Awareness {
+    return this.presence.awareness
   }
 
   /**
@@ -117,15 +126,14 @@ export class Room implements CommitListener {
     encoding.writeVarUint(e, MessageType.sync)
     syncProtocol.writeSyncStep1(e, this.doc)
     conn.send(encoding.toUint8Array(e))
-    const states = this.awareness.getStates()
-    if (states.size > 0) conn.send(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])))
+    const presence = this.presence.fullFrame()
+    if (presence) conn.send(presence)
   }
 
   removeConnection(conn: Connection): void {
     if (!this.connections.delete(conn)) return
     this.unsavedWriters.delete(conn)
-    const owned = [...conn.awarenessClientIds].filter((id) => this.awareness.getStates().has(id))
-    if (owned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, owned, conn)
+    this.presence.remove(conn)
   }
 
   /** Handles one binary frame. Returns a close code when the connection must be closed. */
@@ -160,12 +168,11 @@ export class Room implements CommitListener {
       case MessageType.awareness: {
         const update = decoding.readVarUint8Array(d)
         if (d.pos !== data.length) return CloseCode.malformed
-        this.applyClientAwareness(conn, update)
+        this.presence.apply(conn, update)
         return null
       }
       case MessageType.queryAwareness: {
-        const states = this.awareness.getStates()
-        conn.send(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])))
+        conn.send(this.presence.fullFrame() ?? awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [])))
         return null
       }
       default:
@@ -176,47 +183,104 @@ export class Room implements CommitListener {
   // ── document updates ─────────────────────────────────────────────────────────
 
   private applyClientUpdate(conn: Connection, update: Uint8Array): number | null {
+    const budget = this.budgets.of(conn)
     if (conn.role === 'viewer') {
       // Stock providers send their (usually empty) state on connect; a viewer's writes are
       // dropped without storing them, and the connection stays.
-      if (update.length > 2) this.log.warn({ event: 'update.dropped_viewer', conn: conn.id, bytes: update.length }, 'viewer update dropped')
+      if (update.length > 2) budget.log.warn({ event: 'update.dropped_viewer', bytes: update.length }, 'viewer update dropped')
       return null
     }
-    const roots = validateUpdate(update)
-    const unknown = roots.filter((r) => !ROOT_NAMES.includes(r))
+    const summary = inspectUpdate(update)
+    const unknown = summary.roots.filter((r) => !ROOT_NAMES.includes(r))
     if (unknown.length > 0) {
-      this.log.warn({ event: 'update.refused', conn: conn.id, reason: 'unknown top-level type', roots: unknown }, 'update refused')
+      budget.log.warn({ event: 'update.refused', reason: 'unknown top-level type', roots: unknown.slice(0, 5) }, CLOSE_REASONS.updateRefused)
+      return CloseCode.updateRefused
+    }
+    if (summary.structs.length > UpdateLimits.MAX_STRUCTS_PER_UPDATE || summary.deleteRanges > UpdateLimits.MAX_DELETE_RANGES_PER_UPDATE) {
+      budget.log.warn({ event: 'update.too_complex', structs: summary.structs.length, deleteRanges: summary.deleteRanges }, CLOSE_REASONS.messageTooLarge)
+      return CloseCode.messageTooLarge
+    }
+    // Refused before Yjs sees it: once integrated, a Y type inside a guarded map escapes the rules.
+    const placement = checkPlacement(this.doc, summary.structs, this.placeCache)
+    if (!placement.ok) {
+      budget.log.warn({ event: 'update.refused', reason: placement.reason }, CLOSE_REASONS.updateRefused)
       return CloseCode.updateRefused
     }
     if (this.approxDocBytes + update.length > this.deps.limits.maxDocBytes) {
-      this.log.warn({ event: 'room.doc_too_large', conn: conn.id, bytes: this.approxDocBytes }, CLOSE_REASONS.documentTooLarge)
+      budget.log.warn({ event: 'room.doc_too_large', bytes: this.approxDocBytes }, CLOSE_REASONS.documentTooLarge)
       return CloseCode.documentTooLarge
     }
+    this.board.prepare()
     this.captured = []
     this.touchedByClient.clear()
-    let refused = false
+    this.boardTouchedByClient.clear()
+    this.metaTouchedByClient = false
+    let refusal: string | null = null
+    let broken = false
     try {
-      Y.applyUpdate(this.doc, update, conn)
-      if (this.touchedByClient.size > 0) {
-        const touched = [...this.touchedByClient]
-        const verdict = this.guard.judge({ role: conn.role, participantId: conn.participantId, identified: conn.identified }, touched)
-        if (!verdict.ok) {
-          this.log.warn({ event: 'update.refused', conn: conn.id, participant: conn.participantId, reason: verdict.reason }, 'update refused')
-          this.guard.revert(touched)
-          refused = true
-        }
-        this.guard.accept(touched)
+      try {
+        Y.applyUpdate(this.doc, update, conn)
+      } catch (error) {
+        // Yjs can throw halfway through a crafted update, after integrating part of it: that
+        // part is reverted unjudged, and the connection is closed as malformed.
+        broken = true
+        budget.log.warn({ event: 'update.malformed', err: (error as Error).message }, CLOSE_REASONS.malformed)
       }
+      // Both are judged (and reverted) on their own: one refusal must not let the other part through.
+      const guarded = this.judgeGuarded(conn, broken)
+      const board = this.judgeBoard(conn, broken)
+      refusal = guarded ?? board
     } finally {
       const captured = this.captured
       this.captured = null
       if (captured.length > 0) {
         const merged = captured.length === 1 ? (captured[0] as Uint8Array) : Y.mergeUpdates(captured)
         // A refused update goes back to its sender too: the revert brings that client in line.
-        this.record(merged, conn, refused)
+        this.record(merged, conn, refusal !== null || broken)
       }
     }
+    if (broken) {
+      this.refusePending(conn)
+      return CloseCode.malformed
+    }
+    if (refusal !== null) {
+      // Each kind of refusal is logged once per connection; a connection that keeps sending
+      // refused changes is closed.
+      const reasonKey = refusal.slice(0, 60)
+      if (!budget.loggedReasons.has(reasonKey)) {
+        budget.loggedReasons.add(reasonKey)
+        budget.log.warn({ event: 'update.refused', participant: conn.participantId, reason: refusal }, 'update refused')
+      }
+      if (!budget.refusals.take()) return CloseCode.tooManyRefusals
+    }
     return this.refusePending(conn)
+  }
+
+  /** Judges what the client's transaction did to the guarded maps; reverts it if refused. */
+  private judgeGuarded(conn: Connection, refuseAll: boolean): string | null {
+    if (this.touchedByClient.size === 0) return null
+    const touched = [...this.touchedByClient]
+    const verdict: Verdict = refuseAll
+      ? { ok: false, reason: 'malformed update' }
+      : this.guard.judge({ role: conn.role, participantId: conn.participantId, identified: conn.identified }, touched)
+    if (!verdict.ok) this.guard.revert(touched)
+    this.guard.accept(touched)
+    return verdict.ok ? null : verdict.reason
+  }
+
+  /** Judges what the client's transaction did to the board and meta; reverts it if refused. */
+  private judgeBoard(conn: Connection, refuseAll: boolean): string | null {
+    if (this.boardTouchedByClient.size === 0 && !this.metaTouchedByClient) return null
+    const ids = [...this.boardTouchedByClient]
+    const meta = this.metaTouchedByClient
+    let verdict: BoardVerdict = refuseAll ? { ok: false, reason: 'malformed update' } : this.board.judge(ids, meta)
+    if (verdict.ok && verdict.added > 0 && !this.budgets.of(conn).newRecords.take(verdict.added)) {
+      verdict = { ok: false, reason: 'too many new items at once; wait a moment' }
+    }
+    if (!verdict.ok) this.board.revert(ids, meta)
+    else this.board.complete(verdict.completed)
+    this.board.accept(ids, meta)
+    return verdict.ok ? null : verdict.reason
   }
 
   /**
@@ -241,16 +305,20 @@ export class Room implements CommitListener {
 
   private readonly onAfterTransaction = (tr: Y.Transaction): void => {
     const touched = this.guard.touched(tr)
+    const board = this.board.touched(tr)
     const origin = tr.origin as unknown
     if (this.captured && this.connections.has(origin as Connection)) {
       for (const k of touched) this.touchedByClient.add(k)
+      for (const id of board.ids) this.boardTouchedByClient.add(id)
+      if (board.meta) this.metaTouchedByClient = true
       const conn = origin as Connection
       tr.afterState.forEach((clock, client) => {
         if (tr.beforeState.get(client) !== clock) conn.writtenClientIds.add(client)
       })
-    } else if (touched.length > 0) {
+    } else {
       // Server writes (participant records, reverts) are the baseline by definition.
-      this.guard.accept(touched)
+      if (touched.length > 0) this.guard.accept(touched)
+      if (board.ids.length > 0 || board.meta) this.board.accept(board.ids, board.meta)
     }
   }
 
@@ -325,69 +393,10 @@ export class Room implements CommitListener {
     }
   }
 
-  // ── presence ─────────────────────────────────────────────────────────────────
-
-  private applyClientAwareness(conn: Connection, update: Uint8Array): void {
-    const entries = readAwarenessUpdate(update)
-    const accepted: AwarenessEntry[] = []
-    for (const entry of entries) {
-      if (!conn.awarenessClientIds.has(entry.clientId)) {
-        if (this.ownerOfAwarenessClient(entry.clientId)) {
-          this.log.warn({ event: 'awareness.spoof_dropped', conn: conn.id, clientId: entry.clientId }, 'awareness for another connection dropped')
-          continue
-        }
-        if (entry.state === null) continue
-        if (conn.awarenessClientIds.size >= MAX_AWARENESS_IDS_PER_CONNECTION) {
-          this.log.warn({ event: 'awareness.too_many_ids', conn: conn.id }, 'awareness for an extra client id dropped')
-          continue
-        }
-        conn.awarenessClientIds.add(entry.clientId)
-      }
-      accepted.push({ ...entry, state: entry.state && this.withTrustedUser(conn, entry.state) })
-    }
-    if (accepted.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, writeAwarenessUpdate(accepted), conn)
-  }
-
-  private ownerOfAwarenessClient(clientId: number): Connection | null {
-    for (const c of this.connections) if (c.awarenessClientIds.has(clientId)) return c
-    return null
-  }
-
-  private withTrustedUser(conn: Connection, state: Record<string, unknown>): Record<string, unknown> {
-    const record = conn.identified ? (this.doc.getMap(Root.participants).get(conn.participantId) as Participant | undefined) : undefined
-    const claimed = (state.user ?? {}) as { name?: unknown }
-    const user = record
-      ? { id: record.id, name: record.name, color: record.color, role: conn.role }
-      : { id: conn.participantId, name: `${typeof claimed.name === 'string' ? claimed.name.slice(0, 40) : 'Guest'} (guest)`, color: ANON_COLOR, role: conn.role }
-    return { ...state, user }
-  }
-
-  private readonly onAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    _origin: unknown,
-  ): void => {
-    // Coalesced per event-loop turn (as Hocuspocus does): with 100 people moving cursors, one frame
-    // per turn instead of one per cursor move saves a socket write per connection per move, which
-    // was the server's largest cost (bench/profile.ts). setImmediate adds no delay: it runs right
-    // after the sockets that were readable in this turn have been read.
-    for (const ids of [added, updated, removed]) for (const id of ids) this.awarenessChanged.add(id)
-    if (this.awarenessChanged.size > 0) this.awarenessFlush ??= setImmediate(this.flushAwareness)
-  }
-
-  private readonly flushAwareness = (): void => {
-    this.awarenessFlush = null
-    const changed = [...this.awarenessChanged]
-    this.awarenessChanged.clear()
-    if (changed.length === 0 || this.connections.size === 0) return
-    const frame = awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
-    for (const conn of this.connections) conn.send(frame)
-  }
-
   destroy(): void {
-    if (this.awarenessFlush) clearImmediate(this.awarenessFlush)
     this.doc.off('afterTransaction', this.onAfterTransaction)
     this.doc.off('update', this.onUpdate)
-    this.awareness.destroy()
+    this.presence.destroy()
     this.doc.destroy()
   }
 }

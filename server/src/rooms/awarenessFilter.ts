@@ -8,11 +8,14 @@ export interface AwarenessEntry {
   clientId: number
   clock: number
   state: Record<string, unknown> | null
+  /** The state's JSON was longer than allowed; it was not parsed and must not be relayed. */
+  oversized?: boolean
 }
 
 export class MalformedAwarenessError extends Error {}
 
-export function readAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+/** Reads every entry; a state longer than `maxStateChars` is flagged, not parsed. */
+export function readAwarenessUpdate(update: Uint8Array, maxStateChars = Infinity): AwarenessEntry[] {
   const d = decoding.createDecoder(update)
   const n = decoding.readVarUint(d)
   if (n > d.arr.length - d.pos) throw new MalformedAwarenessError('awareness count exceeds the bytes left')
@@ -20,7 +23,12 @@ export function readAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   for (let i = 0; i < n; i++) {
     const clientId = decoding.readVarUint(d)
     const clock = decoding.readVarUint(d)
-    const state: unknown = JSON.parse(decoding.readVarString(d))
+    const json = decoding.readVarString(d)
+    if (json.length > maxStateChars) {
+      entries.push({ clientId, clock, state: null, oversized: true })
+      continue
+    }
+    const state: unknown = JSON.parse(json)
     if (state !== null && (typeof state !== 'object' || Array.isArray(state))) throw new MalformedAwarenessError('awareness state must be an object')
     entries.push({ clientId, clock, state: state as Record<string, unknown> | null })
   }

@@ -13,11 +13,12 @@ export class TokenBucket {
     this.last = now
   }
 
-  take(now = performance.now()): boolean {
+  /** Takes `n` tokens (messages, bytes, records) if there are that many; otherwise takes none. */
+  take(n = 1, now = performance.now()): boolean {
     this.tokens = Math.min(this.burst, this.tokens + (now - this.last) * this.ratePerMs)
     this.last = now
-    if (this.tokens < 1) return false
-    this.tokens -= 1
+    if (this.tokens < n) return false
+    this.tokens -= n
     return true
   }
 }

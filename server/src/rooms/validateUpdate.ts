@@ -2,7 +2,39 @@
 // an update (it pre-allocates `new Array(numberOfStructs)`, and yjs#687 shows crafted run lengths
 // that loop or allocate without bound), so every count here must fit in the bytes that remain.
 // The walk is linear in the update's size and allocates nothing the update does not carry.
+// It also notes where each new struct goes (its parent, or the neighbour it inherits the parent
+// from) and what it holds, so `checkPlacement` can refuse a Y type inside a guarded map before
+// Yjs ever integrates it.
 import * as decoding from 'lib0/decoding'
+
+/** One new Item of an update: its id, where it goes, and what kind of content it carries. */
+export interface StructRef {
+  client: number
+  clock: number
+  len: number
+  /** Content ref (1 deleted, 7 type, 8 any, …). */
+  content: number
+  /** For type content: 0 array, 1 map, 2 text, … */
+  typeRef: number
+  /** Parent given explicitly: a top-level type's name… */
+  parentRoot: string | null
+  /** …or the id of the type's own item ([client, clock]). */
+  parentClient: number
+  parentClock: number
+  /** Otherwise the parent is the origin's (or right origin's) parent. */
+  originClient: number
+  originClock: number
+  /** Explicit map key (only when the parent is explicit). */
+  hasParentSub: boolean
+}
+
+export interface UpdateSummary {
+  /** Top-level types the update writes to directly. */
+  roots: string[]
+  structs: StructRef[]
+  /** Delete ranges in the delete set (each can split an item). */
+  deleteRanges: number
+}
 
 export class MalformedUpdateError extends Error {}
 
@@ -78,7 +110,8 @@ function readAny(d: decoding.Decoder, depth: number): void {
   }
 }
 
-function readContent(d: decoding.Decoder, ref: number): number {
+/** Returns the content's length; `typeRef` receives the type ref of type content. */
+function readContent(d: decoding.Decoder, ref: number, typeRef: { value: number }): number {
   switch (ref) {
     case 1: {
       // ContentDeleted
@@ -108,9 +141,10 @@ function readContent(d: decoding.Decoder, ref: number): number {
       return 1
     case 7: {
       // ContentType
-      const typeRef = decoding.readVarUint(d)
-      if (typeRef > 6) fail(`unknown type ref ${typeRef}`)
-      if (typeRef === 3 || typeRef === 5) readString(d)
+      const ref = decoding.readVarUint(d)
+      if (ref > 6) fail(`unknown type ref ${ref}`)
+      if (ref === 3 || ref === 5) readString(d)
+      typeRef.value = ref
       return 1
     }
     case 8: {
@@ -130,17 +164,19 @@ function readContent(d: decoding.Decoder, ref: number): number {
 
 /**
  * Throws MalformedUpdateError (or lib0's end-of-array error) unless `update` is a well-formed v1
- * update. Returns the names of the top-level types it writes to directly.
+ * update. Returns what it writes where, for the placement and size checks.
  */
-export function validateUpdate(update: Uint8Array): string[] {
+export function inspectUpdate(update: Uint8Array): UpdateSummary {
   const roots = new Set<string>()
+  const structs: StructRef[] = []
   const d = decoding.createDecoder(update)
   const clients = count(d, 'client')
+  const typeRef = { value: -1 }
   for (let c = 0; c < clients; c++) {
-    const structs = count(d, 'struct')
-    decoding.readVarUint(d) // client id
+    const n = count(d, 'struct')
+    const client = decoding.readVarUint(d)
     let clock = decoding.readVarUint(d)
-    for (let s = 0; s < structs; s++) {
+    for (let s = 0; s < n; s++) {
       const info = decoding.readUint8(d)
       const ref = info & 0b11111
       let len: number
@@ -148,36 +184,64 @@ export function validateUpdate(update: Uint8Array): string[] {
         // GC or Skip
         len = decoding.readVarUint(d)
       } else {
+        const struct: StructRef = {
+          client,
+          clock,
+          len: 0,
+          content: ref,
+          typeRef: -1,
+          parentRoot: null,
+          parentClient: -1,
+          parentClock: -1,
+          originClient: -1,
+          originClock: -1,
+          hasParentSub: false,
+        }
         const hasOrigin = (info & 0b10000000) !== 0
         const hasRightOrigin = (info & 0b01000000) !== 0
         if (hasOrigin) {
-          decoding.readVarUint(d)
-          decoding.readVarUint(d)
+          struct.originClient = decoding.readVarUint(d)
+          struct.originClock = decoding.readVarUint(d)
         }
         if (hasRightOrigin) {
-          decoding.readVarUint(d)
-          decoding.readVarUint(d)
+          const rc = decoding.readVarUint(d)
+          const rk = decoding.readVarUint(d)
+          if (!hasOrigin) {
+            struct.originClient = rc
+            struct.originClock = rk
+          }
         }
         if (!hasOrigin && !hasRightOrigin) {
           const parentIsRoot = decoding.readVarUint(d) === 1
-          if (parentIsRoot) roots.add(decoding.readVarString(d))
-          else {
-            decoding.readVarUint(d)
-            decoding.readVarUint(d)
+          if (parentIsRoot) {
+            struct.parentRoot = decoding.readVarString(d)
+            roots.add(struct.parentRoot)
+          } else {
+            struct.parentClient = decoding.readVarUint(d)
+            struct.parentClock = decoding.readVarUint(d)
           }
-          if ((info & 0b00100000) !== 0) readString(d) // parentSub
+          if ((info & 0b00100000) !== 0) {
+            readString(d) // parentSub
+            struct.hasParentSub = true
+          }
         }
-        len = readContent(d, ref)
+        typeRef.value = -1
+        len = readContent(d, ref, typeRef)
+        struct.typeRef = typeRef.value
+        struct.len = len
+        structs.push(struct)
       }
       clock += len
       if (clock > MAX_CLOCK) fail('clock out of range')
     }
   }
   // Delete set
+  let deleteRanges = 0
   const dsClients = count(d, 'delete set client')
   for (let c = 0; c < dsClients; c++) {
     decoding.readVarUint(d)
     const deletes = count(d, 'delete range')
+    deleteRanges += deletes
     for (let i = 0; i < deletes; i++) {
       const clock = decoding.readVarUint(d)
       const len = decoding.readVarUint(d)
@@ -185,5 +249,8 @@ export function validateUpdate(update: Uint8Array): string[] {
     }
   }
   if (d.pos !== d.arr.length) fail('trailing bytes after the update')
-  return [...roots]
+  return { roots: [...roots], structs, deleteRanges }
 }
+
+/** The names of the top-level types an update writes to directly (throws if malformed). */
+export const validateUpdate = (update: Uint8Array): string[] => inspectUpdate(update).roots

@@ -11,6 +11,8 @@ import { WebsocketProvider } from 'y-websocket'
 import { loadConfig, type Config } from '../config.ts'
 import { createServer, type SandboxServer } from '../createServer.ts'
 import type { Logger } from '../log.ts'
+import { recordToYMap, Root } from '@sandbox/shared'
+import { stickyRecord } from '@sandbox/shared/board'
 
 export interface CreatedSession {
   id: string
@@ -146,4 +148,14 @@ export async function freePort(): Promise<number> {
       srv.close(() => resolve(port))
     })
   })
+}
+
+/** A valid sticky as a board record map (the layout shared/README.md documents). */
+export function stickyMap(id: string, text = '', extra: Record<string, unknown> = {}): Y.Map<unknown> {
+  return recordToYMap({ ...stickyRecord({ id, text }), ...extra })
+}
+
+/** Writes a valid sticky into a client's board. */
+export function putSticky(doc: Y.Doc, id: string, text = '', extra: Record<string, unknown> = {}): void {
+  doc.getMap(Root.records).set(id, stickyMap(id, text, extra))
 }

@@ -1,0 +1,229 @@
+// The server's authority over the board (`Y.Map('tldraw')`) and `Y.Map('meta')`: every record a
+// client's transaction touched is judged with tldraw's own validators and the board rules
+// (shared/src/boardRules.ts), and across records: a shape's parent exists and is no descendant
+// of it, a binding's shapes exist, the document record and the last page stay, nothing is
+// deleted while shapes or bindings still point at it, and the number of records is bounded.
+// A refused transaction is written back to the records as last accepted, the way UpdateGuard
+// does for the guarded maps, so every peer (the author too) converges on the accepted board.
+import * as Y from 'yjs'
+import { recordEntries, recordFromYMap, recordToYMap, Root, SERVER_ORIGIN } from '@sandbox/shared'
+import { BoardLimits, boardSchema, checkBoardRecord, completeRecord, DOCUMENT_RECORD_ID } from '@sandbox/shared/board'
+
+type BoardRecord = Record<string, unknown>
+/** `completed`: new records accepted once their missing fields are filled with defaults. */
+export type BoardVerdict = { ok: true; added: number; completed: Map<string, BoardRecord> } | { ok: false; reason: string }
+
+const same = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b)
+
+/** The ids a record points at: its parent (shapes) or its two shapes (bindings). */
+function referencesOf(record: BoardRecord): string[] {
+  if (record.typeName === 'shape' && typeof record.parentId === 'string') return [record.parentId]
+  if (record.typeName === 'binding') return [record.fromId, record.toId].filter((v): v is string => typeof v === 'string')
+  return []
+}
+
+export class BoardGuard {
+  private readonly doc: Y.Doc
+  private readonly sessionId: string
+  private readonly records: Y.Map<unknown>
+  private readonly meta: Y.Map<unknown>
+  /** The records as last accepted; built on first use (a cold room may never be written to). */
+  private accepted: Map<string, BoardRecord> | null = null
+  /** Who points at a record: parent id → shapes on it, shape id → bindings to it. */
+  private readonly referrers = new Map<string, Set<string>>()
+  private pages = 0
+  private acceptedMeta: Record<string, unknown>
+
+  constructor(doc: Y.Doc, sessionId: string) {
+    this.doc = doc
+    this.sessionId = sessionId
+    this.records = doc.getMap(Root.records)
+    this.meta = doc.getMap(Root.meta)
+    this.acceptedMeta = this.meta.toJSON()
+  }
+
+  get recordCount(): number {
+    return this.acceptedRecords().size
+  }
+
+  /** Board record ids a transaction changed, and whether it changed `meta`. */
+  touched(tr: Y.Transaction): { ids: string[]; meta: boolean } {
+    const ids = new Set<string>()
+    for (const [type, keys] of tr.changed) {
+      if ((type as unknown) === this.records) {
+        for (const key of keys) if (key !== null) ids.add(key)
+      } else if (type._item !== null && type._item.parent === this.records && type._item.parentSub !== null) {
+        ids.add(type._item.parentSub)
+      }
+    }
+    return { ids: [...ids], meta: tr.changed.has(this.meta as never) }
+  }
+
+  /** Builds the accepted board from the document; call before applying a client's update. */
+  prepare(): void {
+    this.acceptedRecords()
+  }
+
+  private acceptedRecords(): Map<string, BoardRecord> {
+    if (this.accepted) return this.accepted
+    this.accepted = new Map()
+    this.records.forEach((value, id) => {
+      if (value instanceof Y.Map) this.index(id, recordFromYMap(value))
+    })
+    return this.accepted
+  }
+
+  private index(id: string, record: BoardRecord): void {
+    const accepted = this.accepted as Map<string, BoardRecord>
+    accepted.set(id, record)
+    if (record.typeName === 'page') this.pages += 1
+    for (const ref of referencesOf(record)) {
+      let set = this.referrers.get(ref)
+      if (!set) this.referrers.set(ref, (set = new Set()))
+      set.add(id)
+    }
+  }
+
+  private unindex(id: string): void {
+    const accepted = this.accepted as Map<string, BoardRecord>
+    const record = accepted.get(id)
+    if (!record) return
+    accepted.delete(id)
+    if (record.typeName === 'page') this.pages -= 1
+    for (const ref of referencesOf(record)) {
+      const set = this.referrers.get(ref)
+      set?.delete(id)
+      if (set?.size === 0) this.referrers.delete(ref)
+    }
+  }
+
+  /** Take the current content of these records (and meta) as the new baseline. */
+  accept(ids: Iterable<string>, meta: boolean): void {
+    if (meta) this.acceptedMeta = this.meta.toJSON()
+    if (!this.accepted) return // built from the document when first needed
+    for (const id of ids) {
+      this.unindex(id)
+      const value = this.records.get(id)
+      if (value instanceof Y.Map) this.index(id, recordFromYMap(value))
+    }
+  }
+
+  /** Judges a client's changes to these records against the accepted board. */
+  judge(ids: readonly string[], meta: boolean): BoardVerdict {
+    if (meta) return { ok: false, reason: 'only the server writes “meta”' }
+    const accepted = this.acceptedRecords()
+    const { schema } = boardSchema()
+    const next = new Map<string, BoardRecord | undefined>()
+    for (const id of ids) {
+      const value = this.records.get(id)
+      if (value === undefined) next.set(id, undefined)
+      else if (value instanceof Y.Map) next.set(id, recordFromYMap(value))
+      else return { ok: false, reason: 'a board record must be a Y.Map' }
+    }
+    const lookup = (id: string): BoardRecord | undefined => (next.has(id) ? next.get(id) : accepted.get(id))
+    let added = 0
+    let removed = 0
+    let pagesAfter = this.pages
+    const completed = new Map<string, BoardRecord>()
+    for (const [id, given] of next) {
+      let record = given
+      const before = accepted.get(id)
+      if (record === undefined) {
+        if (!before) continue
+        removed += 1
+        if (id === DOCUMENT_RECORD_ID) return { ok: false, reason: 'the document record cannot be deleted' }
+        if (before.typeName === 'page') pagesAfter -= 1
+        for (const referrer of this.referrers.get(id) ?? []) {
+          const r = lookup(referrer)
+          if (r && referencesOf(r).includes(id)) return { ok: false, reason: `${id} cannot be deleted while ${referrer} points at it` }
+        }
+        continue
+      }
+      if (!before) added += 1
+      else if (before.typeName === 'page') pagesAfter -= 1
+      if (record.typeName === 'page') pagesAfter += 1
+      let verdict = checkBoardRecord(schema, id, record, this.sessionId, before)
+      if (!verdict.ok && !before) {
+        // Tools that write stickies by hand often leave out fields tldraw has defaults for.
+        const complete = completeRecord(record)
+        const retry = complete && checkBoardRecord(schema, id, complete, this.sessionId)
+        if (complete && retry?.ok) {
+          record = complete
+          next.set(id, complete)
+          completed.set(id, complete)
+          verdict = retry
+        }
+      }
+      if (!verdict.ok) return { ok: false, reason: `${id.slice(0, 80)}: ${verdict.reason}` }
+      const structure = this.checkReferences(id, record, lookup)
+      if (structure) return { ok: false, reason: `${id.slice(0, 80)}: ${structure}` }
+    }
+    if (pagesAfter < 1) return { ok: false, reason: 'the board keeps at least one page' }
+    if (added > removed && accepted.size + added - removed > BoardLimits.MAX_RECORDS_PER_SESSION) {
+      return { ok: false, reason: `this board holds at most ${BoardLimits.MAX_RECORDS_PER_SESSION} items` }
+    }
+    return { ok: true, added, completed }
+  }
+
+  /** Fills in the fields the server completed (see judge), as the server. */
+  complete(completed: ReadonlyMap<string, BoardRecord>): void {
+    if (completed.size === 0) return
+    this.doc.transact(() => {
+      for (const [id, record] of completed) {
+        const map = this.records.get(id)
+        if (!(map instanceof Y.Map)) continue
+        for (const [key, value] of recordEntries(record)) if (!same(map.get(key), value)) map.set(key, value)
+      }
+    }, SERVER_ORIGIN)
+  }
+
+  private checkReferences(id: string, record: BoardRecord, lookup: (id: string) => BoardRecord | undefined): string | null {
+    if (record.typeName === 'shape') {
+      let parentId = record.parentId as string
+      for (let depth = 0; ; depth++) {
+        if (parentId === id) return 'a shape cannot be inside itself'
+        const parent = lookup(parentId)
+        if (!parent) return `its parent ${parentId.slice(0, 80)} does not exist`
+        if (parent.typeName === 'page') return null
+        if (parent.typeName !== 'shape') return 'a shape’s parent must be a page or a shape'
+        if (depth >= BoardLimits.MAX_PARENT_DEPTH) return 'shapes nested too deeply'
+        parentId = parent.parentId as string
+      }
+    }
+    if (record.typeName === 'binding') {
+      for (const ref of referencesOf(record)) {
+        if (lookup(ref)?.typeName !== 'shape') return `it binds ${ref.slice(0, 80)}, which is not a shape on the board`
+      }
+    }
+    return null
+  }
+
+  /** Writes the accepted records (and meta) back over whatever a refused transaction changed. */
+  revert(ids: readonly string[], meta: boolean): void {
+    const accepted = this.acceptedRecords()
+    this.doc.transact(() => {
+      if (meta) {
+        const now = this.meta.toJSON()
+        for (const key of new Set([...Object.keys(now), ...Object.keys(this.acceptedMeta)])) {
+          if (!(key in this.acceptedMeta)) this.meta.delete(key)
+          else if (!same(now[key], this.acceptedMeta[key])) this.meta.set(key, structuredClone(this.acceptedMeta[key]))
+        }
+      }
+      for (const id of ids) {
+        const before = accepted.get(id)
+        const current = this.records.get(id)
+        if (!before) {
+          if (current !== undefined) this.records.delete(id)
+          continue
+        }
+        if (!(current instanceof Y.Map)) {
+          this.records.set(id, recordToYMap(before))
+          continue
+        }
+        const entries = new Map(recordEntries(before))
+        for (const key of [...current.keys()]) if (!entries.has(key)) current.delete(key)
+        for (const [key, value] of entries) if (!same(current.get(key), value)) current.set(key, structuredClone(value))
+      }
+    }, SERVER_ORIGIN)
+  }
+}
