@@ -37,7 +37,7 @@ export async function createServer(
   options: { storage?: Storage; assets?: AssetStorage; log?: Logger; clientDir?: string } = {},
 ): Promise<SandboxServer> {
   const log = options.log ?? createLogger(config.logLevel)
-  const storage = options.storage ?? new SqliteStorage(config.dataDir, { synchronous: config.sqliteSynchronous })
+  const storage = options.storage ?? new SqliteStorage(config.dataDir, { synchronous: config.sqliteSynchronous, log })
   const assets = options.assets ?? new AssetStore(config.dataDir)
   const persister = new Persister(storage, config.saveBatchMs, log)
   const rooms = new RoomManager({

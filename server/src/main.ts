@@ -7,9 +7,15 @@ import module from 'node:module'
 module.enableCompileCache?.()
 const { loadConfig } = await import('./config.ts')
 const { createServer } = await import('./createServer.ts')
+const { DataDirError } = await import('./storage/dataDir.ts')
 
 const config = loadConfig()
-const server = await createServer(config)
+const server = await createServer(config).catch((error: unknown) => {
+  // A data directory the server cannot write is a setup problem: one sentence, not a stack trace.
+  if (!(error instanceof DataDirError)) throw error
+  process.stderr.write(`${error.message}\n`)
+  process.exit(1)
+})
 server.log.info({ event: 'server.started', url: config.publicUrl ?? server.url, dataDir: config.dataDir }, `Sandbox is running at ${config.publicUrl ?? server.url}`)
 if (process.stdout.isTTY) console.log(`\n  Sandbox is running at ${config.publicUrl ?? server.url}\n`)
 

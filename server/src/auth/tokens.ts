@@ -4,6 +4,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { randomId, TOKEN_BYTES, type Role } from '@sandbox/shared'
+import { dataDirProblem, ensureWritableDataDir } from '../storage/dataDir.ts'
 import type { SessionRow } from '../storage/Storage.ts'
 
 export const hashToken = (token: string): string => crypto.createHash('sha256').update(token, 'utf8').digest('hex')
@@ -32,18 +33,22 @@ export class ParticipantKeys {
     this.secret = secret
   }
 
-  /** Reads the secret from DATA_DIR, creating it on first start. */
+  /** Reads the secret from DATA_DIR, creating it on first start (a DataDirError when it cannot). */
   static fromDataDir(dataDir: string): ParticipantKeys {
-    fs.mkdirSync(dataDir, { recursive: true })
+    ensureWritableDataDir(dataDir)
     const file = path.join(dataDir, 'participant-secret')
     try {
       return new ParticipantKeys(fs.readFileSync(file))
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-      const secret = crypto.randomBytes(32)
-      fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' })
-      return new ParticipantKeys(secret)
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw dataDirProblem(dataDir, error, 'read the participant secret in')
     }
+    const secret = crypto.randomBytes(32)
+    try {
+      fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' })
+    } catch (error) {
+      throw dataDirProblem(dataDir, error, 'write the participant secret in')
+    }
+    return new ParticipantKeys(secret)
   }
 
   keyFor(participantId: string): string {

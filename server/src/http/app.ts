@@ -85,7 +85,9 @@ export async function createHttpApp(deps: AppDeps): Promise<FastifyInstance> {
     if (!deps.persister.healthy) {
       return reply.code(503).send({ ok: false, storage: deps.persister.lastError?.message ?? 'failing', pendingUpdates: deps.persister.pendingCount })
     }
-    return { ok: true, rooms: deps.rooms.loaded.size }
+    // Corrupt stored rows were skipped (and logged as storage.corrupt): still serving, but say so.
+    const corrupt = deps.storage.corruption.snapshot()
+    return { ok: true, rooms: deps.rooms.loaded.size, corrupt: corrupt.rows, corruptTotal: corrupt.total }
   })
   app.get('/api/config', async () => ({ tldrawLicenseKey: deps.tldrawLicenseKey, publicUrl: deps.publicUrl ?? null }))
   app.get('/api/time', async (_req, reply) => reply.header('cache-control', 'no-store').send({ now: Date.now() }))

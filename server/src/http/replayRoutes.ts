@@ -1,14 +1,28 @@
 // Replay routes, for any role: the timeline of a session, its document at any moment, and the
 // update feed the replay page scrubs through locally (so scrubbing makes no request per frame).
 // Every route first commits what the persister holds; if storage refuses, it answers 503 rather
-// than serve a history that silently misses the latest updates.
-import type { FastifyInstance } from 'fastify'
+// than serve a history that silently misses the latest updates. Corrupt stored rows are left out
+// and named in X-Sandbox-Skipped-Updates; a moment that cannot be rebuilt at all answers 500
+// `corruptHistory` rather than a wrong board.
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
-import { encodeFeed, feedCheckpoint, stateAt, updatesBetween } from '../replay/history.ts'
+import { CorruptHistoryError, encodeFeed, feedCheckpoint, feedPage, readStateAt } from '../replay/history.ts'
 import { TimelineIndex } from '../replay/timeline.ts'
 import type { AppDeps } from './app.ts'
-import { HttpError } from './errors.ts'
+import { errorBody, HttpError } from './errors.ts'
 import { authorize, parse } from './sessionRoutes.ts'
+
+/** Corrupt rows left out of an answer: how many, then their seqs (the first few). */
+export const SKIPPED_HEADER = 'x-sandbox-skipped-updates'
+/** Where the next /updates page starts (`after=`), when there is more. */
+export const NEXT_AFTER_HEADER = 'x-sandbox-next-after'
+const SKIPPED_SEQS_LISTED = 20
+
+function sayWhatWasSkipped(reply: FastifyReply, count: number, seqs: readonly number[]): void {
+  if (count === 0) return
+  const listed = seqs.slice(0, SKIPPED_SEQS_LISTED)
+  reply.header(SKIPPED_HEADER, `${count}; seqs=${listed.join(',')}${seqs.length > listed.length || count > listed.length ? ',...' : ''}`)
+}
 
 const stateQuery = z.object({ at: z.coerce.number().int().nonnegative() })
 const MAX_FEED_UPDATES = 20_000
@@ -32,15 +46,30 @@ export function registerReplayRoutes(app: FastifyInstance, deps: AppDeps): void 
     const { session } = authorize(deps, req, req.params.id)
     commitPending()
     const timeline = await index.timeline(session.id, session.createdAt)
+    if (timeline.skippedUpdates > 0) reply.header(SKIPPED_HEADER, String(timeline.skippedUpdates))
     return reply.header('cache-control', 'no-store').send({ ...timeline, title: session.title })
   })
 
-  /** PRODUCT.md: the document at `at` as one binary Yjs update; empty before the session. */
+  /**
+   * PRODUCT.md: the document at `at` as one binary Yjs update; empty before the session. The
+   * document is garbage-collected: the size of the board then, not of everything overwritten.
+   */
   app.get<{ Params: { id: string } }>('/api/sessions/:id/state', async (req, reply) => {
     const { session } = authorize(deps, req, req.params.id)
     const { at } = parse(stateQuery, req.query, 'badQuery')
     commitPending()
-    const state = stateAt(deps.storage, session.id, at)
+    let read
+    try {
+      read = readStateAt(deps.storage, session.id, at)
+    } catch (error) {
+      if (!(error instanceof CorruptHistoryError)) throw error
+      return reply
+        .code(500)
+        .header('cache-control', 'no-store')
+        .send(errorBody('corruptHistory', 'The stored history of this session is damaged up to this moment, so the board as it was then cannot be shown; pick a later moment, or ask the operator to restore the data directory from a backup.'))
+    }
+    const { state } = read
+    sayWhatWasSkipped(reply, read.skippedCount, read.skipped.map((s) => s.seq))
     return reply
       .header('content-type', 'application/octet-stream')
       .header('cache-control', 'no-store')
@@ -48,23 +77,24 @@ export function registerReplayRoutes(app: FastifyInstance, deps: AppDeps): void 
   })
 
   /**
-   * The log in chunks: the updates after seq `after`, at most `limit` (encoding in
-   * replay/history.ts). With `from=checkpoint` the chunk starts with the newest checkpoint at or
-   * before `at` (or the newest one) when it lies beyond `after`, followed by the updates after it:
-   * a client that only needs moments from `at` on skips the long head of the log.
+   * The log in chunks: the updates after seq `after`, at most `limit` and at most
+   * MAX_FEED_PAGE_BYTES of them, read row by row (encoding in replay/history.ts); the header's
+   * `lastSeq` (and X-Sandbox-Next-After) is where the next chunk starts. With `from=checkpoint`
+   * the chunk starts with the newest good checkpoint at or before `at` (or the newest one) when it
+   * lies beyond `after`, followed by the updates after it: a client that only needs moments from
+   * `at` on skips the long head of the log.
    */
   app.get<{ Params: { id: string } }>('/api/sessions/:id/updates', async (req, reply) => {
     const { session } = authorize(deps, req, req.params.id)
     const query = parse(updatesQuery, req.query, 'badQuery')
     commitPending()
-    const candidate = query.from === 'checkpoint' ? feedCheckpoint(deps.storage, session.id, query.at) : null
-    const checkpoint = candidate && candidate.seq > query.after ? candidate : null
-    const start = checkpoint?.seq ?? query.after
-    const updates = updatesBetween(deps.storage, session.id, start, start + query.limit)
-    const more = deps.storage.lastSeq(session.id) > (updates.at(-1)?.seq ?? start)
+    const checkpoint = query.from === 'checkpoint' ? feedCheckpoint(deps.storage, session.id, query.at, query.after) : null
+    const page = feedPage(deps.storage, session.id, query.after, query.limit, checkpoint)
+    sayWhatWasSkipped(reply, page.skipped.length, page.skipped)
+    if (page.more) reply.header(NEXT_AFTER_HEADER, String(page.reached))
     return reply
       .header('content-type', 'application/octet-stream')
       .header('cache-control', 'no-store')
-      .send(encodeFeed(updates, checkpoint, more, query.after))
+      .send(encodeFeed(page.updates, page.checkpoint, page.more, page.reached))
   })
 }

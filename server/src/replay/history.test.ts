@@ -1,11 +1,12 @@
 // stateAt against a real SqliteStorage: the log prefix at a moment, whatever checkpoints exist.
 import fs from 'node:fs'
+import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { Root } from '@sandbox/shared'
 import { SqliteStorage } from '../storage/SqliteStorage.ts'
 import { tempDataDir } from '../testing/harness.ts'
-import { encodeFeed, stateAt, stateAtSeq } from './history.ts'
+import { CorruptHistoryError, encodeFeed, feedPage, readStateAtSeq, stateAt, stateAtSeq } from './history.ts'
 import { TimelineIndex } from './timeline.ts'
 
 const SESSION = 'session_for_history_tests_00000'
@@ -109,5 +110,136 @@ describe('feed and timeline', () => {
     expect(timeline.gaps).toEqual([{ from: START + 60_000, to: START + 120_000 }])
     expect(timeline.events).toEqual([{ type: 'phase', at: START + 120_000, seq: 61, phase: 'frame', from: null }])
     index.close()
+  })
+})
+
+/** Overwrites a byte in the middle of log row `seq` (its checksum stays as written). */
+function corruptRow(storage: SqliteStorage, seq: number): void {
+  const raw = new Database(storage.file)
+  const row = raw.prepare('SELECT bytes FROM updates WHERE session_id = ? AND seq = ?').get(SESSION, seq) as { bytes: Buffer }
+  const bytes = Buffer.from(row.bytes)
+  bytes.writeUInt8(bytes.readUInt8(bytes.length >> 1) ^ 0x5a, bytes.length >> 1)
+  raw.prepare('UPDATE updates SET bytes = ? WHERE session_id = ? AND seq = ?').run(bytes, SESSION, seq)
+  raw.close()
+}
+
+describe('corrupt history', () => {
+  it('leaves a corrupt row out of the state at a moment and says so; with nothing readable it refuses', () => {
+    const storage = writeLog(7)
+    corruptRow(storage, 30)
+    // Checkpoints at 28 and 35: the state at 33 is checkpoint 28 plus 29…33.
+    const read = readStateAtSeq(storage, SESSION, 33)
+    expect(read.skipped).toEqual([
+      { seq: 30, kind: 'update', reason: 'checksum' },
+      { seq: 33, kind: 'update', reason: 'missingDependency' },
+    ])
+    // The reference: the log up to 33 without row 30, into a plain document, with no checkpoint.
+    // Update 33 comes from 30's client and cannot follow the gap in its clock.
+    const reference = new Y.Doc()
+    for (const { seq, update } of LOG) if (seq <= 33 && seq !== 30) Y.applyUpdate(reference, update)
+    expect(reference.store.pendingStructs).not.toBeNull()
+    expect(records(read.state)).toEqual(reference.getMap(Root.records).toJSON())
+    // A checkpoint after the corrupt row holds it: later moments lose nothing.
+    expect(records(stateAtSeq(storage, SESSION, 42))).toEqual(records(stateAtSeq(writeLog(null), SESSION, 42)))
+    expect(storage.corruption.snapshot().rows.map((c) => c.seq)).toEqual([30, 33])
+    expect(readStateAtSeq(storage, SESSION, 42).skippedCount).toBe(0)
+
+    const seedless = writeLog(null)
+    corruptRow(seedless, 1)
+    expect(() => readStateAtSeq(seedless, SESSION, 1)).toThrow(CorruptHistoryError)
+  })
+
+  it('a feed page leaves corrupt rows out, names them, and still moves past them', () => {
+    const storage = writeLog(null)
+    corruptRow(storage, 4)
+    corruptRow(storage, 5)
+    const page = feedPage(storage, SESSION, 0, 5, null)
+    expect(page.updates.map((u) => u.seq)).toEqual([1, 2, 3])
+    expect(page.skipped).toEqual([4, 5])
+    expect(page.reached).toBe(5)
+    expect(page.more).toBe(true)
+    const body = encodeFeed(page.updates, null, page.more, page.reached)
+    expect(JSON.parse(body.subarray(4, 4 + body.readUInt32LE(0)).toString())).toMatchObject({ lastSeq: 5, more: true })
+  })
+
+  it('the timeline skips corrupt rows instead of failing', async () => {
+    const storage = writeLog(null)
+    corruptRow(storage, 10)
+    const index = new TimelineIndex(storage)
+    const timeline = await index.timeline(SESSION, START)
+    expect(timeline).toMatchObject({ updates: 60, end: START + 60_000 })
+    expect(timeline.skippedUpdates).toBeGreaterThanOrEqual(1)
+    expect(storage.corruption.snapshot().rows[0]).toMatchObject({ session: SESSION, seq: 10, kind: 'update' })
+    index.close()
+  })
+})
+
+describe('bounded answers', () => {
+  it('the state of a board with a long overwrite history is the size of the board, not of the history', () => {
+    const dir = tempDataDir()
+    dirs.push(dir)
+    const storage = new SqliteStorage(dir)
+    stores.push(storage)
+    // One drawing whose whole record (20 kB of points) is rewritten on every pointer move.
+    const room = new Y.Doc()
+    const points = 'x'.repeat(20_000)
+    const tail: Uint8Array[] = []
+    for (let seq = 1; seq <= 800; seq++) {
+      let update: Uint8Array | null = null
+      room.once('update', (u: Uint8Array) => (update = u))
+      room.getMap(Root.records).set('shape:drawing', { points, version: seq })
+      storage.appendUpdates([{ sessionId: SESSION, seq, at: START + seq, participantId: null, update: update as unknown as Uint8Array }])
+      if (seq === 300) storage.writeCheckpoint(SESSION, { seq, at: START + seq, state: Y.encodeStateAsUpdate(room) })
+      if (seq > 300) tail.push(update as unknown as Uint8Array)
+    }
+    const state = stateAt(storage, SESSION, START + 800)
+    const checkpoint = storage.latestCheckpoint(SESSION)?.state as Uint8Array
+    const merged = Y.mergeUpdates([checkpoint, ...tail])
+    console.log(`state of a 20 kB board after 800 overwrites: ${state.length} bytes (merging the checkpoint and the tail without a document: ${merged.length} bytes)`)
+    expect((records(state) as Record<string, { version: number }>)['shape:drawing']?.version).toBe(800)
+    expect(state.length).toBeLessThan(2 * points.length)
+    expect(merged.length).toBeGreaterThan(100 * points.length)
+  })
+
+  it('a feed page holds at most the byte cap of updates, however many are asked for', () => {
+    const storage = writeLog(null)
+    const sizes = storage.updatesAfter(SESSION, 0).map((u) => u.update.length)
+    const cap = sizes.slice(0, 10).reduce((a, b) => a + b, 0)
+    const page = feedPage(storage, SESSION, 0, 20_000, null, cap)
+    expect(page.updates.map((u) => u.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1))
+    expect(page).toMatchObject({ reached: 10, more: true })
+    // The checkpoint counts against the cap.
+    const withCheckpoint = writeLog(7)
+    const cp = withCheckpoint.latestCheckpoint(SESSION, START + 21_000)
+    const small = feedPage(withCheckpoint, SESSION, 0, 20_000, cp, (cp?.state.length ?? 0) + 1)
+    expect(small.updates.map((u) => u.seq)).toEqual([22])
+  })
+
+  it('the timeline cache is bounded by bytes and forgets what nobody asked for', async () => {
+    const storage = writeLog(null)
+    const other = 'other_session_for_history_tests'
+    for (const u of storage.updatesAfter(SESSION, 0)) storage.appendUpdates([{ sessionId: other, seq: u.seq, at: u.at, participantId: null, update: u.update }])
+    const roomy = new TimelineIndex(storage)
+    await roomy.timeline(SESSION, START)
+    await roomy.timeline(other, START)
+    expect(roomy.size.sessions).toBe(2)
+    const oneDoc = roomy.size.bytes / 2
+    roomy.close()
+
+    const tight = new TimelineIndex(storage, { maxBytes: Math.ceil(oneDoc * 1.5) })
+    await tight.timeline(SESSION, START)
+    await tight.timeline(other, START)
+    expect(tight.size.sessions).toBe(1)
+    expect(tight.size.bytes).toBeLessThanOrEqual(Math.ceil(oneDoc * 1.5))
+    // Evicted timelines come back the same.
+    expect(await tight.timeline(SESSION, START)).toMatchObject({ updates: 60, end: START + 60_000 })
+    tight.close()
+
+    const brief = new TimelineIndex(storage, { ttlMs: 20 })
+    await brief.timeline(SESSION, START)
+    await new Promise((r) => setTimeout(r, 40))
+    await brief.timeline(other, START)
+    expect(brief.size.sessions).toBe(1)
+    brief.close()
   })
 })

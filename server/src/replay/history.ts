@@ -1,43 +1,62 @@
 // Reading a session's past: the document at any moment, and the update feed the replay page
 // scrubs through locally. "The document at t" is the log prefix up to the last update logged at
-// or before t: the nearest checkpoint at or before that update, plus the updates after it. Never
-// the whole log, unless no checkpoint can be read (then the log, the source of truth, is used).
+// or before t: the nearest good checkpoint at or before that update, plus the good updates after
+// it (storage/rebuild.ts, shared with live loading), put into a garbage-collected document so the
+// answer is the size of the board, not of its whole overwrite history.
 import * as Y from 'yjs'
-import { SERVER_ORIGIN } from '@sandbox/shared'
 import type { Checkpoint, LoggedUpdate, Storage } from '../storage/Storage.ts'
+import { goodCheckpoint, problemWith, rebuildDoc, type SkippedRow } from '../storage/rebuild.ts'
+
+/** The state at a moment cannot be rebuilt from what storage holds: answering would show a wrong board. */
+export class CorruptHistoryError extends Error {
+  readonly sessionId: string
+  readonly seq: number
+  constructor(sessionId: string, seq: number) {
+    super(`Nothing readable is stored for session ${sessionId} up to seq ${seq}.`)
+    this.name = 'CorruptHistoryError'
+    this.sessionId = sessionId
+    this.seq = seq
+  }
+}
+
+export interface StateAt {
+  /** The document as one Yjs update. */
+  state: Uint8Array
+  /** Corrupt log rows left out (listed up to a bound) and how many in all; empty when nothing was. */
+  skipped: SkippedRow[]
+  skippedCount: number
+}
 
 /** The document as it was at `at` (epoch ms), as one Yjs update. Empty before the session. */
 export function stateAt(storage: Storage, sessionId: string, at: number): Uint8Array {
-  return stateAtSeq(storage, sessionId, storage.seqAt(sessionId, at))
+  return readStateAt(storage, sessionId, at).state
 }
 
-/** Updates with `afterSeq < seq <= untilSeq`, in order. */
-export function updatesBetween(storage: Storage, sessionId: string, afterSeq: number, untilSeq: number): LoggedUpdate[] {
-  if (untilSeq <= afterSeq) return []
-  // Seqs are dense per session, so this limit fetches exactly the range (and no more if not).
-  return storage.updatesAfter(sessionId, afterSeq, undefined, untilSeq - afterSeq).filter((u) => u.seq <= untilSeq)
+/** Like stateAt, and says which corrupt rows were left out. */
+export function readStateAt(storage: Storage, sessionId: string, at: number): StateAt {
+  return readStateAtSeq(storage, sessionId, storage.seqAt(sessionId, at))
 }
-
-/**
- * Tails up to this long are merged at the encoding level (no Y.Doc: 3-5x faster on big documents,
- * whose load is dominated by integrating every tombstone); longer ones are applied to a doc,
- * because merging many small updates from many clients is slower than linear (yjs#710).
- */
-const MERGE_TAIL_MAX_UPDATES = 1_000
 
 /** The document holding every update with `seq <= seq`, as one Yjs update. */
 export function stateAtSeq(storage: Storage, sessionId: string, seq: number): Uint8Array {
-  if (seq <= 0) return emptyState()
-  const checkpoint = storage.checkpointAtOrBeforeSeq(sessionId, seq)
-  const tail = updatesBetween(storage, sessionId, checkpoint?.seq ?? 0, seq)
-  if (checkpoint && tail.length === 0) return checkpoint.state
+  return readStateAtSeq(storage, sessionId, seq).state
+}
+
+/**
+ * Like stateAtSeq, and says which corrupt rows were left out. Throws CorruptHistoryError when the
+ * log says something happened by `seq` but not one row of it can be read: an empty document
+ * would be a wrong answer, not a partial one.
+ */
+export function readStateAtSeq(storage: Storage, sessionId: string, seq: number): StateAt {
+  if (seq <= 0) return { state: emptyState(), skipped: [], skippedCount: 0 }
+  const rebuilt = rebuildDoc(storage, sessionId, seq)
   try {
-    if (checkpoint && tail.length <= MERGE_TAIL_MAX_UPDATES) return Y.mergeUpdates([checkpoint.state, ...tail.map((u) => u.update)])
-    return applyToDoc(checkpoint ? [checkpoint.state, ...tail.map((u) => u.update)] : tail.map((u) => u.update))
-  } catch (error) {
-    // A checkpoint that cannot be read must not lose history: rebuild from the log instead.
-    if (!checkpoint) throw error
-    return applyToDoc(updatesBetween(storage, sessionId, 0, seq).map((u) => u.update))
+    if (rebuilt.checkpoint === null && rebuilt.appliedRows === 0 && rebuilt.skippedCount > 0) throw new CorruptHistoryError(sessionId, seq)
+    // A checkpoint with nothing after it was encoded from a live (garbage-collected) document.
+    const state = rebuilt.checkpoint && rebuilt.tailRows === 0 ? rebuilt.checkpoint.state : Y.encodeStateAsUpdate(rebuilt.doc)
+    return { state, skipped: rebuilt.skipped.filter((s) => s.kind === 'update'), skippedCount: rebuilt.skippedUpdates }
+  } finally {
+    rebuilt.doc.destroy()
   }
 }
 
@@ -48,22 +67,56 @@ function emptyState(): Uint8Array {
   return state
 }
 
-function applyToDoc(updates: readonly Uint8Array[]): Uint8Array {
-  const doc = new Y.Doc()
-  try {
-    doc.transact(() => {
-      for (const update of updates) Y.applyUpdate(doc, update)
-    }, SERVER_ORIGIN)
-    return Y.encodeStateAsUpdate(doc)
-  } finally {
-    doc.destroy()
-  }
+/**
+ * Where a feed starts when the client asks for `from=checkpoint`: the newest good checkpoint at or
+ * before the moment `at` (or the newest good one) that lies after `afterSeq`.
+ */
+export function feedCheckpoint(storage: Storage, sessionId: string, at: number | undefined, afterSeq = 0): Checkpoint | null {
+  return goodCheckpoint(storage, sessionId, at === undefined ? undefined : storage.seqAt(sessionId, at), afterSeq)
 }
 
-/** Where a feed starts when the client asks for `from=checkpoint`. */
-export function feedCheckpoint(storage: Storage, sessionId: string, at: number | undefined): Checkpoint | null {
-  if (at === undefined) return storage.latestCheckpoint(sessionId)
-  return storage.checkpointAtOrBeforeSeq(sessionId, storage.seqAt(sessionId, at))
+/** Update bytes per feed page, whatever `limit` asks: a page is built in memory before it is sent. */
+export const MAX_FEED_PAGE_BYTES = 4 * 1024 * 1024
+
+export interface FeedPage {
+  checkpoint: Checkpoint | null
+  /** Good updates, in order. */
+  updates: LoggedUpdate[]
+  /** Seqs of corrupt rows left out of this page. */
+  skipped: number[]
+  /** The last seq this page covers: continue with `after=reached`. */
+  reached: number
+  more: boolean
+}
+
+/**
+ * One page of the feed after `afterSeq`: at most `maxUpdates` rows and MAX_FEED_PAGE_BYTES of
+ * update bytes (the checkpoint, if any, counts against it), read row by row from storage.
+ */
+export function feedPage(
+  storage: Storage,
+  sessionId: string,
+  afterSeq: number,
+  maxUpdates: number,
+  checkpoint: Checkpoint | null,
+  maxBytes = MAX_FEED_PAGE_BYTES,
+): FeedPage {
+  const start = checkpoint?.seq ?? afterSeq
+  const budget = maxBytes - (checkpoint?.state.length ?? 0)
+  const rows = checkpoint && budget <= 0 ? [] : storage.updatesPage(sessionId, start, { maxUpdates, maxBytes: budget })
+  const updates: LoggedUpdate[] = []
+  const skipped: number[] = []
+  for (const u of rows) {
+    const problem = problemWith(u.integrity, u.update)
+    if (problem === null) {
+      updates.push(u)
+      continue
+    }
+    storage.corruption.report({ session: sessionId, seq: u.seq, kind: 'update', reason: problem })
+    skipped.push(u.seq)
+  }
+  const reached = rows.at(-1)?.seq ?? start
+  return { checkpoint, updates, skipped, reached, more: storage.lastSeq(sessionId) > reached }
 }
 
 export interface FeedHeader {
@@ -71,7 +124,7 @@ export interface FeedHeader {
   participants: string[]
   /** Whether more updates follow after the last one in this chunk. */
   more: boolean
-  /** The seq of the last update in this chunk (or of the checkpoint, or `after`, when empty). */
+  /** The last seq this chunk covers (its last update, a corrupt row left out after it, the checkpoint, or `after`). */
   lastSeq: number
   /** When the feed starts from a checkpoint: its position; its state comes right after the header. */
   checkpoint: { seq: number; at: number; bytes: number } | null
@@ -82,9 +135,10 @@ const RECORD_HEADER_BYTES = 4 + 8 + 2 + 4
 
 /**
  * The binary feed: [u32 headerBytes][header JSON][checkpoint state?] then per update
- * [u32 seq][f64 at][u16 author index][u32 length][bytes], all little-endian.
+ * [u32 seq][f64 at][u16 author index][u32 length][bytes], all little-endian. `reached` is the last
+ * seq the chunk covers when that is beyond its last update (a corrupt row left out at its end).
  */
-export function encodeFeed(updates: readonly LoggedUpdate[], checkpoint: Checkpoint | null, more: boolean, after: number): Buffer {
+export function encodeFeed(updates: readonly LoggedUpdate[], checkpoint: Checkpoint | null, more: boolean, reached: number): Buffer {
   const participants: string[] = []
   const index = new Map<string, number>()
   for (const u of updates) {
@@ -96,7 +150,7 @@ export function encodeFeed(updates: readonly LoggedUpdate[], checkpoint: Checkpo
   const header: FeedHeader = {
     participants,
     more,
-    lastSeq: updates.at(-1)?.seq ?? checkpoint?.seq ?? after,
+    lastSeq: Math.max(reached, updates.at(-1)?.seq ?? 0, checkpoint?.seq ?? 0),
     checkpoint: checkpoint ? { seq: checkpoint.seq, at: checkpoint.at, bytes: checkpoint.state.length } : null,
   }
   const json = Buffer.from(JSON.stringify(header))

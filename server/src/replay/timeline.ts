@@ -1,9 +1,12 @@
 // The timeline of a session: its start and end, the notable events (phase changes, joins, task
 // creation, owners, votes) each with the server time `at` of the update that made it, and the
 // quiet gaps the replay can skip. Built once per session by replaying the log into a doc, then
-// kept and extended with only the updates logged since the last request.
+// kept (within a byte budget, for a while) and extended with only the updates logged since the
+// last request. Corrupt log rows are skipped and counted, as live loading does (storage/rebuild.ts).
 import * as Y from 'yjs'
-import { parseVoteKey, participantSchema, phaseSchema, Root, SERVER_ORIGIN, taskSchema, type Phase } from '@sandbox/shared'
+import { parseVoteKey, participantSchema, phaseSchema, Root, taskSchema, type Phase } from '@sandbox/shared'
+import type { CorruptReason } from '../storage/CorruptionReport.ts'
+import { applyLoggedUpdate } from '../storage/rebuild.ts'
 import type { LoggedUpdate, Storage } from '../storage/Storage.ts'
 
 export type TimelineEvent =
@@ -21,6 +24,8 @@ export interface Timeline {
   end: number
   /** Number of logged updates. */
   updates: number
+  /** Logged updates left out because they are corrupt, or built on one that is (storage.corrupt). */
+  skippedUpdates: number
   events: TimelineEvent[]
   /** Stretches longer than QUIET_GAP_MS with no update at all; replay can skip them. */
   gaps: { from: number; to: number }[]
@@ -29,6 +34,14 @@ export interface Timeline {
 export const QUIET_GAP_MS = 10_000
 /** Updates applied between two yields to the event loop (~10–20 ms of work). */
 const BATCH = 1_000
+/** …and at most this many bytes of them, so one batch of big updates stays small in memory. */
+const BATCH_BYTES = 4 * 1024 * 1024
+/** What the cache may hold in all: the sum of its documents' encoded sizes (plus their events). */
+export const TIMELINE_CACHE_MAX_BYTES = 64 * 1024 * 1024
+/** A timeline nobody asked for in this long is dropped. */
+export const TIMELINE_CACHE_TTL_MS = 10 * 60_000
+/** Rough bytes one event takes, counted with the document. */
+const EVENT_BYTES = 200
 
 interface Entry {
   /** The catch-up under way, if any. */
@@ -37,32 +50,62 @@ interface Entry {
   seq: number
   lastAt: number | null
   timeline: Timeline
+  /** The document's encoded size when last measured, and update bytes applied since. */
+  measuredBytes: number
+  appliedSinceMeasure: number
+  usedAt: number
 }
 
-/** Bounded cache (least recently used first out) of per-session timeline builders. */
+const entryBytes = (e: Entry): number => e.measuredBytes + e.appliedSinceMeasure + e.timeline.events.length * EVENT_BYTES
+
+export interface TimelineIndexOptions {
+  maxBytes?: number
+  ttlMs?: number
+}
+
+/**
+ * Cache (least recently used first out) of per-session timeline builders, bounded by the bytes of
+ * the documents it keeps rather than by their number (one long session outweighs many short
+ * ones), and emptied of entries nobody used for TIMELINE_CACHE_TTL_MS. Evicted documents are only
+ * dropped, never destroyed, so a request still building on one finishes undisturbed.
+ */
 export class TimelineIndex {
   private readonly cache = new Map<string, Entry>()
   private readonly storage: Storage
-  private readonly maxSessions: number
+  private readonly maxBytes: number
+  private readonly ttlMs: number
+  private readonly sweeper: NodeJS.Timeout
 
-  constructor(storage: Storage, maxSessions = 8) {
+  constructor(storage: Storage, options: TimelineIndexOptions = {}) {
     this.storage = storage
-    this.maxSessions = maxSessions
+    this.maxBytes = options.maxBytes ?? TIMELINE_CACHE_MAX_BYTES
+    this.ttlMs = options.ttlMs ?? TIMELINE_CACHE_TTL_MS
+    this.sweeper = setInterval(() => this.expire(), Math.max(1_000, this.ttlMs / 2))
+    this.sweeper.unref()
+  }
+
+  /** Bytes the cache holds by its own estimate, and how many sessions. */
+  get size(): { bytes: number; sessions: number } {
+    let bytes = 0
+    for (const e of this.cache.values()) bytes += entryBytes(e)
+    return { bytes, sessions: this.cache.size }
   }
 
   async timeline(sessionId: string, createdAt: number): Promise<Timeline> {
+    this.expire()
     let entry = this.cache.get(sessionId)
     this.cache.delete(sessionId)
-    if (!entry) {
-      entry = { building: null, doc: new Y.Doc(), seq: 0, lastAt: null, timeline: { sessionId, start: createdAt, end: createdAt, updates: 0, events: [], gaps: [] } }
-      while (this.cache.size >= this.maxSessions) {
-        const oldest = this.cache.keys().next().value as string
-        const evicted = this.cache.get(oldest)
-        // A builder still catching up is dropped from the cache and left to finish on its own.
-        if (evicted && !evicted.building) evicted.doc.destroy()
-        this.cache.delete(oldest)
-      }
+    entry ??= {
+      building: null,
+      doc: new Y.Doc(),
+      seq: 0,
+      lastAt: null,
+      timeline: { sessionId, start: createdAt, end: createdAt, updates: 0, skippedUpdates: 0, events: [], gaps: [] },
+      measuredBytes: 0,
+      appliedSinceMeasure: 0,
+      usedAt: 0,
     }
+    entry.usedAt = Date.now()
     this.cache.set(sessionId, entry)
     // One catch-up per session at a time; later callers wait for it, then take what is new.
     while (entry.building) await entry.building
@@ -73,6 +116,8 @@ export class TimelineIndex {
     } finally {
       entry.building = null
     }
+    this.measure(entry)
+    this.evict()
     return entry.timeline
   }
 
@@ -82,20 +127,44 @@ export class TimelineIndex {
    */
   private async catchUp(entry: Entry, sessionId: string): Promise<void> {
     for (;;) {
-      const batch = this.storage.updatesAfter(sessionId, entry.seq, undefined, BATCH)
-      for (const u of batch) applyLogged(entry, u)
-      if (batch.length < BATCH) return
+      const batch = this.storage.updatesPage(sessionId, entry.seq, { maxUpdates: BATCH, maxBytes: BATCH_BYTES })
+      if (batch.length === 0) return
+      for (const u of batch) applyLogged(entry, u, this.storage)
       await new Promise((resolve) => setImmediate(resolve))
     }
   }
 
+  /** Encoding costs about as much as the bytes applied; measure again only once they add up. */
+  private measure(entry: Entry): void {
+    if (entry.appliedSinceMeasure <= Math.max(64 * 1024, entry.measuredBytes / 2)) return
+    entry.measuredBytes = Y.encodeStateAsUpdate(entry.doc).length
+    entry.appliedSinceMeasure = 0
+  }
+
+  /** Drops the least recently used entries until the rest fit (one that alone does not fit goes too). */
+  private evict(): void {
+    let total = this.size.bytes
+    for (const [id, e] of this.cache) {
+      if (total <= this.maxBytes) break
+      if (e.building) continue
+      this.cache.delete(id)
+      total -= entryBytes(e)
+    }
+  }
+
+  private expire(): void {
+    const now = Date.now()
+    for (const [id, e] of this.cache) if (!e.building && now - e.usedAt > this.ttlMs) this.cache.delete(id)
+  }
+
   close(): void {
-    for (const entry of this.cache.values()) entry.doc.destroy()
+    clearInterval(this.sweeper)
+    for (const entry of this.cache.values()) if (!entry.building) entry.doc.destroy()
     this.cache.clear()
   }
 }
 
-function applyLogged(entry: Entry, u: LoggedUpdate): void {
+function applyLogged(entry: Entry, u: LoggedUpdate, storage: Storage): void {
   const { doc, timeline } = entry
   const session = doc.getMap(Root.session)
   const tasks = doc.getMap(Root.tasks)
@@ -137,13 +206,19 @@ function applyLogged(entry: Entry, u: LoggedUpdate): void {
   tasks.observe(onTasks)
   votes.observe(onVotes)
   participants.observe(onParticipants)
+  let problem: CorruptReason | null
   try {
-    Y.applyUpdate(doc, u.update, SERVER_ORIGIN)
+    problem = applyLoggedUpdate(doc, u)
   } finally {
     tasks.unobserve(onTasks)
     votes.unobserve(onVotes)
     participants.unobserve(onParticipants)
   }
+  if (problem) {
+    storage.corruption.report({ session: timeline.sessionId, seq: u.seq, kind: 'update', reason: problem })
+    timeline.skippedUpdates += 1
+  }
+  if (problem !== 'checksum' && problem !== 'decode') entry.appliedSinceMeasure += u.update.length
   const phaseAfter = readPhase()
   if (phaseAfter && phaseAfter !== phaseBefore) timeline.events.push({ type: 'phase', ...base, phase: phaseAfter, from: phaseBefore })
   timeline.events.push(...events)

@@ -4,6 +4,7 @@
 import * as Y from 'yjs'
 import { SERVER_ORIGIN } from '@sandbox/shared'
 import type { Logger } from '../log.ts'
+import { rebuildDoc } from '../storage/rebuild.ts'
 import type { SessionRow, Storage } from '../storage/Storage.ts'
 import type { Persister } from './Persister.ts'
 import { Room, type RoomLimits } from './Room.ts'
@@ -16,29 +17,28 @@ export interface RoomManagerOptions {
   idleUnloadMs: number
 }
 
-/** Rebuilds a session's document from storage: newest checkpoint, then every update after it. */
+/**
+ * Rebuilds a session's document from storage: the newest good checkpoint, then every good update
+ * after it (storage/rebuild.ts: corrupt rows are skipped and reported, never fatal). `seq` is the
+ * log's last seq even when that row was skipped, so new updates never reuse a stored seq.
+ */
 export function loadDoc(
   storage: Storage,
   sessionId: string,
-): { doc: Y.Doc; seq: number; checkpointSeq: number; bytes: number; lastAt: number; fullState: Uint8Array | null } {
-  const doc = new Y.Doc()
-  const checkpoint = storage.latestCheckpoint(sessionId)
-  let seq = checkpoint?.seq ?? 0
-  let bytes = checkpoint?.state.length ?? 0
-  let lastAt = checkpoint?.at ?? 0
-  const tail = storage.updatesAfter(sessionId, seq)
-  doc.transact(() => {
-    if (checkpoint) Y.applyUpdate(doc, checkpoint.state)
-    for (const u of tail) {
-      Y.applyUpdate(doc, u.update)
-      seq = u.seq
-      lastAt = Math.max(lastAt, u.at)
-      bytes += u.update.length
-    }
-  }, SERVER_ORIGIN)
-  // With no tail, the checkpoint bytes are already the whole document as one update.
-  const fullState = checkpoint && tail.length === 0 ? checkpoint.state : null
-  return { doc, seq, checkpointSeq: checkpoint?.seq ?? 0, bytes, lastAt, fullState }
+): { doc: Y.Doc; seq: number; checkpointSeq: number; bytes: number; lastAt: number; fullState: Uint8Array | null; skipped: number } {
+  const rebuilt = rebuildDoc(storage, sessionId)
+  const seq = Math.max(rebuilt.seq, storage.lastSeq(sessionId))
+  // With nothing after it, the checkpoint bytes are already the whole document as one update.
+  const fullState = rebuilt.checkpoint && rebuilt.tailRows === 0 && seq === rebuilt.checkpoint.seq ? rebuilt.checkpoint.state : null
+  return {
+    doc: rebuilt.doc,
+    seq,
+    checkpointSeq: rebuilt.checkpoint?.seq ?? 0,
+    bytes: rebuilt.bytes,
+    lastAt: rebuilt.lastAt,
+    fullState,
+    skipped: rebuilt.skippedCount,
+  }
 }
 
 export class RoomManager {
@@ -71,7 +71,7 @@ export class RoomManager {
     const existing = this.rooms.get(sessionId)
     if (existing) return existing
     const started = performance.now()
-    const { doc, seq, checkpointSeq, bytes, lastAt, fullState } = loadDoc(this.opts.storage, sessionId)
+    const { doc, seq, checkpointSeq, bytes, lastAt, fullState, skipped } = loadDoc(this.opts.storage, sessionId)
     const room = new Room(sessionId, doc, seq, checkpointSeq, bytes, lastAt, {
       storage: this.opts.storage,
       persister: this.opts.persister,
@@ -80,7 +80,7 @@ export class RoomManager {
     })
     if (fullState) room.primeFullState(fullState)
     this.rooms.set(sessionId, room)
-    this.opts.log.info({ event: 'room.loaded', session: sessionId, seq, tail: seq - checkpointSeq, ms: +(performance.now() - started).toFixed(1) }, 'room loaded')
+    this.opts.log.info({ event: 'room.loaded', session: sessionId, seq, tail: seq - checkpointSeq, ...(skipped > 0 ? { skipped } : {}), ms: +(performance.now() - started).toFixed(1) }, 'room loaded')
     return room
   }
 

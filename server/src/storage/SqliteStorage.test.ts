@@ -2,11 +2,12 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import Database from 'better-sqlite3'
 import * as Y from 'yjs'
 import { createLogger } from '../log.ts'
 import { Persister } from '../rooms/Persister.ts'
 import { loadDoc, RoomManager } from '../rooms/RoomManager.ts'
-import { SqliteStorage } from './SqliteStorage.ts'
+import { SCHEMA_VERSION, SqliteStorage } from './SqliteStorage.ts'
 
 const dirs: string[] = []
 const open = () => {
@@ -95,5 +96,91 @@ describe('SqliteStorage', () => {
     expect(again.doc.getMap('tldraw').has('shape:x')).toBe(true)
     expect(again.doc.getMap('session').get('phase')).toBe('warmup')
     rooms.shutdown()
+  })
+
+  it('writes a checksum with every row and marks rows whose bytes changed on disk', () => {
+    const { storage } = open()
+    const [u1, u2] = edits(2) as [Uint8Array, Uint8Array]
+    storage.appendUpdates([
+      { sessionId: 's', seq: 1, at: 1, participantId: null, update: u1 },
+      { sessionId: 's', seq: 2, at: 2, participantId: null, update: u2 },
+    ])
+    storage.writeCheckpoint('s', { seq: 2, at: 2, state: u2 })
+    expect(storage.updatesAfter('s', 0).map((u) => u.integrity)).toEqual(['verified', 'verified'])
+    expect(storage.latestCheckpoint('s')?.integrity).toBe('verified')
+    // What a flipped bit on disk looks like to the reader: same row, other bytes.
+    const raw = new Database(storage.file)
+    const flipped = Buffer.from(u2)
+    flipped.writeUInt8(flipped.readUInt8(flipped.length - 1) ^ 1, flipped.length - 1)
+    raw.prepare('UPDATE updates SET bytes = ? WHERE seq = 2').run(flipped)
+    raw.prepare('UPDATE checkpoints SET state = ? WHERE seq = 2').run(Buffer.from(Y.encodeStateAsUpdate(new Y.Doc())))
+    raw.close()
+    expect(storage.updatesAfter('s', 0).map((u) => u.integrity)).toEqual(['verified', 'mismatch'])
+    expect(storage.updatesPage('s', 0, { maxUpdates: 10, maxBytes: 1e6 }).map((u) => u.integrity)).toEqual(['verified', 'mismatch'])
+    expect(storage.latestCheckpoint('s')?.integrity).toBe('mismatch')
+  })
+
+  it('migrates a database made before checksums: old rows stay readable as unverified, new rows get checksums', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-storage-'))
+    dirs.push(dir)
+    // The schema as it was before versioning (user_version 0, no checksum columns).
+    const old = new Database(path.join(dir, 'sandbox.sqlite'))
+    old.exec(`
+      CREATE TABLE sessions (id TEXT PRIMARY KEY, title TEXT NOT NULL, created_at INTEGER NOT NULL, participant_token_hash TEXT NOT NULL,
+        facilitator_token_hash TEXT NOT NULL, viewer_token_hash TEXT NOT NULL) STRICT;
+      CREATE TABLE updates (session_id TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, participant_id TEXT, bytes BLOB NOT NULL,
+        PRIMARY KEY (session_id, seq)) STRICT, WITHOUT ROWID;
+      CREATE INDEX updates_by_time ON updates (session_id, at);
+      CREATE TABLE checkpoints (session_id TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, state BLOB NOT NULL,
+        PRIMARY KEY (session_id, seq)) STRICT, WITHOUT ROWID;
+      CREATE INDEX checkpoints_by_time ON checkpoints (session_id, at);
+    `)
+    const [u1, u2] = edits(2) as [Uint8Array, Uint8Array]
+    old.prepare('INSERT INTO updates (session_id, seq, at, participant_id, bytes) VALUES (?, ?, ?, ?, ?)').run('s', 1, 1, null, u1)
+    old.prepare('INSERT INTO checkpoints (session_id, seq, at, state) VALUES (?, ?, ?, ?)').run('s', 1, 1, u1)
+    expect(old.pragma('user_version', { simple: true })).toBe(0)
+    old.close()
+
+    const storage = new SqliteStorage(dir)
+    expect(storage.schemaVersion()).toBe(SCHEMA_VERSION)
+    storage.appendUpdates([{ sessionId: 's', seq: 2, at: 2, participantId: null, update: u2 }])
+    expect(storage.updatesAfter('s', 0).map((u) => [u.seq, u.integrity])).toEqual([[1, 'unverified'], [2, 'verified']])
+    expect(storage.latestCheckpoint('s')?.integrity).toBe('unverified')
+    expect(loadDoc(storage, 's').doc.getMap('m').toJSON()).toEqual({ k0: 0, k1: 1 })
+    // Old rows have no size in the index: they are measured from their bytes.
+    expect(storage.storedBytes('s')).toBe(u1.length + u2.length + u1.length)
+    storage.close()
+    // Opening again runs nothing twice.
+    const again = new SqliteStorage(dir)
+    expect(again.schemaVersion()).toBe(SCHEMA_VERSION)
+    expect(again.lastSeq('s')).toBe(2)
+    again.close()
+  })
+
+  it('pages the log by rows and by bytes, always at least one row', () => {
+    const { storage } = open()
+    const big = new Uint8Array(1000)
+    storage.appendUpdates(Array.from({ length: 10 }, (_, i) => ({ sessionId: 's', seq: i + 1, at: i, participantId: null, update: big })))
+    expect(storage.updatesPage('s', 0, { maxUpdates: 4, maxBytes: 1e9 }).map((u) => u.seq)).toEqual([1, 2, 3, 4])
+    expect(storage.updatesPage('s', 2, { maxUpdates: 100, maxBytes: 3_500 }).map((u) => u.seq)).toEqual([3, 4, 5])
+    expect(storage.updatesPage('s', 2, { maxUpdates: 100, maxBytes: 10 }).map((u) => u.seq)).toEqual([3])
+    expect(storage.updatesPage('s', 2, { maxUpdates: 100, maxBytes: 1e9, untilSeq: 6 }).map((u) => u.seq)).toEqual([3, 4, 5, 6])
+    expect(storage.updatesPage('s', 10, { maxUpdates: 100, maxBytes: 1e9 })).toEqual([])
+  })
+
+  it('counts the bytes a session occupies: every log row and every checkpoint, no other session', () => {
+    const { storage } = open()
+    expect(storage.storedBytes('s')).toBe(0)
+    storage.appendUpdates([
+      { sessionId: 's', seq: 1, at: 1, participantId: null, update: new Uint8Array(300) },
+      { sessionId: 's', seq: 2, at: 2, participantId: null, update: new Uint8Array(200) },
+      { sessionId: 'other', seq: 1, at: 1, participantId: null, update: new Uint8Array(5_000) },
+    ])
+    storage.writeCheckpoint('s', { seq: 1, at: 1, state: new Uint8Array(50) })
+    storage.writeCheckpoint('s', { seq: 2, at: 2, state: new Uint8Array(70) })
+    storage.writeCheckpoint('other', { seq: 1, at: 1, state: new Uint8Array(9_000) })
+    expect(storage.storedBytes('s')).toBe(300 + 200 + 50 + 70)
+    expect(storage.storedBytes('other')).toBe(14_000)
+    expect(storage.storedBytes('nobody')).toBe(0)
   })
 })

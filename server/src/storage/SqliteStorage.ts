@@ -1,98 +1,151 @@
 // The embedded default: one SQLite file in DATA_DIR, in WAL mode. The update log is append-only;
 // checkpoints are kept (never overwritten) so replay can seek to any moment without the whole log.
-import fs from 'node:fs'
+// Every row carries a CRC-32 of its bytes, written on insert and checked on read: a row whose bytes
+// changed on disk comes back marked `mismatch`, and readers skip it (see rebuild.ts).
 import path from 'node:path'
+import zlib from 'node:zlib'
 import Database from 'better-sqlite3'
-import type { Checkpoint, LoggedUpdate, SessionRow, Storage, UpdateToAppend } from './Storage.ts'
+import type { Logger } from '../log.ts'
+import { CorruptionReport } from './CorruptionReport.ts'
+import { dataDirProblem, DataDirError, ensureWritableDataDir } from './dataDir.ts'
+import type { Checkpoint, Integrity, LoggedUpdate, PageLimits, SessionRow, Storage, UpdateToAppend } from './Storage.ts'
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS sessions (
-  id TEXT PRIMARY KEY,
-  title TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  participant_token_hash TEXT NOT NULL,
-  facilitator_token_hash TEXT NOT NULL,
-  viewer_token_hash TEXT NOT NULL
-) STRICT;
-CREATE TABLE IF NOT EXISTS updates (
-  session_id TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  at INTEGER NOT NULL,
-  participant_id TEXT,
-  bytes BLOB NOT NULL,
-  PRIMARY KEY (session_id, seq)
-) STRICT, WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS updates_by_time ON updates (session_id, at);
-CREATE TABLE IF NOT EXISTS checkpoints (
-  session_id TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  at INTEGER NOT NULL,
-  state BLOB NOT NULL,
-  PRIMARY KEY (session_id, seq)
-) STRICT, WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS checkpoints_by_time ON checkpoints (session_id, at);
-`
+/**
+ * Schema versions, in order; `PRAGMA user_version` says how many have run. Databases made before
+ * versioning hold version 1's tables at user_version 0, so version 1 only creates what is missing.
+ */
+const MIGRATIONS: readonly string[] = [
+  // 1: sessions, the update log, checkpoints.
+  `
+  CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    participant_token_hash TEXT NOT NULL,
+    facilitator_token_hash TEXT NOT NULL,
+    viewer_token_hash TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE IF NOT EXISTS updates (
+    session_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    participant_id TEXT,
+    bytes BLOB NOT NULL,
+    PRIMARY KEY (session_id, seq)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS updates_by_time ON updates (session_id, at);
+  CREATE TABLE IF NOT EXISTS checkpoints (
+    session_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    state BLOB NOT NULL,
+    PRIMARY KEY (session_id, seq)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS checkpoints_by_time ON checkpoints (session_id, at);
+  `,
+  // 2: a CRC-32 of each row's bytes, and each log row's size in an index, so a session's stored
+  // bytes are summed from the index instead of from the rows (which span many pages). Rows written
+  // before it keep NULL: unverified but still read, and sized with length().
+  `
+  ALTER TABLE updates ADD COLUMN checksum INTEGER;
+  ALTER TABLE updates ADD COLUMN size_bytes INTEGER;
+  CREATE INDEX updates_by_size ON updates (session_id, size_bytes);
+  ALTER TABLE checkpoints ADD COLUMN checksum INTEGER;
+  `,
+]
+export const SCHEMA_VERSION = MIGRATIONS.length
 
 interface UpdateRow {
   seq: number
   at: number
   participant_id: string | null
   bytes: Buffer
+  checksum: number | null
 }
 interface CheckpointRow {
   seq: number
   at: number
   state: Buffer
+  checksum: number | null
 }
+
+const integrity = (bytes: Buffer, checksum: number | null): Integrity =>
+  checksum === null ? 'unverified' : zlib.crc32(bytes) === checksum ? 'verified' : 'mismatch'
 
 const toUpdate = (r: UpdateRow): LoggedUpdate => ({
   seq: r.seq,
   at: r.at,
   participantId: r.participant_id,
   update: new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength),
+  integrity: integrity(r.bytes, r.checksum),
 })
 const toCheckpoint = (r: CheckpointRow): Checkpoint => ({
   seq: r.seq,
   at: r.at,
   state: new Uint8Array(r.state.buffer, r.state.byteOffset, r.state.byteLength),
+  integrity: integrity(r.state, r.checksum),
 })
 
 export interface SqliteOptions {
   synchronous?: 'FULL' | 'NORMAL'
+  /** Where corrupt rows are reported (`storage.corrupt`). */
+  log?: Logger
 }
+
+const UPDATE_COLUMNS = 'seq, at, participant_id, bytes, checksum'
+const CHECKPOINT_COLUMNS = 'seq, at, state, checksum'
 
 export class SqliteStorage implements Storage {
   readonly file: string
+  readonly corruption: CorruptionReport
   private readonly db: Database.Database
   private readonly stmt
 
   constructor(dataDir: string, options: SqliteOptions = {}) {
-    fs.mkdirSync(dataDir, { recursive: true })
+    ensureWritableDataDir(dataDir)
     this.file = path.join(dataDir, 'sandbox.sqlite')
-    this.db = new Database(this.file)
-    this.db.pragma('journal_mode = WAL')
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`)
-    this.db.pragma('busy_timeout = 5000')
-    this.db.exec(SCHEMA)
+    this.corruption = new CorruptionReport(options.log)
+    let db: Database.Database | null = null
+    try {
+      db = new Database(this.file)
+      db.pragma('journal_mode = WAL')
+      db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`)
+      db.pragma('busy_timeout = 5000')
+      migrate(db)
+    } catch (error) {
+      db?.close()
+      if (error instanceof DataDirError) throw error
+      const code = (error as { code?: string }).code ?? ''
+      if (/^(SQLITE_(CANTOPEN|READONLY|PERM|AUTH|FULL)|E(ACCES|PERM|ROFS))/.test(code)) throw dataDirProblem(dataDir, error, 'open its database in')
+      throw error
+    }
+    this.db = db
     this.stmt = {
-      insertSession: this.db.prepare(
+      insertSession: db.prepare(
         'INSERT INTO sessions (id, title, created_at, participant_token_hash, facilitator_token_hash, viewer_token_hash) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      getSession: this.db.prepare('SELECT * FROM sessions WHERE id = ?'),
-      insertUpdate: this.db.prepare('INSERT INTO updates (session_id, seq, at, participant_id, bytes) VALUES (?, ?, ?, ?, ?)'),
-      lastSeq: this.db.prepare('SELECT MAX(seq) AS seq FROM updates WHERE session_id = ?'),
-      insertCheckpoint: this.db.prepare('INSERT OR REPLACE INTO checkpoints (session_id, seq, at, state) VALUES (?, ?, ?, ?)'),
-      latestCheckpoint: this.db.prepare('SELECT seq, at, state FROM checkpoints WHERE session_id = ? ORDER BY seq DESC LIMIT 1'),
-      checkpointAtOrBefore: this.db.prepare(
-        'SELECT seq, at, state FROM checkpoints WHERE session_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1',
+      getSession: db.prepare('SELECT * FROM sessions WHERE id = ?'),
+      insertUpdate: db.prepare('INSERT INTO updates (session_id, seq, at, participant_id, bytes, checksum, size_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      lastSeq: db.prepare('SELECT MAX(seq) AS seq FROM updates WHERE session_id = ?'),
+      insertCheckpoint: db.prepare('INSERT OR REPLACE INTO checkpoints (session_id, seq, at, state, checksum) VALUES (?, ?, ?, ?, ?)'),
+      latestCheckpoint: db.prepare(`SELECT ${CHECKPOINT_COLUMNS} FROM checkpoints WHERE session_id = ? ORDER BY seq DESC LIMIT 1`),
+      checkpointAtOrBefore: db.prepare(
+        `SELECT ${CHECKPOINT_COLUMNS} FROM checkpoints WHERE session_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1`,
       ),
-      checkpointAtOrBeforeSeq: this.db.prepare('SELECT seq, at, state FROM checkpoints WHERE session_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1'),
-      seqAt: this.db.prepare('SELECT seq FROM updates WHERE session_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1'),
-      updatesAfter: this.db.prepare('SELECT seq, at, participant_id, bytes FROM updates WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
-      updatesAfterUntil: this.db.prepare(
-        'SELECT seq, at, participant_id, bytes FROM updates WHERE session_id = ? AND seq > ? AND at <= ? ORDER BY seq LIMIT ?',
+      checkpointAtOrBeforeSeq: db.prepare(`SELECT ${CHECKPOINT_COLUMNS} FROM checkpoints WHERE session_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1`),
+      seqAt: db.prepare('SELECT seq FROM updates WHERE session_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1'),
+      updatesAfter: db.prepare(`SELECT ${UPDATE_COLUMNS} FROM updates WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
+      updatesAfterUntil: db.prepare(`SELECT ${UPDATE_COLUMNS} FROM updates WHERE session_id = ? AND seq > ? AND at <= ? ORDER BY seq LIMIT ?`),
+      updatesRange: db.prepare(`SELECT ${UPDATE_COLUMNS} FROM updates WHERE session_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`),
+      bounds: db.prepare('SELECT MIN(at) AS first, MAX(at) AS last, COUNT(*) AS count FROM updates WHERE session_id = ?'),
+      // Log rows: from the size index (0.4 ms for 5,000 rows of 16 kB, where summing length() over
+      // the rows took 30 ms), plus length() of rows older than it. Checkpoints are few; length()
+      // reads a row's header, not its bytes.
+      storedBytes: db.prepare(
+        `SELECT (SELECT COALESCE(SUM(size_bytes), 0) FROM updates INDEXED BY updates_by_size WHERE session_id = @id AND size_bytes IS NOT NULL)
+              + (SELECT COALESCE(SUM(length(bytes)), 0) FROM updates INDEXED BY updates_by_size WHERE session_id = @id AND size_bytes IS NULL)
+              + (SELECT COALESCE(SUM(length(state)), 0) FROM checkpoints WHERE session_id = @id) AS bytes`,
       ),
-      bounds: this.db.prepare('SELECT MIN(at) AS first, MAX(at) AS last, COUNT(*) AS count FROM updates WHERE session_id = ?'),
     }
   }
 
@@ -115,7 +168,7 @@ export class SqliteStorage implements Storage {
   }
 
   private readonly appendMany = (updates: readonly UpdateToAppend[]) => {
-    for (const u of updates) this.stmt.insertUpdate.run(u.sessionId, u.seq, u.at, u.participantId, u.update)
+    for (const u of updates) this.stmt.insertUpdate.run(u.sessionId, u.seq, u.at, u.participantId, u.update, zlib.crc32(u.update), u.update.length)
   }
 
   appendUpdates(updates: readonly UpdateToAppend[]): void {
@@ -128,7 +181,7 @@ export class SqliteStorage implements Storage {
   }
 
   writeCheckpoint(sessionId: string, cp: Checkpoint): void {
-    this.stmt.insertCheckpoint.run(sessionId, cp.seq, cp.at, cp.state)
+    this.stmt.insertCheckpoint.run(sessionId, cp.seq, cp.at, cp.state, zlib.crc32(cp.state))
   }
 
   latestCheckpoint(sessionId: string, atOrBefore?: number): Checkpoint | null {
@@ -156,9 +209,31 @@ export class SqliteStorage implements Storage {
     return rows.map(toUpdate)
   }
 
+  updatesPage(sessionId: string, afterSeq: number, limits: PageLimits): LoggedUpdate[] {
+    const page: LoggedUpdate[] = []
+    let bytes = 0
+    const rows = this.stmt.updatesRange.iterate(sessionId, afterSeq, limits.untilSeq ?? Number.MAX_SAFE_INTEGER, limits.maxUpdates) as IterableIterator<UpdateRow>
+    // Leaving the loop early ends the statement (for…of calls return()).
+    for (const row of rows) {
+      if (page.length > 0 && bytes + row.bytes.length > limits.maxBytes) break
+      page.push(toUpdate(row))
+      bytes += row.bytes.length
+    }
+    return page
+  }
+
   historyBounds(sessionId: string): { first: number; last: number; count: number } | null {
     const r = this.stmt.bounds.get(sessionId) as { first: number | null; last: number | null; count: number }
     return r.count === 0 || r.first === null || r.last === null ? null : { first: r.first, last: r.last, count: r.count }
+  }
+
+  storedBytes(sessionId: string): number {
+    return (this.stmt.storedBytes.get({ id: sessionId }) as { bytes: number }).bytes
+  }
+
+  /** The schema version this database is at (`PRAGMA user_version`). */
+  schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number
   }
 
   healthCheck(): void {
@@ -171,5 +246,22 @@ export class SqliteStorage implements Storage {
 
   close(): void {
     if (this.db.open) this.db.close()
+  }
+}
+
+/** Runs the migrations this database has not had yet, each in its own write transaction. */
+function migrate(db: Database.Database): void {
+  const version = () => db.pragma('user_version', { simple: true }) as number
+  if (version() > MIGRATIONS.length) {
+    throw new Error(`This database is at schema version ${version()}, newer than this Sandbox knows (${MIGRATIONS.length}); run a newer Sandbox.`)
+  }
+  for (let next = version(); next < MIGRATIONS.length; next = version()) {
+    // IMMEDIATE: a second process opening the same file waits, then sees the new version.
+    db.transaction(() => {
+      const at = version()
+      if (at !== next) return
+      db.exec(MIGRATIONS[at] as string)
+      db.pragma(`user_version = ${at + 1}`)
+    }).immediate()
   }
 }

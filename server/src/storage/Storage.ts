@@ -1,6 +1,7 @@
 // What the rooms need from storage. Rooms hold a Storage; they never open a database themselves,
 // so tests and other backends can pass their own. Calls are synchronous: the SQLite backend
 // commits in microseconds, and the group commit in Persister keeps calls few.
+import type { CorruptionReport } from './CorruptionReport.ts'
 
 export interface SessionRow {
   id: string
@@ -18,11 +19,19 @@ export interface UpdateToAppend {
   update: Uint8Array
 }
 
+/**
+ * What a row's stored checksum says about the bytes read back: `verified` (they match),
+ * `mismatch` (corrupt), or `unverified` (written before checksums existed, or a backend without them).
+ */
+export type Integrity = 'verified' | 'unverified' | 'mismatch'
+
 export interface LoggedUpdate {
   seq: number
   at: number
   participantId: string | null
   update: Uint8Array
+  /** Set on rows read back; absent means `unverified`. */
+  integrity?: Integrity
 }
 
 export interface Checkpoint {
@@ -31,6 +40,17 @@ export interface Checkpoint {
   /** Server time of the last update folded into the state. */
   at: number
   state: Uint8Array
+  /** Set on checkpoints read back; absent means `unverified`. */
+  integrity?: Integrity
+}
+
+export interface PageLimits {
+  /** At most this many rows. */
+  maxUpdates: number
+  /** Stop before the row that would take the page's update bytes past this (the first row always comes). */
+  maxBytes: number
+  /** Only rows with `seq <= untilSeq`. */
+  untilSeq?: number
 }
 
 export interface Storage {
@@ -48,8 +68,17 @@ export interface Storage {
   seqAt(sessionId: string, at: number): number
   /** Updates with `seq > afterSeq`, in order, optionally only those with `at <= untilAt`. */
   updatesAfter(sessionId: string, afterSeq: number, untilAt?: number, limit?: number): LoggedUpdate[]
+  /**
+   * One page of the log after `afterSeq`, in order, bounded by rows and by bytes. Reads the rows
+   * one by one, so memory stays at one page however long the log is.
+   */
+  updatesPage(sessionId: string, afterSeq: number, limits: PageLimits): LoggedUpdate[]
   /** First and last update times, and the number of updates. */
   historyBounds(sessionId: string): { first: number; last: number; count: number } | null
+  /** Bytes of this session's log rows and checkpoints (all are kept), for a storage quota. */
+  storedBytes(sessionId: string): number
+  /** Corrupt rows found while reading (logged as `storage.corrupt`, listed by /healthz). */
+  readonly corruption: CorruptionReport
   /** Ok, or the error that makes the store unusable right now. */
   healthCheck(): void
   close(): void
