@@ -5,7 +5,7 @@ import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
-import { FATAL_CLOSE_CODES, MessageType, SYNC_PATH, SyncParam, closeReasonFor } from '@sandbox/shared'
+import { FATAL_CLOSE_CODES, MessageType, PROTOCOL_VERSION, SYNC_PATH, SyncParam, closeReasonFor } from '@sandbox/shared'
 import { createPendingClients, type PendingClients } from './pendingClients.ts'
 
 export type ConnectionState = 'connecting' | 'live' | 'offline'
@@ -25,6 +25,9 @@ export interface ConnectionSnapshot {
 export interface ConnectionOptions {
   sessionId: string
   token: string
+  /** Fingerprint of the board schema this build speaks (agreed with the server on connect);
+   * pages that never write the board (my tasks) leave it out. */
+  schemaHash?: string
   participantId?: string
   participantKey?: string
 }
@@ -45,7 +48,12 @@ export function openConnection(options: ConnectionOptions): BoardConnection {
   const doc = new Y.Doc()
   const localOrigin = { name: 'sandbox-client' }
   const persistence = new IndexeddbPersistence(`sandbox-${options.sessionId}`, doc)
-  const params: Record<string, string> = { [SyncParam.token]: options.token, [SyncParam.ack]: '1' }
+  const params: Record<string, string> = {
+    [SyncParam.token]: options.token,
+    [SyncParam.ack]: '1',
+    [SyncParam.protocol]: String(PROTOCOL_VERSION),
+  }
+  if (options.schemaHash) params[SyncParam.schema] = options.schemaHash
   if (options.participantId && options.participantKey) {
     params[SyncParam.participantId] = options.participantId
     params[SyncParam.participantKey] = options.participantKey

@@ -1,7 +1,7 @@
 // The two-way binding between tldraw's store and `Y.Map('tldraw')`: one Y.Map per record, one
 // entry per top-level field, so moving a sticky sends its `x` and `y` and nothing else.
 import * as Y from 'yjs'
-import type { TLRecord, TLStore } from 'tldraw'
+import type { SerializedSchema, TLRecord, TLStore } from 'tldraw'
 import { Root, recordEntries, recordFromYMap, recordToYMap, storageKeyOf } from '@sandbox/shared'
 import { readRecord } from './readRecord.ts'
 
@@ -42,55 +42,74 @@ function writeFields(map: Y.Map<unknown>, record: Readonly<Record<string, unknow
   }
 }
 
-export interface LoadResult {
-  ok: boolean
-  /** A sentence for the person when the stored board cannot be opened. */
-  error?: string
+/**
+ * Records of the document this browser could not show (invalid, or from a tool that wrote them
+ * wrong). The board skips them instead of failing, and tells the person how many there are.
+ */
+export interface UnreadableRecords {
+  readonly ids: ReadonlySet<string>
+  subscribe(listener: () => void): () => void
 }
 
+export function createUnreadableRecords(): UnreadableRecords & { set(id: string, unreadable: boolean): void } {
+  const ids = new Set<string>()
+  const listeners = new Set<() => void>()
+  return {
+    ids,
+    set(id, unreadable) {
+      if (unreadable === ids.has(id)) return
+      if (unreadable) ids.add(id)
+      else ids.delete(id)
+      for (const listener of listeners) listener()
+    },
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+  }
+}
+
+type Unreadable = ReturnType<typeof createUnreadableRecords>
+
 /**
- * Read every record, migrate them from the stored schema to this build's, write back what the
- * migration changed (unless `readOnly`), and put them into the store as remote changes.
+ * Read every record, migrate each from the stored schema to this build's (the server keeps the
+ * stored board at its own schema, which the connect handshake makes this build's), and put them
+ * into the store as remote changes. A record that cannot be read or migrated is skipped and
+ * counted; it never keeps the board from opening.
  */
-export function loadRecords(doc: Y.Doc, store: TLStore, localOrigin: object, readOnly: boolean): LoadResult {
+export function loadRecords(doc: Y.Doc, store: TLStore, unreadable: Unreadable): void {
   const records = recordMaps(doc)
-  const meta = doc.getMap(Root.meta)
-  const raw: Record<string, Record<string, unknown>> = {}
+  const storedSchema = doc.getMap(Root.meta).get('schema') as SerializedSchema | undefined
+  const current = store.schema.serialize()
+  const needsMigration = storedSchema !== undefined && !sameJson(storedSchema, current)
+  const candidates: (TLRecord | null)[] = []
+  const ids: string[] = []
   records.forEach((map, id) => {
-    if (map instanceof Y.Map) raw[id] = recordFromYMap(map)
+    let record: TLRecord | null = null
+    try {
+      record = map instanceof Y.Map ? readRecord(recordFromYMap(map)) : null
+      if (record && needsMigration) {
+        const migrated = store.schema.migratePersistedRecord(record, storedSchema)
+        record = migrated.type === 'success' ? (migrated.value as TLRecord) : null
+      }
+    } catch {
+      record = null
+    }
+    if (record?.id !== id) record = null
+    candidates.push(record)
+    ids.push(id)
+    if (!record) unreadable.set(id, true)
   })
-  const storedSchema = meta.get('schema') ?? store.schema.serialize()
-  const migrated = store.schema.migrateStoreSnapshot({ schema: storedSchema as never, store: structuredClone(raw) as never })
-  if (migrated.type === 'error') {
-    return {
-      ok: false,
-      error: `This board was saved by a different version of Sandbox (${migrated.reason}). Reload the page; if it persists, ask whoever runs the server to update it.`,
-    }
-  }
-  const migratedRecords = migrated.value as Record<string, TLRecord>
-  if (!readOnly) {
-    const changed = Object.values(migratedRecords).filter((r) => !sameJson(r, raw[r.id]))
-    if (changed.length > 0) {
-      doc.transact(() => {
-        for (const record of changed) {
-          const map = records.get(record.id)
-          if (map instanceof Y.Map) writeFields(map, record as unknown as Record<string, unknown>)
-          else records.set(record.id, recordToYMap(record as unknown as Record<string, unknown>))
-        }
-        meta.set('schema', store.schema.serialize())
-      }, localOrigin)
-    }
-  }
-  store.mergeRemoteChanges(() => putSafely(store, Object.values(migratedRecords).map(readRecord)))
-  return { ok: true }
+  store.mergeRemoteChanges(() => putSafely(store, candidates, unreadable))
 }
 
 /** Puts the records in one go; if one fails validation, puts them one by one, skipping it. */
-export function putSafely(store: TLStore, candidates: readonly (TLRecord | null)[]): void {
+export function putSafely(store: TLStore, candidates: readonly (TLRecord | null)[], unreadable?: Unreadable): void {
   const records = candidates.filter((r): r is TLRecord => r !== null)
   if (records.length === 0) return
   try {
     store.put(records)
+    for (const record of records) unreadable?.set(record.id, false)
     return
   } catch {
     // Fall through: find the record that failed.
@@ -98,8 +117,10 @@ export function putSafely(store: TLStore, candidates: readonly (TLRecord | null)
   for (const record of records) {
     try {
       store.put([record])
+      unreadable?.set(record.id, false)
     } catch (error) {
       // One malformed record (an older client, a hand-edited document) must not take the board down.
+      unreadable?.set(record.id, true)
       console.warn('Sandbox: skipped a board record that failed validation', record.id, error)
     }
   }
@@ -116,7 +137,7 @@ interface PendingChange {
  * transaction; remote edits are applied in one `mergeRemoteChanges` per Yjs transaction.
  * `readOnly` (viewers) never writes: the server would drop it and the save indicator would hang.
  */
-export function bindRecords(doc: Y.Doc, store: TLStore, localOrigin: object, readOnly: boolean): () => void {
+export function bindRecords(doc: Y.Doc, store: TLStore, localOrigin: object, readOnly: boolean, unreadable: Unreadable): () => void {
   const records = recordMaps(doc)
   const pending = new Map<string, PendingChange>()
   let frame: number | null = null
@@ -192,10 +213,21 @@ export function bindRecords(doc: Y.Doc, store: TLStore, localOrigin: object, rea
       const removed: TLRecord['id'][] = []
       for (const id of touched) {
         const map = records.get(id)
-        if (map instanceof Y.Map) put.push(readRecord(recordFromYMap(map)))
-        else if (store.has(id as TLRecord['id'])) removed.push(id as TLRecord['id'])
+        if (map instanceof Y.Map) {
+          let record: TLRecord | null = null
+          try {
+            record = readRecord(recordFromYMap(map))
+          } catch {
+            record = null
+          }
+          if (record?.id === id) put.push(record)
+          else unreadable.set(id, true)
+        } else {
+          unreadable.set(id, false)
+          if (store.has(id as TLRecord['id'])) removed.push(id as TLRecord['id'])
+        }
       }
-      putSafely(store, put)
+      putSafely(store, put, unreadable)
       if (removed.length > 0) store.remove(removed)
     })
   }

@@ -6,7 +6,8 @@ import { atom, createTLStore, createUserId, UserRecordType, type TLStore, type T
 import { createAssetStore } from './assetStore.ts'
 import { openConnection, type BoardConnection } from './connection.ts'
 import { bindPresence, type PresenceUser } from './presenceSync.ts'
-import { bindRecords, hasSeededBoard, loadRecords } from './recordSync.ts'
+import { schemaHash } from '@sandbox/shared/board'
+import { bindRecords, createUnreadableRecords, hasSeededBoard, loadRecords, type UnreadableRecords } from './recordSync.ts'
 
 export interface YjsStoreOptions {
   sessionId: string
@@ -21,7 +22,7 @@ export interface YjsStoreOptions {
 
 export type YjsStoreState =
   | { status: 'loading'; connection: BoardConnection | null; waitingForSeed: boolean }
-  | { status: 'ready'; connection: BoardConnection; store: TLStore }
+  | { status: 'ready'; connection: BoardConnection; store: TLStore; unreadable: UnreadableRecords }
   | { status: 'error'; connection: BoardConnection | null; error: string }
 
 const toTLUser = (user: PresenceUser): TLUser =>
@@ -34,11 +35,6 @@ export function useYjsStore(options: YjsStoreOptions): YjsStoreState {
 
   useEffect(() => {
     const user: PresenceUser = { id: userId, name, color }
-    const connection = openConnection({
-      sessionId,
-      token,
-      ...(authenticated && participantKey ? { participantId: userId, participantKey } : {}),
-    })
     const $presenceUser = atom<TLUser | null>('presence user', toTLUser(user))
     // A viewer is not an author: with no current user, tldraw stamps no `user:` record it could
     // not save anyway.
@@ -49,6 +45,14 @@ export function useYjsStore(options: YjsStoreOptions): YjsStoreState {
       users: { currentUser: $author },
       collaboration: { status: $status, mode: atom('collaboration mode', readOnly ? 'readonly' : 'readwrite') },
     })
+    const connection = openConnection({
+      sessionId,
+      token,
+      // The server tells a client built for another board schema to reload, rather than refuse its records one by one.
+      schemaHash: schemaHash(store.schema.serialize()),
+      ...(authenticated && participantKey ? { participantId: userId, participantKey } : {}),
+    })
+    const unreadable = createUnreadableRecords()
     const disposers: Array<() => void> = []
     let loaded = false
     let disposed = false
@@ -66,14 +70,10 @@ export function useYjsStore(options: YjsStoreOptions): YjsStoreState {
         return
       }
       loaded = true
-      const result = loadRecords(connection.doc, store, connection.localOrigin, readOnly)
-      if (!result.ok) {
-        setState({ status: 'error', connection, error: result.error ?? 'This board could not be opened.' })
-        return
-      }
-      disposers.push(bindRecords(connection.doc, store, connection.localOrigin, readOnly))
+      loadRecords(connection.doc, store, unreadable)
+      disposers.push(bindRecords(connection.doc, store, connection.localOrigin, readOnly, unreadable))
       disposers.push(bindPresence(connection.provider.awareness, store, $presenceUser, user))
-      setState({ status: 'ready', connection, store })
+      setState({ status: 'ready', connection, store, unreadable })
     }
 
     const syncStatus = () => {

@@ -9,6 +9,7 @@ import { usePeople } from '../board/usePeople.ts'
 import { useYjsStore } from '../board/useYjsStore.ts'
 import { LicenseNotice, isProductionOrigin } from '../components/LicenseNotice.tsx'
 import { TopBar } from '../components/TopBar.tsx'
+import { FatalNotice, isVersionMismatch, UnreadableNotice } from '../components/BoardNotices.tsx'
 import { SessionContext, type SessionContextValue, type SessionParticipant } from '../session/SessionContext.ts'
 import { SessionPanels } from '../session/SessionPanels.tsx'
 import { replayPath } from '../router.tsx'
@@ -58,11 +59,8 @@ export function BoardView({ session, token, participant, participantKey, license
     <div className="board-page">
       <TopBar title={session.title} role={session.role} status={status} people={people} replayHref={replayPath(session.id, token)} />
       {licenseKey === null && isProductionOrigin() ? <LicenseNotice /> : null}
-      {status.fatal && board.status === 'ready' ? (
-        <div className="notice notice--error" role="alert">
-          {status.fatal}
-        </div>
-      ) : null}
+      {status.fatal && board.status === 'ready' ? <FatalNotice reason={status.fatal} /> : null}
+      {board.status === 'ready' ? <UnreadableNotice unreadable={board.unreadable} /> : null}
       <div className="board-main">
         {board.status === 'ready' && licenseKey !== undefined ? (
           <Board store={board.store} user={user} readOnly={readOnly} licenseKey={licenseKey ?? undefined} onEditor={setEditor} />
@@ -70,6 +68,11 @@ export function BoardView({ session, token, participant, participantKey, license
           <div className="board-message" role="alert">
             <h2 className="board-message__title">The board could not be opened</h2>
             <p>{board.error}</p>
+            {isVersionMismatch(board.error) ? (
+              <button type="button" className="button button--primary" onClick={() => window.location.reload()}>
+                Reload
+              </button>
+            ) : null}
           </div>
         ) : (
           <div className="board-message" aria-busy="true">

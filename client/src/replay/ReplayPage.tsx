@@ -2,6 +2,7 @@
 // people and tasks of that moment beside it, and the timeline below. The moment is kept in the
 // URL (`t`, replaced while scrubbing) so a link opens the same moment.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { UnreadableNotice } from '../components/BoardNotices.tsx'
 import type { Editor } from 'tldraw'
 import { ApiError, fetchConfig, fetchSession, type SessionInfo } from '../lib/api.ts'
 import { Board } from '../board/Board.tsx'
@@ -164,6 +165,7 @@ function ReplayView({ session, token, initialAt, openedAt, licenseKey }: ReplayV
           {replay.error}
         </div>
       ) : null}
+      <UnreadableNotice unreadable={replay.unreadable} />
       <div className="replay-main">
         <div className="replay-board" data-testid="replay-board">
           {board}

@@ -5,7 +5,7 @@ import { DEFAULT_PAGE_ID } from '@sandbox/shared'
 import { createAssetStore } from '../board/assetStore.ts'
 import { readRecord } from '../board/readRecord.ts'
 import { RECORD_PREFIX, type Entries } from './ReplayModel.ts'
-import { putSafely } from '../board/recordSync.ts'
+import { putSafely, type createUnreadableRecords } from '../board/recordSync.ts'
 
 /** Records tldraw needs to exist at every moment, even before the session was seeded. */
 const KEPT_TYPES = new Set(['document', 'page'])
@@ -22,19 +22,23 @@ export function createReplayStore(sessionId: string, token: string): TLStore {
   return store
 }
 
-export function applyToStore(store: TLStore, view: Entries, changed: Iterable<string>): void {
+export function applyToStore(store: TLStore, view: Entries, changed: Iterable<string>, unreadable: ReturnType<typeof createUnreadableRecords>): void {
   const puts: TLRecord[] = []
   const removes: TLRecord['id'][] = []
   for (const key of changed) {
     if (!key.startsWith(RECORD_PREFIX)) continue
     const id = key.slice(RECORD_PREFIX.length) as TLRecord['id']
-    const record = readRecord(view.get(key))
-    if (record) puts.push(record)
-    else if (store.has(id) && !KEPT_TYPES.has(store.get(id)?.typeName ?? '')) removes.push(id)
+    const value = view.get(key)
+    const record = readRecord(value)
+    if (record?.id === id) puts.push(record)
+    else {
+      unreadable.set(id, value !== undefined)
+      if (store.has(id) && !KEPT_TYPES.has(store.get(id)?.typeName ?? '')) removes.push(id)
+    }
   }
   if (puts.length === 0 && removes.length === 0) return
   store.mergeRemoteChanges(() => {
     if (removes.length > 0) store.remove(removes)
-    putSafely(store, puts)
+    putSafely(store, puts, unreadable)
   })
 }

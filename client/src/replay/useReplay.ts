@@ -10,12 +10,15 @@ import { ApiError } from '../lib/api.ts'
 import { fetchFeed, fetchStateAt, fetchTimeline, type Timeline } from './replayApi.ts'
 import { entriesFromDoc, ReplayModel } from './ReplayModel.ts'
 import { applyToStore, createReplayStore } from './replayStore.ts'
+import { createUnreadableRecords, type UnreadableRecords } from '../board/recordSync.ts'
 
 const FEED_CHUNK_UPDATES = 10_000
 const PUMP_BUDGET_MS = 10
 
 export interface ReplayState {
   store: TLStore
+  /** Records at this moment that could not be shown. */
+  unreadable: UnreadableRecords
   model: ReplayModel
   timeline: Timeline | null
   moment: number
@@ -35,6 +38,7 @@ const describe = (error: unknown): string => (error instanceof ApiError ? error.
 export function useReplay(sessionId: string, token: string, initialAt: number, openedAt: number): ReplayState {
   const [model] = useState(() => new ReplayModel())
   const [store] = useState(() => createReplayStore(sessionId, token))
+  const [unreadable] = useState(() => createUnreadableRecords())
   const [timeline, setTimeline] = useState<Timeline | null>(null)
   const [moment, setMoment] = useState(initialAt)
   const [version, setVersion] = useState(0)
@@ -66,7 +70,7 @@ export function useReplay(sessionId: string, token: string, initialAt: number, o
             Y.applyUpdate(doc, await fetchStateAt(sessionId, token, at))
             // The log may have caught up while we waited: then the local state wins.
             if (!disposed.current && !model.covers(momentRef.current) && r.wanted === null) {
-              applyToStore(store, model.view, model.showExternal(entriesFromDoc(doc)))
+              applyToStore(store, model.view, model.showExternal(entriesFromDoc(doc)), unreadable)
               drew()
             }
             doc.destroy()
@@ -85,7 +89,7 @@ export function useReplay(sessionId: string, token: string, initialAt: number, o
       momentRef.current = t
       setMoment(t)
       if (model.covers(t)) {
-        applyToStore(store, model.view, model.seek(model.countAt(t)))
+        applyToStore(store, model.view, model.seek(model.countAt(t)), unreadable)
         drew()
       } else {
         fetchMoment(t)
@@ -136,5 +140,5 @@ export function useReplay(sessionId: string, token: string, initialAt: number, o
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
 
-  return { store, model, timeline, moment, version, loadedUntil, loadedAll, firstFrameMs, error, show }
+  return { store, unreadable, model, timeline, moment, version, loadedUntil, loadedAll, firstFrameMs, error, show }
 }

@@ -59,6 +59,37 @@ export class BoardGuard {
     return { ids: [...ids], meta: tr.changed.has(this.meta as never) }
   }
 
+  /**
+   * Brings a board stored by an older build to this build's schema, as the server: clients are
+   * told to reload when their schema differs, so only the server ever migrates stored records.
+   * Returns the number of records it rewrote; a record that cannot be migrated stays as it is.
+   */
+  migrate(): number {
+    const { schema } = boardSchema()
+    const stored = this.meta.get('schema')
+    const current = schema.serialize()
+    if (stored === undefined || same(stored, current)) return 0
+    let rewritten = 0
+    this.doc.transact(() => {
+      this.records.forEach((value, id) => {
+        if (!(value instanceof Y.Map)) return
+        const before = recordFromYMap(value)
+        try {
+          const result = schema.migratePersistedRecord(before as never, stored as never)
+          if (result.type !== 'success' || same(result.value, before)) return
+          const entries = new Map(recordEntries(result.value as unknown as BoardRecord))
+          for (const key of [...value.keys()]) if (!entries.has(key)) value.delete(key)
+          for (const [key, field] of entries) if (!same(value.get(key), field)) value.set(key, field)
+          rewritten++
+        } catch {
+          // Left as it was: clients skip a record they cannot read.
+        }
+      })
+      this.meta.set('schema', current)
+    }, SERVER_ORIGIN)
+    return rewritten
+  }
+
   /** Builds the accepted board from the document; call before applying a client's update. */
   prepare(): void {
     this.acceptedRecords()

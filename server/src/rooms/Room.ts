@@ -95,6 +95,8 @@ export class Room implements CommitListener {
     this.presence = new RoomPresence(doc, this.connections, this.budgets)
     doc.on('afterTransaction', this.onAfterTransaction)
     doc.on('update', this.onUpdate)
+    const migrated = this.board.migrate()
+    if (migrated > 0) this.log.info({ event: 'room.migrated', records: migrated }, 'board migrated to this build’s schema')
   }
 
   get awareness(): awarenessProtocol.Awareness {
