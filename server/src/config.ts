@@ -15,8 +15,15 @@ const envSchema = z.object({
   MAX_MESSAGE_BYTES: int(1024 * 1024),
   MAX_DOC_BYTES: int(64 * 1024 * 1024),
   MAX_CONNECTIONS_PER_ROOM: int(200),
+  MAX_VIEWERS_PER_ROOM: int(50),
   MESSAGES_PER_SECOND: int(200),
   MESSAGE_BURST: int(400),
+  BYTES_PER_SECOND: int(1024 * 1024),
+  BURST_BYTES: int(4 * 1024 * 1024),
+  MAX_SESSIONS_PER_HOUR: int(600),
+  SESSIONS_PER_MINUTE_PER_ADDRESS: int(30),
+  MAX_PARTICIPANTS_PER_SESSION: int(500),
+  JOINS_PER_MINUTE_PER_ADDRESS: int(120),
   SAVE_BATCH_MS: int(5),
   CHECKPOINT_EVERY_UPDATES: int(500),
   IDLE_UNLOAD_MS: int(30_000),
@@ -37,9 +44,22 @@ export type Config = {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL']
   maxMessageBytes: number
   maxDocBytes: number
+  /** Participant sockets per room (the facilitator is never refused for capacity; viewers have their own cap). */
   maxConnectionsPerRoom: number
+  /** Viewer sockets per room; viewers never take participants' places. */
+  maxViewersPerRoom: number
   messagesPerSecond: number
   messageBurst: number
+  /** Per-connection byte rate of incoming frames, and the burst it may spend at once. */
+  bytesPerSecond: number
+  burstBytes: number
+  /** Sessions this process creates per rolling hour, across all addresses. */
+  maxSessionsPerHour: number
+  sessionsPerMinutePerAddress: number
+  /** Distinct participant records per session; rejoining with an existing participant id always works. */
+  maxParticipantsPerSession: number
+  /** `POST /api/sessions/<id>/participants` per client address per minute. */
+  joinsPerMinutePerAddress: number
   saveBatchMs: number
   checkpointEveryUpdates: number
   idleUnloadMs: number
@@ -71,8 +91,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     maxDocBytes: e.MAX_DOC_BYTES,
     maxConnectionsPerRoom: e.MAX_CONNECTIONS_PER_ROOM,
+    maxViewersPerRoom: e.MAX_VIEWERS_PER_ROOM,
     messagesPerSecond: e.MESSAGES_PER_SECOND,
     messageBurst: e.MESSAGE_BURST,
+    bytesPerSecond: e.BYTES_PER_SECOND,
+    burstBytes: e.BURST_BYTES,
+    maxSessionsPerHour: e.MAX_SESSIONS_PER_HOUR,
+    sessionsPerMinutePerAddress: Math.max(1, e.SESSIONS_PER_MINUTE_PER_ADDRESS),
+    maxParticipantsPerSession: e.MAX_PARTICIPANTS_PER_SESSION,
+    joinsPerMinutePerAddress: Math.max(1, e.JOINS_PER_MINUTE_PER_ADDRESS),
     saveBatchMs: e.SAVE_BATCH_MS,
     checkpointEveryUpdates: Math.max(1, e.CHECKPOINT_EVERY_UPDATES),
     idleUnloadMs: e.IDLE_UNLOAD_MS,

@@ -73,23 +73,25 @@ describe('roles', () => {
     const { session, open } = await setup()
     const { client: fac } = await open(session.tokens.facilitator, 'Host')
     const { client: memberA, identity } = await open(session.tokens.participant, 'Member A')
+    const { identity: memberB } = await open(session.tokens.participant, 'Member B')
     const task: Task = { id: 't1', title: 'Write the brief', ownerId: null, ownerName: null, ownerColor: null, ownerSource: null, status: 'todo', note: '', sourceShapeIds: ['shape:a'], createdAt: Date.now() }
     fac.doc.getMap(Root.tasks).set('t1', task)
-    fac.doc.getMap(Root.tasks).set('t2', { ...task, id: 't2', ownerId: 'p_other', ownerName: 'Other' })
+    fac.doc.getMap(Root.tasks).set('t2', { ...task, id: 't2', ownerId: memberB?.participantId, ownerName: 'Member B', ownerColor: memberB?.color, ownerSource: 'assign' })
     await waitFor(() => memberA.doc.getMap(Root.tasks).has('t2'), 'tasks arrive')
     const claim = { ...task, ownerId: identity?.participantId, ownerName: 'Member A', ownerColor: identity?.color, ownerSource: 'claim' }
     memberA.doc.getMap(Root.tasks).set('t1', claim)
-    memberA.doc.getMap(Root.tasks).set('t2', { ...task, id: 't2', ownerId: identity?.participantId, ownerName: 'Member A' })
+    memberA.doc.getMap(Root.tasks).set('t2', { ...task, id: 't2', ownerId: identity?.participantId, ownerName: 'Member A', ownerColor: identity?.color })
     await settle()
     await waitFor(() => (fac.doc.getMap(Root.tasks).get('t1') as Task).ownerId === identity?.participantId, 'claim stands')
-    await waitFor(() => (memberA.doc.getMap(Root.tasks).get('t2') as Task).ownerId === 'p_other', 'steal reverted')
+    await waitFor(() => (memberA.doc.getMap(Root.tasks).get('t2') as Task).ownerId === memberB?.participantId, 'steal reverted')
   })
 
   it('exports tasks as JSON, CSV and Markdown with a token, 401 without', async () => {
     const { server, session, open } = await setup()
     const { client: fac } = await open(session.tokens.facilitator, 'Host')
+    const { identity: memberP } = await open(session.tokens.participant, 'Member P')
     fac.doc.getMap(Root.tasks).set('t1', {
-      id: 't1', title: '=cmd|calc', ownerId: 'p1', ownerName: 'Member P', ownerColor: null, ownerSource: 'assign', status: 'doing', note: 'a | b', sourceShapeIds: ['shape:a'], createdAt: 1,
+      id: 't1', title: '=cmd|calc', ownerId: memberP?.participantId, ownerName: 'Member P', ownerColor: memberP?.color, ownerSource: 'assign', status: 'doing', note: 'a | b', sourceShapeIds: ['shape:a'], createdAt: 1,
     })
     await settle()
     const url = (format: string) => `${server.url}/api/sessions/${session.id}/tasks?format=${format}`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { escapeMarkdownCell, neutraliseCell, taskRows, tasksToMarkdown } from './exportTasks.ts'
+import { escapeMarkdownCell, neutraliseCell, stripUnsafeCharacters, taskRows, tasksToMarkdown } from './exportTasks.ts'
 import type { Task } from './schema.ts'
 
 const task: Task = {
@@ -30,5 +30,42 @@ describe('exports', () => {
     // Four cells: the escaped pipe in the owner's name does not add a column.
     expect(row.split(/(?<!\\)\|/).length - 2).toBe(4)
     expect(md).toContain('line \\*two\\*')
+  })
+
+  it('neutralises formulas hidden behind leading spaces, line breaks, tabs and carriage returns', () => {
+    for (const lead of [' ', '   ', '\n', '\r\n', '\t', ' \t\n ', '\u00a0']) {
+      for (const trigger of ['=', '+', '-', '@']) {
+        const bad = `${lead}${trigger}HYPERLINK("http://x")`
+        expect(neutraliseCell(bad), JSON.stringify(bad)).toBe(`'${bad}`)
+      }
+    }
+    // Text that merely contains a trigger later on is left alone.
+    for (const fine of [' fine', 'a=b', 'x +1', '\u00e9t\u00e9 = summer']) expect(neutraliseCell(fine)).toBe(fine)
+  })
+
+  it('strips NUL, other control characters and bidi controls from every cell, then judges what is left', () => {
+    const bidi = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c']
+    for (const c of bidi) expect(stripUnsafeCharacters(`invoice${c}fdp.exe`)).toBe('invoicefdp.exe')
+    expect(stripUnsafeCharacters('a\u0000b\u0007c\u001bd\u007fe')).toBe('abcde')
+    // Tab, newline and carriage return are text, not controls to strip.
+    expect(stripUnsafeCharacters('a\tb\nc\rd')).toBe('a\tb\nc\rd')
+    // A control in front of a formula does not hide it.
+    expect(neutraliseCell('\u0000=1+1')).toBe(`'=1+1`)
+    expect(neutraliseCell('\u202e =1+1')).toBe(`' =1+1`)
+    expect(neutraliseCell('\u2066@SUM(A1)\u2069')).toBe(`'@SUM(A1)`)
+
+    const sneaky: Task = { ...task, title: '\u202egnp.exe', ownerName: 'Member\u0000 P', note: ' \n=cmd|calc', sourceShapeIds: ['shape:\u2067a'] }
+    const [row] = taskRows([sneaky]) as [string[]]
+    expect(row).toHaveLength(8)
+    for (const cell of row) expect(cell).not.toMatch(/[\u0000\u202a-\u202e\u2066-\u2069]/)
+    expect(row[1]).toBe('gnp.exe')
+    expect(row[3]).toBe('Member P')
+    expect(row[5]).toBe(`' \n=cmd|calc`)
+    expect(row[6]).toBe('shape:a')
+
+    const md = tasksToMarkdown('Plan\u202e', [sneaky])
+    expect(md).not.toMatch(/[\u0000\u202a-\u202e\u2066-\u2069]/)
+    expect(md).toContain('# Plan — action items')
+    expect(md).toContain('| gnp.exe | Member P |')
   })
 })

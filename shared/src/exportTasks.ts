@@ -8,11 +8,23 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 export const CSV_COLUMNS = ['id', 'title', 'ownerId', 'ownerName', 'status', 'note', 'sourceShapeIds', 'createdAt'] as const
 
 /**
- * Spreadsheet apps run a cell that starts with = + - @ (or tab / carriage return) as a formula;
- * prefixing a quote shows it as text instead.
+ * Characters stripped from every exported cell: NUL (cuts a cell short in some readers), other C0
+ * controls a table has no use for, and the bidirectional controls (U+061C, U+200E–U+200F,
+ * U+202A–U+202E, U+2066–U+2069) that make a cell read differently from what it holds — a
+ * right-to-left override turns `exe.txt` into `txt.exe`. Tab, newline and carriage return stay.
+ */
+const UNSAFE_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g
+
+/** A cell's text without the characters above; used for CSV and Markdown alike. */
+export const stripUnsafeCharacters = (value: string): string => value.replace(UNSAFE_CHARACTERS, '')
+
+/**
+ * Spreadsheet apps run a cell that starts with = + - @ (or tab / carriage return) as a formula,
+ * and some trim leading spaces and line breaks first; prefixing a quote shows it as text instead.
  */
 export function neutraliseCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+  const clean = stripUnsafeCharacters(value)
+  return /^[\s]*[=+\-@]/.test(clean) || /^[\t\r\n]/.test(clean) ? `'${clean}` : clean
 }
 
 export function taskRows(tasks: readonly Task[]): string[][] {
@@ -25,7 +37,7 @@ export function taskRows(tasks: readonly Task[]): string[][] {
 
 /** Escape what would break a Markdown table cell or turn text into markup. */
 export function escapeMarkdownCell(value: string): string {
-  return value
+  return stripUnsafeCharacters(value)
     .replace(/\\/g, '\\\\')
     .replace(/\|/g, '\\|')
     .replace(/([*_`[\]<>#~])/g, '\\$1')

@@ -11,7 +11,8 @@ describe('applyGuardedPatch', () => {
   })
 
   it('lets the client ask the shared rules before writing', () => {
-    const before = { ...emptyGuardedState(), session: { phase: 'converge', voteLimit: 1 } }
+    const participants = { p1: { id: 'p1', name: 'Member A', color: '#e03131', role: 'participant', joinedAt: 1 } }
+    const before = { ...emptyGuardedState(), session: { phase: 'converge', voteLimit: 1 }, participants }
     const vote = applyGuardedPatch(before, { votes: { 'p1|shape:a': 1 } })
     expect(authorizeChange({ role: 'participant', participantId: 'p1', identified: true }, before, vote).ok).toBe(true)
     const tooMany = applyGuardedPatch(before, { votes: { 'p1|shape:a': 2 } })

@@ -5,10 +5,12 @@ import { canMovePhase } from './phases.ts'
 import {
   DEFAULT_VOTE_LIMIT,
   parseVoteKey,
+  participantSchema,
   sessionFieldSchemas,
   taskSchema,
   validTasks,
   voteCountSchema,
+  type Participant,
   type Phase,
   type Role,
   type Task,
@@ -44,6 +46,32 @@ export function changedKeys(before: Readonly<Record<string, unknown>>, after: Re
 }
 
 
+/**
+ * The ids of the people whose votes count and who can own tasks. A `Set` of ids fits, and so does
+ * `participantIdsIn(participants)`; anyone else (an anonymous `anon:` socket, a made-up id) is no one.
+ */
+export interface ParticipantIds {
+  has(participantId: string): boolean
+}
+
+/**
+ * The server's record of `participantId` in this session, if they joined with a role that can
+ * vote and own work. Records are only ever written by the server (`POST …/participants`);
+ * viewers are not participants, and records with the viewer role (left by older versions) count
+ * for nothing.
+ */
+export function participantRecord(participants: Readonly<Record<string, unknown>>, participantId: string): Participant | null {
+  if (!Object.hasOwn(participants, participantId)) return null
+  const parsed = participantSchema.safeParse(participants[participantId])
+  if (!parsed.success || parsed.data.id !== participantId || parsed.data.role === 'viewer') return null
+  return parsed.data
+}
+
+/** The participants of the guarded `participants` map, as `ParticipantIds`; records are read when asked. */
+export const participantIdsIn = (participants: Readonly<Record<string, unknown>>): ParticipantIds => ({
+  has: (participantId) => participantRecord(participants, participantId) !== null,
+})
+
 export const canWriteBoard = (role: Role): boolean => role !== 'viewer'
 export const canFacilitate = (role: Role): boolean => role === 'facilitator'
 
@@ -68,7 +96,12 @@ function checkSession(actor: Actor, before: GuardedState, after: GuardedState): 
     if (!schema.safeParse(after.session[key]).success) return refuse(`Invalid value for session field “${key}”.`)
   }
   if (keys.includes('phase') && typeof before.session.phase === 'string') {
-    const move = canMovePhase(before.session.phase as Phase, after.session.phase as Phase, validTasks(Object.values(after.tasks)))
+    const move = canMovePhase(
+      before.session.phase as Phase,
+      after.session.phase as Phase,
+      validTasks(Object.values(after.tasks)),
+      participantIdsIn(after.participants),
+    )
     if (!move.ok) return refuse(move.reason)
   }
   return allow
@@ -86,11 +119,38 @@ function checkTasks(actor: Actor, before: GuardedState, after: GuardedState): Ve
     }
     const parsed = taskSchema.safeParse(next)
     if (!parsed.success || parsed.data.id !== key) return refuse('A task must have an id, a title, a status and its source stickies.')
+    // An anonymous socket (a link opened without joining) has a throwaway id: a task it claimed
+    // would satisfy the split gate and then belong to nobody who can ever update it.
+    if (actor.role !== 'facilitator' && !actor.identified) {
+      return refuse('Join the session with your name to claim or update tasks; this connection has not joined.')
+    }
+    const prevParsed = before.tasks[key] === undefined ? null : taskSchema.safeParse(before.tasks[key])
+    const prev = prevParsed?.success ? prevParsed.data : null
+    const owner = checkOwner(after.participants, prev, parsed.data)
+    if (!owner.ok) return owner
     if (actor.role === 'facilitator') continue
-    const prev = before.tasks[key] === undefined ? null : taskSchema.safeParse(before.tasks[key])
-    if (!prev?.success) return refuse('Only the facilitator can create tasks.')
-    const verdict = checkParticipantTaskEdit(actor.participantId, prev.data, parsed.data)
+    if (!prev) return refuse('Only the facilitator can create tasks.')
+    const verdict = checkParticipantTaskEdit(actor.participantId, prev, parsed.data)
     if (!verdict.ok) return verdict
+  }
+  return allow
+}
+
+/**
+ * Owner names and colours are shown in the review and the exports as who owns the work, so they
+ * are the server's participant record, never what a client typed — for the facilitator's
+ * assignments too. Judged only when the owner fields change: a later rename of the participant
+ * does not stop them from updating a task they already own.
+ */
+function checkOwner(participants: GuardedState['participants'], prev: Task | null, next: Task): Verdict {
+  if (prev && prev.ownerId === next.ownerId && prev.ownerName === next.ownerName && prev.ownerColor === next.ownerColor) return allow
+  if (next.ownerId === null) {
+    return next.ownerName === null && next.ownerColor === null ? allow : refuse('A task without an owner has no owner name or colour.')
+  }
+  const person = participantRecord(participants, next.ownerId)
+  if (!person) return refuse('A task can only be owned by someone who has joined this session as a participant.')
+  if (next.ownerName !== person.name || next.ownerColor !== person.color) {
+    return refuse(`The owner’s name and colour come from the session’s record of ${person.name}; reload the page and try again.`)
   }
   return allow
 }
@@ -125,6 +185,10 @@ function checkVotes(actor: Actor, before: GuardedState, after: GuardedState): Ve
       if (actor.role === 'facilitator' && next === undefined) continue
       return refuse('You can only cast or take back your own votes.')
     }
+    // A socket without a participant key gets a new `anon:` id on every reconnect: five
+    // reconnects would be five sets of dots.
+    if (!actor.identified) return refuse('Join the session with your name to vote; this connection has not joined.')
+    if (!participantRecord(after.participants, actor.participantId)) return refuse('Only people who joined this session as participants can vote.')
     ownChanged = true
   }
   if (!ownChanged) return allow

@@ -1,5 +1,6 @@
 // The collaborate-then-split template: the order of phases, what each asks of people, and the
 // rule for moving between them.
+import type { ParticipantIds } from './permissions.ts'
 import { PHASES, type Phase, type Task } from './schema.ts'
 
 export interface PhaseInfo {
@@ -28,15 +29,16 @@ export type PhaseMoveResult = { ok: true } | { ok: false; reason: string; unowne
 /**
  * Whether the group may move from `from` to `to`. The facilitator moves one step at a time, back
  * or forward, and may skip from `frame` straight to `split` when the problem does not need the
- * group to brainstorm; leaving `split` forward needs every task to have an owner.
+ * group to brainstorm; leaving `split` forward needs every task to have an owner among
+ * `participants` (an owner the server has no participant record for owns nothing).
  */
-export function canMovePhase(from: Phase, to: Phase, tasks: readonly Task[]): PhaseMoveResult {
+export function canMovePhase(from: Phase, to: Phase, tasks: readonly Task[], participants: ParticipantIds): PhaseMoveResult {
   const distance = phaseIndex(to) - phaseIndex(from)
   if (distance === 0) return { ok: true }
   const skipToSplit = from === 'frame' && to === 'split'
   if (Math.abs(distance) !== 1 && !skipToSplit) return { ok: false, reason: `Phases move one step at a time (${from} → ${to}).` }
   if (from === 'split' && to === 'execute') {
-    const unowned = unownedTasks(tasks)
+    const unowned = unownedTasks(tasks, participants)
     if (tasks.length === 0) return { ok: false, reason: 'Convert at least one sticky into a task before splitting up.' }
     if (unowned.length > 0) {
       return {
@@ -49,4 +51,6 @@ export function canMovePhase(from: Phase, to: Phase, tasks: readonly Task[]): Ph
   return { ok: true }
 }
 
-export const unownedTasks = (tasks: readonly Task[]): Task[] => tasks.filter((t) => !t.ownerId)
+/** Tasks nobody owns: no owner, or an owner who is not one of `participants` and so can never update it. */
+export const unownedTasks = (tasks: readonly Task[], participants: ParticipantIds): Task[] =>
+  tasks.filter((t) => !t.ownerId || !participants.has(t.ownerId))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { castVote, retractVote, tallyVotes, topVoted, votesUsedBy } from './votes.ts'
+import { castVote, retractVote, tallyVotes, topVoted, totalVotes, votesUsedBy } from './votes.ts'
 
 describe('dot voting', () => {
   it('counts each participant’s dots and holds the limit', () => {
@@ -18,8 +18,23 @@ describe('dot voting', () => {
 
   it('tallies per sticky and orders the top voted stably', () => {
     const votes = { 'p1|shape:a': 1, 'p2|shape:b': 2, 'p3|shape:a': 1, 'p3|shape:c': 1 }
-    expect(tallyVotes(votes).get('shape:a')).toBe(2)
-    expect(topVoted(votes, 2)).toEqual(['shape:a', 'shape:b'])
-    expect(topVoted(votes, 10)).toEqual(['shape:a', 'shape:b', 'shape:c'])
+    const everyone = new Set(['p1', 'p2', 'p3'])
+    expect(tallyVotes(votes, everyone).get('shape:a')).toBe(2)
+    expect(topVoted(votes, everyone, 2)).toEqual(['shape:a', 'shape:b'])
+    expect(topVoted(votes, everyone, 10)).toEqual(['shape:a', 'shape:b', 'shape:c'])
+  })
+
+  it('counts only participants’ dots: anonymous sockets and made-up ids never move the ranking', () => {
+    // Five reconnects of an anonymous socket, three dots each, all on one sticky.
+    const stuffed: Record<string, number> = { 'p1|shape:a': 2, 'p2|shape:b': 1, 'p2|shape:a': 1 }
+    for (let i = 1; i <= 5; i++) stuffed[`anon:${i}|shape:z`] = 3
+    stuffed['p_madeup|shape:z'] = 3
+    const participants = new Set(['p1', 'p2'])
+    const tally = tallyVotes(stuffed, participants)
+    expect(tally.get('shape:z')).toBeUndefined()
+    expect(tally.get('shape:a')).toBe(3)
+    expect(topVoted(stuffed, participants, 1)).toEqual(['shape:a'])
+    expect(topVoted(stuffed, participants, 10)).not.toContain('shape:z')
+    expect(totalVotes(stuffed, participants)).toBe(4)
   })
 })

@@ -1,4 +1,7 @@
 // Dot voting: each participant spends up to `limit` dots across the stickies, and can take one back.
+// Only participants' dots count: a key naming anyone the server has no participant record for (an
+// anonymous `anon:` socket, a made-up id) is left out of every tally, whatever the document holds.
+import type { ParticipantIds } from './permissions.ts'
 import { parseVoteKey, voteKey } from './schema.ts'
 
 export type VoteMap = Readonly<Record<string, number>>
@@ -11,15 +14,19 @@ export function votesUsedBy(votes: VoteMap, participantId: string): number {
   return used
 }
 
-/** Dots per sticky, summed over participants. */
-export function tallyVotes(votes: VoteMap): Map<string, number> {
+/** Dots per sticky, summed over `participants`; votes keyed by anyone else do not count. */
+export function tallyVotes(votes: VoteMap, participants: ParticipantIds): Map<string, number> {
   const tally = new Map<string, number>()
   for (const [key, count] of Object.entries(votes)) {
     const parsed = parseVoteKey(key)
-    if (parsed) tally.set(parsed.shapeId, (tally.get(parsed.shapeId) ?? 0) + count)
+    if (parsed && participants.has(parsed.participantId)) tally.set(parsed.shapeId, (tally.get(parsed.shapeId) ?? 0) + count)
   }
   return tally
 }
+
+/** All dots cast by `participants`. */
+export const totalVotes = (votes: VoteMap, participants: ParticipantIds): number =>
+  [...tallyVotes(votes, participants).values()].reduce((a, b) => a + b, 0)
 
 export type VoteChange = { key: string; count: number | null } | { error: string }
 
@@ -41,8 +48,8 @@ export function retractVote(votes: VoteMap, participantId: string, shapeId: stri
 }
 
 /** Sticky ids ordered by dots (most first), ties broken by id for a stable order. */
-export function topVoted(votes: VoteMap, count: number): string[] {
-  return [...tallyVotes(votes).entries()]
+export function topVoted(votes: VoteMap, participants: ParticipantIds, count: number): string[] {
+  return [...tallyVotes(votes, participants).entries()]
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, count)

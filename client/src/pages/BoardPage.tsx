@@ -62,8 +62,9 @@ function offlineState(sessionId: string, token: string): PageState | null {
   const link = rememberedLink(sessionId, token)
   if (!link) return null
   const session: SessionInfo = { id: sessionId, title: link.title, createdAt: 0, role: link.role }
+  if (link.role === 'viewer') return anonymousViewer(session)
   const stored = loadIdentity()
-  if (!stored) return link.role === 'viewer' ? anonymousViewer(session) : null
+  if (!stored) return null
   return {
     kind: 'ready',
     session,
@@ -100,16 +101,9 @@ export function BoardPage({ sessionId, token }: { sessionId: string; token: stri
     const open = async (): Promise<PageState> => {
       const session = await fetchSession(sessionId, token)
       rememberSession(session.id, session.title, { [session.role]: token } as Partial<Record<Role, string>>)
+      // Viewers are not participants (the server refuses to record them): they watch as guests.
+      if (session.role === 'viewer') return anonymousViewer(session)
       const stored = loadIdentity()
-      if (session.role === 'viewer') {
-        if (!stored) return anonymousViewer(session)
-        try {
-          const joined = await join(sessionId, token, stored.name, stored)
-          return ready(session, joined)
-        } catch {
-          return anonymousViewer(session)
-        }
-      }
       if (!stored) return { kind: 'needName', session, busy: false, error: null }
       const joined = await join(sessionId, token, stored.name, stored)
       remember(joined)

@@ -1,7 +1,7 @@
 // Converge: group related stickies, then dot-vote. Each person has `voteLimit` dots; a dot goes
 // on the selected sticky and can be taken back. The shared rules keep the limit.
 import type { Editor } from 'tldraw'
-import { castVote, MAX_VOTE_LIMIT, retractVote, tallyVotes, votesUsedBy, type VoteMap } from '@sandbox/shared'
+import { castVote, MAX_VOTE_LIMIT, retractVote, tallyVotes, votesUsedBy, type ParticipantIds, type VoteMap } from '@sandbox/shared'
 import type { Sticky } from './stickies.ts'
 import { useActions } from './useActions.ts'
 
@@ -9,17 +9,19 @@ export interface ConvergePanelProps {
   editor: Editor | null
   stickies: readonly Sticky[]
   votes: VoteMap
+  /** Whose dots count in the ranking. */
+  participantIds: ParticipantIds
   voteLimit: number
   selectedId: string | null
 }
 
 export const stickyLabel = (s: Sticky | undefined): string => (s?.text ? s.text : 'Empty sticky')
 
-export function ConvergePanel({ editor, stickies, votes, voteLimit, selectedId }: ConvergePanelProps) {
+export function ConvergePanel({ editor, stickies, votes, participantIds, voteLimit, selectedId }: ConvergePanelProps) {
   const { actor, isFacilitator, canWrite, write, report } = useActions()
   const used = votesUsedBy(votes, actor.participantId)
   const left = Math.max(0, voteLimit - used)
-  const tally = tallyVotes(votes)
+  const tally = tallyVotes(votes, participantIds)
   const selected = stickies.find((s) => s.id === selectedId)
   const mine = selected ? (votes[`${actor.participantId}|${selected.id}`] ?? 0) : 0
   const ranked = [...stickies].sort((a, b) => (tally.get(b.id) ?? 0) - (tally.get(a.id) ?? 0)).filter((s) => (tally.get(s.id) ?? 0) > 0)

@@ -1,13 +1,13 @@
 // The strip above the board: every phase in order, the current one and what it asks of people.
 // The facilitator moves the group one step at a time; everyone else watches it move.
 import { useState } from 'react'
-import { canMovePhase, nextPhase, PHASE_INFO, PHASES, phaseIndex, previousPhase, type Phase, type Task } from '@sandbox/shared'
+import { canMovePhase, nextPhase, PHASE_INFO, PHASES, phaseIndex, previousPhase, type ParticipantIds, type Phase, type Task } from '@sandbox/shared'
 import { serverNow } from './serverClock.ts'
 import { useActions } from './useActions.ts'
 
 export const MODE_LABEL = { together: 'Together · collaboration', alone: 'On your own · cooperation' } as const
 
-export function PhaseBar({ phase, tasks }: { phase: Phase; tasks: readonly Task[] }) {
+export function PhaseBar({ phase, tasks, participantIds }: { phase: Phase; tasks: readonly Task[]; participantIds: ParticipantIds }) {
   const { isFacilitator, write } = useActions()
   const [refusal, setRefusal] = useState<{ from: Phase; to: Phase } | null>(null)
   const current = phaseIndex(phase)
@@ -17,7 +17,7 @@ export function PhaseBar({ phase, tasks }: { phase: Phase; tasks: readonly Task[
 
   const move = (to: Phase | null) => {
     if (!to) return
-    const verdict = canMovePhase(phase, to, tasks)
+    const verdict = canMovePhase(phase, to, tasks, participantIds)
     if (!verdict.ok) {
       setRefusal({ from: phase, to })
       return
@@ -26,7 +26,7 @@ export function PhaseBar({ phase, tasks }: { phase: Phase; tasks: readonly Task[
     write({ session: { phase: to, phaseChangedAt: Math.round(serverNow()) } })
   }
   // Re-judged on every change, so the reason follows the tasks (fewer unowned…) and goes away once fixed.
-  const stillRefused = refusal?.from === phase ? canMovePhase(phase, refusal.to, tasks) : null
+  const stillRefused = refusal?.from === phase ? canMovePhase(phase, refusal.to, tasks, participantIds) : null
   const shownRefusal = stillRefused && !stillRefused.ok ? stillRefused.reason : null
 
   return (

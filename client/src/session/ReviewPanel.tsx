@@ -1,7 +1,7 @@
 // Review: regroup. Every task by owner with its status, what the session produced, and the
 // action items to take away (Markdown to paste, CSV and JSON to download).
 import { useState } from 'react'
-import { sortTasks, tasksToMarkdown, type Task, type VoteMap } from '@sandbox/shared'
+import { sortTasks, tasksToMarkdown, totalVotes, type ParticipantIds, type Task, type VoteMap } from '@sandbox/shared'
 import { STATUS_LABEL } from './MyTaskItem.tsx'
 import { useSession } from './SessionContext.ts'
 import { Link, replayPath } from '../router.tsx'
@@ -11,6 +11,8 @@ export interface ReviewPanelProps {
   problem: string
   tasks: readonly Task[]
   votes: VoteMap
+  /** Whose dots count in the summary. */
+  participantIds: ParticipantIds
   ideaCount: number
 }
 
@@ -36,11 +38,11 @@ export function exportUrl(sessionId: string, token: string, format: 'csv' | 'jso
   return `/api/sessions/${encodeURIComponent(sessionId)}/tasks?format=${format}&token=${encodeURIComponent(token)}`
 }
 
-export function ReviewPanel({ title, problem, tasks, votes, ideaCount }: ReviewPanelProps) {
+export function ReviewPanel({ title, problem, tasks, votes, participantIds, ideaCount }: ReviewPanelProps) {
   const { sessionId, token } = useSession()
   const [copied, setCopied] = useState('')
   const groups = groupByOwner(tasks)
-  const dots = Object.values(votes).reduce((a, b) => a + b, 0)
+  const dots = totalVotes(votes, participantIds)
   const done = tasks.filter((t) => t.status === 'done').length
   const owners = groups.filter((g) => g.id).length
 

@@ -1,7 +1,7 @@
 // The session template on the board: the phase bar above the canvas, a sidebar with what the
 // current phase needs, and badges over the stickies. Mounted by BoardView inside `.board-panels`.
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { PHASE_INFO, recommendMode, warmupQuestion, type Phase } from '@sandbox/shared'
+import { PHASE_INFO, recommendMode, warmupQuestion, type ParticipantIds, type Phase } from '@sandbox/shared'
 import { usePeople } from '../board/usePeople.ts'
 import '../styles/session-layout.css'
 import '../styles/session-phases.css'
@@ -12,6 +12,7 @@ import { ConvergePanel } from './ConvergePanel.tsx'
 import { ExecutePanel } from './ExecutePanel.tsx'
 import { enableFocusMode } from './focusMode.ts'
 import { FramePanel } from './FramePanel.tsx'
+import { possibleOwners } from './ownership.ts'
 import { PhaseBar } from './PhaseBar.tsx'
 import { ReviewPanel } from './ReviewPanel.tsx'
 import type { SessionContextValue } from './SessionContext.ts'
@@ -42,6 +43,8 @@ export function SessionPanels({ doc, editor, participant, role, connection, titl
   const tasks = useTasks(doc)
   const votes = useVotes(doc)
   const participants = useParticipants(doc)
+  // Whose votes count and who can own a task: the server's participant records, never an anonymous id.
+  const participantIds = useMemo<ParticipantIds>(() => new Set(possibleOwners(participants).map((p) => p.id)), [participants])
   const people = usePeople(connection.provider.awareness)
   const presentIds = useMemo(() => new Set(people.map((p) => p.id)), [people])
   const stickies = useStickies(editor)
@@ -69,10 +72,10 @@ export function SessionPanels({ doc, editor, participant, role, connection, titl
   const recommendation = framed.kind === 'incomplete' ? undefined : `Recommendation: ${framed.headline.toLowerCase()}.`
   return (
     <ReportContext.Provider value={report}>
-      <PhaseBar phase={phase} tasks={tasks} />
+      <PhaseBar phase={phase} tasks={tasks} participantIds={participantIds} />
       {phase === 'warmup' ? <CanvasBanner eyebrow="While everyone arrives" text={warmupQuestion(session.warmupIndex)} /> : null}
       {phase === 'frame' && session.problem ? <CanvasBanner eyebrow="The problem" text={session.problem} detail={recommendation} /> : null}
-      <StickyOverlay editor={editor} phase={phase} votes={votes} tasks={tasks} myId={participant.id} />
+      <StickyOverlay editor={editor} phase={phase} votes={votes} participantIds={participantIds} tasks={tasks} myId={participant.id} />
       <aside className={`session-sidebar session-sidebar--${phase}`} aria-label="Session panel" data-role={role}>
         <header className="session-sidebar__header">
           <h2 className="session-sidebar__title">{info.label}</h2>
@@ -87,13 +90,32 @@ export function SessionPanels({ doc, editor, participant, role, connection, titl
           {phase === 'warmup' ? <WarmupPanel warmupIndex={session.warmupIndex} people={people} /> : null}
           {phase === 'frame' ? <FramePanel problem={session.problem} answers={session.frameAnswers} /> : null}
           {phase === 'collaborate' ? <CollaboratePanel timer={session.timer} editor={editor} stickyCount={stickies.length} problem={session.problem} /> : null}
-          {phase === 'converge' ? <ConvergePanel editor={editor} stickies={stickies} votes={votes} voteLimit={session.voteLimit} selectedId={selectedId} /> : null}
+          {phase === 'converge' ? (
+            <ConvergePanel editor={editor} stickies={stickies} votes={votes} participantIds={participantIds} voteLimit={session.voteLimit} selectedId={selectedId} />
+          ) : null}
           {phase === 'split' ? (
-            <SplitPanel stickies={stickies} tasks={tasks} votes={votes} participants={participants} presentIds={presentIds} seed={session.seed} />
+            <SplitPanel
+              stickies={stickies}
+              tasks={tasks}
+              votes={votes}
+              participants={participants}
+              participantIds={participantIds}
+              presentIds={presentIds}
+              seed={session.seed}
+            />
           ) : null}
           {phase === 'execute' ? <ExecutePanel tasks={tasks} focus={focusOn} onFocusChange={setFocus} /> : null}
           {phase === 'review' ? (
-            <ReviewPanel title={session.title || title} problem={session.problem} tasks={tasks} votes={votes} ideaCount={stickies.length} />
+            (
+            <ReviewPanel
+              title={session.title || title}
+              problem={session.problem}
+              tasks={tasks}
+              votes={votes}
+              participantIds={participantIds}
+              ideaCount={stickies.length}
+            />
+          )
           ) : null}
         </div>
       </aside>

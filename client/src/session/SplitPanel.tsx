@@ -1,7 +1,7 @@
 // Split: the facilitator turns the chosen stickies (top-voted by default) into tasks in one go;
 // then each task gets exactly one owner — claimed, assigned, or auto-balanced.
 import { useMemo, useState } from 'react'
-import { randomId, stickiesToTasks, tallyVotes, topVoted, unownedTasks, type Participant, type Task, type VoteMap } from '@sandbox/shared'
+import { randomId, stickiesToTasks, tallyVotes, topVoted, unownedTasks, type Participant, type ParticipantIds, type Task, type VoteMap } from '@sandbox/shared'
 import { serverNow } from './serverClock.ts'
 import { balanceCandidates, balancedTasks } from './ownership.ts'
 import { stickyLabel } from './ConvergePanel.tsx'
@@ -17,20 +17,22 @@ export interface SplitPanelProps {
   tasks: readonly Task[]
   votes: VoteMap
   participants: readonly Participant[]
+  /** Whose votes count and who can own a task (the split gate's view of ownership). */
+  participantIds: ParticipantIds
   presentIds: ReadonlySet<string>
   seed: number
 }
 
-export function SplitPanel({ stickies, tasks, votes, participants, presentIds, seed }: SplitPanelProps) {
+export function SplitPanel({ stickies, tasks, votes, participants, participantIds, presentIds, seed }: SplitPanelProps) {
   const { isFacilitator, write } = useActions()
   const converted = useMemo(() => new Set(tasks.flatMap((t) => t.sourceShapeIds)), [tasks])
   const open = stickies.filter((s) => !converted.has(s.id))
-  const tally = tallyVotes(votes)
+  const tally = tallyVotes(votes, participantIds)
   const byVotes = [...open].sort((a, b) => (tally.get(b.id) ?? 0) - (tally.get(a.id) ?? 0))
-  const defaults = new Set(topVoted(Object.fromEntries(Object.entries(votes).filter(([k]) => open.some((s) => k.endsWith(`|${s.id}`)))), DEFAULT_PICKS))
+  const defaults = new Set(topVoted(Object.fromEntries(Object.entries(votes).filter(([k]) => open.some((s) => k.endsWith(`|${s.id}`)))), participantIds, DEFAULT_PICKS))
   const [explicit, setExplicit] = useState<Set<string> | null>(null)
   const picked = new Set([...(explicit ?? defaults)].filter((id) => open.some((s) => s.id === id)))
-  const unowned = unownedTasks(tasks)
+  const unowned = unownedTasks(tasks, participantIds)
   const candidates = balanceCandidates(participants, presentIds)
 
   const toggle = (id: string) => {

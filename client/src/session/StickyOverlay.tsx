@@ -1,22 +1,23 @@
 // Badges drawn over the stickies, following the camera: the dots each sticky got (from converge
 // on) and, once it is a task, its owner's name on their colour. Display only; clicks go through.
 import type { Editor } from 'tldraw'
-import { phaseIndex, tallyVotes, type Phase, type Task, type VoteMap } from '@sandbox/shared'
+import { phaseIndex, tallyVotes, type ParticipantIds, type Phase, type Task, type VoteMap } from '@sandbox/shared'
 import { useStickyPlacements } from './stickies.ts'
 
 export interface StickyOverlayProps {
   editor: Editor | null
   phase: Phase
   votes: VoteMap
+  participantIds: ParticipantIds
   tasks: readonly Task[]
   myId: string
 }
 
-export function StickyOverlay({ editor, phase, votes, tasks, myId }: StickyOverlayProps) {
+export function StickyOverlay({ editor, phase, votes, participantIds, tasks, myId }: StickyOverlayProps) {
   const placements = useStickyPlacements(editor)
   const showVotes = phaseIndex(phase) >= phaseIndex('converge')
   const showOwners = phaseIndex(phase) >= phaseIndex('split')
-  const tally = tallyVotes(votes)
+  const tally = tallyVotes(votes, participantIds)
   const taskBySticky = new Map<string, Task>()
   for (const t of tasks) for (const id of t.sourceShapeIds) taskBySticky.set(id, t)
 

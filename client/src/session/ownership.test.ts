@@ -18,8 +18,9 @@ const person = (id: string, role: Participant['role'] = 'participant'): Particip
 
 describe('ownership', () => {
   it('a claim changes only what the rules let a participant change', () => {
-    const before = { ...emptyGuardedState(), tasks: { t1: task('t1') } }
-    const claimed = withOwner(task('t1'), { id: 'p1', name: 'Member A', color: '#e03131' }, 'claim', 5)
+    const memberA: Participant = { id: 'p1', name: 'Member A', color: '#e03131', role: 'participant', joinedAt: 1 }
+    const before = { ...emptyGuardedState(), participants: { p1: memberA }, tasks: { t1: task('t1') } }
+    const claimed = withOwner(task('t1'), memberA, 'claim', 5)
     const after = { ...before, tasks: { t1: claimed } }
     expect(authorizeChange({ role: 'participant', participantId: 'p1', identified: true }, before, after)).toEqual({ ok: true })
     const givenBack = withOwner(claimed, null, 'claim', 6)
@@ -31,6 +32,17 @@ describe('ownership', () => {
     const people = [person('a'), person('b'), person('v', 'viewer'), person('f', 'facilitator')]
     expect(balanceCandidates(people, new Set(['a', 'v'])).map((c) => c.id)).toEqual(['a'])
     expect(balanceCandidates(people, new Set()).map((c) => c.id)).toEqual(['a', 'b', 'f'])
+  })
+
+  it('writes owners exactly as the server recorded them, so honest assignments are never refused', () => {
+    const people = [person('a'), person('b'), person('f', 'facilitator'), person('v', 'viewer')]
+    const tasks = [task('t1'), task('t2'), task('t3')]
+    const before = { ...emptyGuardedState(), participants: Object.fromEntries(people.map((p) => [p.id, p])), tasks: Object.fromEntries(tasks.map((t) => [t.id, t])) }
+    const facilitator = { role: 'facilitator' as const, participantId: 'f', identified: true }
+    const balanced = balancedTasks(tasks, balanceCandidates(people, new Set()), 3, 10)
+    expect(authorizeChange(facilitator, before, { ...before, tasks: { ...before.tasks, ...balanced } })).toEqual({ ok: true })
+    const assigned = withOwner(task('t1'), people[1] as Participant, 'assign', 11)
+    expect(authorizeChange(facilitator, before, { ...before, tasks: { ...before.tasks, t1: assigned } })).toEqual({ ok: true })
   })
 
   it('gives every unowned task an owner and leaves owned ones alone', () => {

@@ -22,7 +22,8 @@ export interface Actions {
 export function useActions(): Actions {
   const { doc, role, participant, connection } = useSession()
   const report = useContext(ReportContext)
-  const actor = useMemo<Actor>(() => ({ role, participantId: participant.id, identified: true }), [role, participant.id])
+  // `known` is false only for a viewer who has not joined; the server judges such a socket as anonymous too.
+  const actor = useMemo<Actor>(() => ({ role, participantId: participant.id, identified: participant.known }), [role, participant.id, participant.known])
   const write = useCallback(
     (patch: GuardedPatch) => {
       const verdict = writeGuarded(doc, actor, patch, connection.localOrigin)

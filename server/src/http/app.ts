@@ -15,7 +15,7 @@ import type { Persister } from '../rooms/Persister.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
 import type { Storage } from '../storage/Storage.ts'
 import { errorBody, HttpError, HttpErrors } from './errors.ts'
-import { registerSessionRoutes } from './sessionRoutes.ts'
+import { registerSessionRoutes, type SessionQuotas } from './sessionRoutes.ts'
 
 export interface AppDeps {
   storage: Storage
@@ -25,6 +25,7 @@ export interface AppDeps {
   log: Logger
   publicUrl: string | undefined
   tldrawLicenseKey: string | null
+  quotas: SessionQuotas
   trustProxy: boolean
   clientDir: string
   /** A session's current document: the live room's, or one loaded from storage for this call. */

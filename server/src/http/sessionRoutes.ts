@@ -1,4 +1,6 @@
 // Session routes: create a session, read it with a role token, join as a participant, export tasks.
+// Creating and joining are bounded: per client address, and overall (sessions per hour on this
+// process, participants per session), so a link in the wrong hands cannot fill the disk or a board.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { stringify } from 'csv-stringify/sync'
 import { z } from 'zod'
@@ -32,6 +34,41 @@ const joinBody = z.object({
 })
 const exportQuery = z.object({ format: z.enum(EXPORT_FORMATS).default('json') })
 
+export interface SessionQuotas {
+  /** Sessions created per rolling hour on this process, across all addresses. */
+  maxSessionsPerHour: number
+  sessionsPerMinutePerAddress: number
+  /** Distinct participant records per session; a rejoin with an existing participant id always works. */
+  maxParticipantsPerSession: number
+  joinsPerMinutePerAddress: number
+}
+
+const HOUR_MS = 60 * 60 * 1000
+
+/** Creation times of the last hour, oldest first; at most `max` of them are ever kept. */
+export class RollingWindow {
+  private readonly times: number[] = []
+  private readonly max: number
+  private readonly windowMs: number
+
+  constructor(max: number, windowMs: number) {
+    this.max = max
+    this.windowMs = windowMs
+  }
+
+  /** Counts one more event, or answers how long until there is room for one. */
+  take(now = Date.now()): { ok: true } | { ok: false; retryAfterMs: number } {
+    while (this.times.length > 0 && (this.times[0] as number) <= now - this.windowMs) this.times.shift()
+    if (this.times.length >= this.max) return { ok: false, retryAfterMs: (this.times[0] ?? now) + this.windowMs - now }
+    this.times.push(now)
+    return { ok: true }
+  }
+}
+
+/** @fastify/rate-limit's refusal, as a 429 whose message says what to do (see the error handler in app.ts). */
+const tooFast = (what: string) => (_req: FastifyRequest, context: { after: string }) =>
+  Object.assign(new Error(`Too many ${what} from your address; try again in ${context.after}.`), { statusCode: 429 })
+
 /** A participant keeps their colour in a session; a newcomer gets the first colour nobody has. */
 function colorInSession(participants: Record<string, Participant>, participantId: string): string {
   const existing = participants[participantId]
@@ -63,8 +100,22 @@ export function parse<T>(schema: z.ZodType<T>, value: unknown, code: 'badBody' |
 }
 
 export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.post('/api/sessions', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (req, reply) => {
+  const { quotas } = deps
+  const created = new RollingWindow(quotas.maxSessionsPerHour, HOUR_MS)
+  const createLimit = { max: quotas.sessionsPerMinutePerAddress, timeWindow: '1 minute', errorResponseBuilder: tooFast('new sessions') }
+  app.post('/api/sessions', { config: { rateLimit: createLimit } }, async (req, reply) => {
     const { title } = parse(createBody, req.body, 'badBody')
+    // Per-address limits do not stop many addresses; this bounds what the whole server takes on.
+    const slot = created.take()
+    if (!slot.ok) {
+      const minutes = Math.max(1, Math.ceil(slot.retryAfterMs / 60_000))
+      req.log.warn({ event: 'session.create_quota', max: quotas.maxSessionsPerHour }, 'session creation quota reached')
+      reply.header('retry-after', Math.ceil(slot.retryAfterMs / 1000))
+      throw new HttpError(
+        'tooManySessions',
+        `This server has created its limit of ${quotas.maxSessionsPerHour} sessions this hour; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      )
+    }
     const id = randomId(SESSION_ID_BYTES)
     const tokens = newTokens()
     await deps.rooms.createSession({
@@ -73,6 +124,9 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
       createdAt: Date.now(),
       tokenHashes: { participant: hashToken(tokens.participant), facilitator: hashToken(tokens.facilitator), viewer: hashToken(tokens.viewer) },
     })
+    // Without PUBLIC_URL the links use the Host header the creator sent. That is safe to keep:
+    // the links go back to that same caller only (a page on a rebound name that creates a session
+    // gets links to its own name), and the websocket checks origins apart (see syncSocket.ts).
     const base = deps.publicUrl ?? `${req.protocol}://${req.headers.host}`
     const link = (token: string) => `${base}/s/${id}?token=${token}`
     req.log.info({ event: 'session.created', session: id }, 'session created')
@@ -91,15 +145,30 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
     return { id: session.id, title: session.title, createdAt: session.createdAt, role }
   })
 
-  app.post<{ Params: { id: string } }>('/api/sessions/:id/participants', async (req) => {
+  const joinLimit = { max: quotas.joinsPerMinutePerAddress, timeWindow: '1 minute', errorResponseBuilder: tooFast('joins') }
+  app.post<{ Params: { id: string } }>('/api/sessions/:id/participants', { config: { rateLimit: joinLimit } }, async (req) => {
     const { session, role } = authorize(deps, req, req.params.id)
+    // Viewers are not participants: they watch as guests, and a record would let a view-only link
+    // fill the session with people who never were there.
+    if (role === 'viewer') {
+      throw new HttpError('forbidden', 'A view-only link cannot join as a participant; ask the facilitator for the participant link to take part.')
+    }
     const body = parse(joinBody, req.body, 'badBody')
     const name = cleanName(body.name)
     if (!name) throw new HttpError('badBody', 'name: Tell the others who you are.')
     const keep = body.participantId && deps.keys.verify(body.participantId, body.participantKey)
     const participantId = keep ? (body.participantId as string) : `p_${randomId(16)}`
     const room = deps.rooms.get(session.id)
-    const color = colorInSession(room.doc.getMap(Root.participants).toJSON() as Record<string, Participant>, participantId)
+    const records = room.doc.getMap(Root.participants)
+    if (!(keep && records.has(participantId)) && records.size >= quotas.maxParticipantsPerSession) {
+      deps.rooms.scheduleUnload(room)
+      req.log.warn({ event: 'session.participants_full', session: session.id, max: quotas.maxParticipantsPerSession }, 'participant limit reached')
+      throw new HttpError(
+        'sessionFull',
+        `This session has reached its limit of ${quotas.maxParticipantsPerSession} participants; ask the facilitator to start a new session for more people.`,
+      )
+    }
+    const color = colorInSession(records.toJSON() as Record<string, Participant>, participantId)
     const participant = { id: participantId, name, color, role, joinedAt: Date.now() }
     room.recordParticipant(participant)
     deps.rooms.scheduleUnload(room)

@@ -1,7 +1,9 @@
 // The websocket transport: `/sync/<session id>?token=…` upgrades are checked (origin, session,
 // token, participant key, room capacity) and refused with a close code before any document byte
-// is sent; accepted sockets become Connections on their room.
+// is sent; accepted sockets become Connections on their room, each held to a message rate and a
+// byte rate.
 import type { IncomingMessage } from 'node:http'
+import net from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { CLOSE_REASONS, CloseCode, SYNC_PATH, SyncParam, isSessionId, type CloseCodeName, type Role } from '@sandbox/shared'
@@ -19,13 +21,54 @@ export interface SyncSocketOptions {
   keys: ParticipantKeys
   log: Logger
   maxMessageBytes: number
+  /** Participant sockets per room. The facilitator is never refused for capacity. */
   maxConnectionsPerRoom: number
+  /** Viewer sockets per room, counted apart so viewers never take participants' places. */
+  maxViewersPerRoom: number
   messagesPerSecond: number
   messageBurst: number
+  /** Incoming bytes per second per connection (0: no byte limit), and the burst it may spend at once. */
+  bytesPerSecond: number
+  burstBytes: number
   slowClientBytes: number
-  /** Origins allowed besides the server's own (from ALLOWED_ORIGINS). */
+  /** Origins allowed besides PUBLIC_URL's and loopback ones (from ALLOWED_ORIGINS). */
   allowedOrigins: readonly string[]
   publicUrl: string | undefined
+}
+
+/** A page served from this machine: a DNS name an attacker controls can never be one of these. */
+function isLoopback(hostname: string): boolean {
+  if (hostname === 'localhost' || hostname === '[::1]') return true
+  return net.isIPv4(hostname) && hostname.startsWith('127.')
+}
+
+const isIpLiteral = (hostname: string): boolean => net.isIP(hostname.replace(/^\[(.*)\]$/, '$1')) !== 0
+
+/**
+ * Incoming bytes per connection, checked synchronously on every frame. Without it one room writing
+ * ~1 MB updates at the full message rate kept the process busy applying and fanning them out, and
+ * every other room waited (p50 from 1.6 ms to 243 ms).
+ */
+class ByteBudget {
+  private available: number
+  private last: number
+  private readonly perMs: number
+  private readonly burst: number
+
+  constructor(perSecond: number, burst: number, now = performance.now()) {
+    this.perMs = perSecond / 1000
+    this.burst = burst
+    this.available = burst
+    this.last = now
+  }
+
+  spend(bytes: number, now = performance.now()): boolean {
+    this.available = Math.min(this.burst, this.available + (now - this.last) * this.perMs)
+    this.last = now
+    if (this.available < bytes) return false
+    this.available -= bytes
+    return true
+  }
 }
 
 const PING_INTERVAL_MS = 30_000
@@ -49,9 +92,13 @@ export class SyncSocket {
   private readonly opts: SyncSocketOptions
   private readonly alive = new WeakSet<WebSocket>()
   private readonly pingTimer: NodeJS.Timeout
+  /** PUBLIC_URL's origin and ALLOWED_ORIGINS, normalised as browsers send them. */
+  private readonly trustedOrigins: ReadonlySet<string>
 
   constructor(opts: SyncSocketOptions) {
     this.opts = opts
+    const origins = [...opts.allowedOrigins, ...(opts.publicUrl ? [opts.publicUrl] : [])]
+    this.trustedOrigins = new Set(origins.flatMap((o) => (URL.canParse(o) ? [new URL(o).origin] : [o])))
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes, perMessageDeflate: false })
     this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS)
     this.pingTimer.unref()
@@ -78,14 +125,34 @@ export class SyncSocket {
     this.wss.handleUpgrade(req, socket, head, (ws) => ws.close(CloseCode[code], CLOSE_REASONS[code]))
   }
 
+  /**
+   * Which pages may open a websocket. Not the Host header alone: a page at
+   * `http://attacker.example:8080` whose name resolves to this server's address (DNS rebinding)
+   * sends `Host: attacker.example:8080` and a matching Origin. So a browser Origin is allowed when
+   * it is PUBLIC_URL's, one of ALLOWED_ORIGINS, or a loopback origin (`localhost`, `127.x.x.x`,
+   * `[::1]`, any port); and, only when PUBLIC_URL is unset, the origin of the Host header when that
+   * host is an IP literal (a deployment opened by address), which no DNS name can impersonate.
+   * A deployment reached by a DNS name sets PUBLIC_URL (or ALLOWED_ORIGINS).
+   */
   private originAllowed(req: IncomingMessage): boolean {
     const origin = req.headers.origin
     // Non-browser clients send no Origin; the token still guards them.
     if (!origin) return true
+    let url: URL
+    try {
+      url = new URL(origin)
+    } catch {
+      return false
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return false
+    if (this.trustedOrigins.has(url.origin) || isLoopback(url.hostname)) return true
     const host = req.headers.host
-    const own = new Set<string>([`http://${host}`, `https://${host}`, ...this.opts.allowedOrigins])
-    if (this.opts.publicUrl) own.add(new URL(this.opts.publicUrl).origin)
-    return own.has(origin)
+    if (this.opts.publicUrl || !host || !isIpLiteral(url.hostname)) return false
+    try {
+      return new URL(`${url.protocol}//${host}`).host === url.host
+    } catch {
+      return false
+    }
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -104,17 +171,33 @@ export class SyncSocket {
     const identified = this.opts.keys.verify(pid, url.searchParams.get(SyncParam.participantKey))
     if (pid && !identified) return this.refuse(req, socket, head, 'unauthorized', { session: sessionId, why: 'participant key' })
     const room = this.opts.rooms.get(sessionId)
-    if (room.connections.size >= this.opts.maxConnectionsPerRoom) {
+    const full = this.capacityRefusal(room.connections, role)
+    if (full) {
       this.opts.rooms.scheduleUnload(room)
-      return this.refuse(req, socket, head, 'roomFull', { session: sessionId, connections: room.connections.size })
+      return this.refuse(req, socket, head, full, { session: sessionId, role, connections: room.connections.size })
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, sessionId, role, identified ? (pid as string) : null, url))
+  }
+
+  /**
+   * Each role has its own places: viewer links are handed out widely, so viewers never take
+   * participants' places, and the facilitator, who runs the session, is never refused for
+   * capacity. (The upgrade completes synchronously, so a count taken here is not outrun.)
+   */
+  private capacityRefusal(connections: Iterable<Connection>, role: Role): CloseCodeName | null {
+    if (role === 'facilitator') return null
+    let same = 0
+    for (const c of connections) if (c.role === role) same++
+    if (role === 'viewer') return same >= this.opts.maxViewersPerRoom ? 'viewersFull' : null
+    return same >= this.opts.maxConnectionsPerRoom ? 'roomFull' : null
   }
 
   private accept(ws: WebSocket, sessionId: string, role: Role, participantId: string | null, url: URL): void {
     const id = nextConnectionId++
     const log = this.opts.log.child({ session: sessionId, conn: id })
     const bucket = new TokenBucket(this.opts.messagesPerSecond, this.opts.messageBurst)
+    // One frame may carry up to MAX_MESSAGE_BYTES, so the burst is never below that.
+    const bytesBudget = this.opts.bytesPerSecond > 0 ? new ByteBudget(this.opts.bytesPerSecond, Math.max(this.opts.burstBytes, this.opts.maxMessageBytes)) : null
     let closed = false
     const close = (code: number, reason: string) => {
       if (closed) return
@@ -161,6 +244,10 @@ export class SyncSocket {
         return close(CloseCode.rateLimited, CLOSE_REASONS.rateLimited)
       }
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer)
+      if (bytesBudget && !bytesBudget.spend(bytes.length)) {
+        log.warn({ event: 'sync.byte_rate_limited', bytes: bytes.length, perSecond: this.opts.bytesPerSecond }, CLOSE_REASONS.rateLimited)
+        return close(CloseCode.rateLimited, CLOSE_REASONS.rateLimited)
+      }
       let code: number | null
       try {
         code = room.handleMessage(conn, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))
