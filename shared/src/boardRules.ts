@@ -7,8 +7,9 @@ import { createTLSchema, type TLSchema } from '@tldraw/tlschema'
 export * from './stickyRecord.ts'
 
 /** Record types that belong to the shared document. Session-scoped ones (camera, instance,
- * pointer, presence, page state) stay in each browser and never travel. */
-export const BOARD_RECORD_TYPES = ['document', 'page', 'shape', 'binding', 'asset'] as const
+ * pointer, presence, page state) stay in each browser and never travel. `user` is tldraw's
+ * author record (who last edited a text); each connection may write only its own. */
+export const BOARD_RECORD_TYPES = ['document', 'page', 'shape', 'binding', 'asset', 'user'] as const
 export type BoardRecordType = (typeof BOARD_RECORD_TYPES)[number]
 const BOARD_TYPE_SET: ReadonlySet<string> = new Set(BOARD_RECORD_TYPES)
 
@@ -156,6 +157,9 @@ export function checkBoardRecord(
     type.validate(record, previous as never)
   } catch (error) {
     return { ok: false, reason: `invalid ${typeName}: ${String((error as Error).message).slice(0, 200)}` }
+  }
+  if (typeName === 'user' && typeof record.imageUrl === 'string' && !isSafeAssetSource(record.imageUrl, sessionId)) {
+    return { ok: false, reason: '“imageUrl” must be an uploaded image or an http(s) URL' }
   }
   const json = JSON.stringify(record)
   if (json.length > BoardLimits.MAX_RECORD_JSON_CHARS) return { ok: false, reason: `the ${typeName} is larger than ${BoardLimits.MAX_RECORD_JSON_CHARS} characters` }

@@ -10,6 +10,13 @@ import { recordEntries, recordFromYMap, recordToYMap, Root, SERVER_ORIGIN } from
 import { BoardLimits, boardSchema, checkBoardRecord, completeRecord, DOCUMENT_RECORD_ID } from '@sandbox/shared/board'
 
 type BoardRecord = Record<string, unknown>
+
+/** Who wrote a transaction, as far as the board's rules care. */
+export interface BoardAuthor {
+  participantId: string
+  identified: boolean
+  isParticipant(id: string): boolean
+}
 /** `completed`: new records accepted once their missing fields are filled with defaults. */
 export type BoardVerdict = { ok: true; added: number; completed: Map<string, BoardRecord> } | { ok: false; reason: string }
 
@@ -140,8 +147,15 @@ export class BoardGuard {
   }
 
   /** Judges a client's changes to these records against the accepted board. */
-  judge(ids: readonly string[], meta: boolean): BoardVerdict {
+  judge(ids: readonly string[], meta: boolean, author: BoardAuthor): BoardVerdict {
     if (meta) return { ok: false, reason: 'only the server writes “meta”' }
+    for (const id of ids) {
+      if (!id.startsWith('user:')) continue
+      // Someone's author record is theirs alone: a verified participant writes only their own,
+      // an anonymous connection none that belongs to a participant.
+      const owner = id.slice('user:'.length)
+      if (author.identified ? owner !== author.participantId : author.isParticipant(owner)) return { ok: false, reason: `${id.slice(0, 80)} belongs to someone else` }
+    }
     const accepted = this.acceptedRecords()
     const { schema } = boardSchema()
     const next = new Map<string, BoardRecord | undefined>()

@@ -275,7 +275,9 @@ export class Room implements CommitListener {
     if (this.boardTouchedByClient.size === 0 && !this.metaTouchedByClient) return null
     const ids = [...this.boardTouchedByClient]
     const meta = this.metaTouchedByClient
-    let verdict: BoardVerdict = refuseAll ? { ok: false, reason: 'malformed update' } : this.board.judge(ids, meta)
+    const participants = this.doc.getMap(Root.participants)
+    const author = { participantId: conn.participantId, identified: conn.identified, isParticipant: (id: string) => participants.has(id) }
+    let verdict: BoardVerdict = refuseAll ? { ok: false, reason: 'malformed update' } : this.board.judge(ids, meta, author)
     if (verdict.ok && verdict.added > 0 && !this.budgets.of(conn).newRecords.take(verdict.added)) {
       verdict = { ok: false, reason: 'too many new items at once; wait a moment' }
     }

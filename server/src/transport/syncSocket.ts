@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http'
 import net from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { CLOSE_REASONS, CloseCode, SYNC_PATH, SyncParam, isSessionId, type CloseCodeName, type Role } from '@sandbox/shared'
+import { CLOSE_REASONS, CloseCode, PROTOCOL_VERSION, SYNC_PATH, SyncParam, isSessionId, type CloseCodeName, type Role } from '@sandbox/shared'
 import type { ParticipantKeys } from '../auth/tokens.ts'
 import { roleForToken } from '../auth/tokens.ts'
 import type { Logger } from '../log.ts'
@@ -14,6 +14,18 @@ import type { Connection } from '../rooms/Connection.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
 import { TokenBucket } from '../rooms/tokenBucket.ts'
 import type { Storage } from '../storage/Storage.ts'
+import { boardSchema } from '@sandbox/shared/board'
+
+/**
+ * Sandbox's client says which board schema and protocol it was built for; one built for another
+ * version than this server's is told to reload rather than write records the server refuses.
+ * Stock y-websocket clients say nothing and are judged record by record like everyone else.
+ */
+function speaksOurVersion(url: URL): boolean {
+  const schema = url.searchParams.get(SyncParam.schema)
+  const version = url.searchParams.get(SyncParam.protocol)
+  return (schema === null || schema === boardSchema().hash) && (version === null || version === String(PROTOCOL_VERSION))
+}
 
 export interface SyncSocketOptions {
   storage: Storage
@@ -167,6 +179,7 @@ export class SyncSocket {
     if (!session) return this.refuse(req, socket, head, 'notFound', { session: sessionId.slice(0, 64) })
     const role = roleForToken(session, url.searchParams.get(SyncParam.token))
     if (!role) return this.refuse(req, socket, head, 'unauthorized', { session: sessionId })
+    if (!speaksOurVersion(url)) return this.refuse(req, socket, head, 'versionMismatch', { session: sessionId, schema: url.searchParams.get(SyncParam.schema)?.slice(0, 32) })
     const pid = url.searchParams.get(SyncParam.participantId)
     const identified = this.opts.keys.verify(pid, url.searchParams.get(SyncParam.participantKey))
     if (pid && !identified) return this.refuse(req, socket, head, 'unauthorized', { session: sessionId, why: 'participant key' })
