@@ -19,14 +19,14 @@ test("each person sees the other's cursor, labelled with their name, moving live
   const memberB = await joinAs('Member B')
 
   await memberA.board.moveCursor({ x: 300, y: 250 })
-  const adaOnBob = memberB.board.collaboratorCursor('Member A')
-  await expect(adaOnBob).toBeVisible()
-  const before = await adaOnBob.boundingBox()
+  const cursorOfA = memberB.board.collaboratorCursor('Member A')
+  await expect(cursorOfA).toBeVisible()
+  const before = await cursorOfA.boundingBox()
   if (!before) throw new Error("Member A's cursor is visible but has no bounding box.")
 
   // Member A moves 300 px right; Member B sees her cursor follow.
   await memberA.board.moveCursor({ x: 600, y: 400 })
-  await expect.poll(async () => (await adaOnBob.boundingBox())?.x).toBeGreaterThan(before.x + 200)
+  await expect.poll(async () => (await cursorOfA.boundingBox())?.x).toBeGreaterThan(before.x + 200)
 
   await memberB.board.moveCursor({ x: 500, y: 300 })
   await expect(memberA.board.collaboratorCursor('Member B')).toBeVisible()

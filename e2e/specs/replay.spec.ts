@@ -26,7 +26,7 @@ async function recordSession(baseURL: string, session: CreatedSession): Promise<
   const joined = await fetch(`${baseURL}/api/sessions/${session.id}/participants`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${session.tokens.facilitator}` },
-    body: JSON.stringify({ name: 'Fay' }),
+    body: JSON.stringify({ name: 'Host' }),
   }).then((r) => r.json() as Promise<{ participantId: string; participantKey: string }>)
   const doc = new Y.Doc()
   const provider = new WebsocketProvider(`${baseURL.replace(/^http/, 'ws')}/sync`, session.id, doc, {
@@ -84,7 +84,7 @@ test('replaying a session: empty at the start, early stickies midway, everything
   await expect(replay.note('Early idea one')).toHaveCount(1)
   await expect(replay.note('Early idea two')).toHaveCount(1)
   await expect(replay.note('Late idea')).toHaveCount(0)
-  await expect(replay.present).toContainText('Fay')
+  await expect(replay.present).toContainText('Host')
   await expect.poll(() => new URL(viewer.page.url()).searchParams.get('t')).toBe(String(middle))
 
   // Playing to the end shows all of them and the task.

@@ -89,7 +89,7 @@ describe('identity and roles', () => {
     const { server, session } = await setup()
     // Every route under /api/sessions/:id is listed here; a new one fails this test until it is.
     const sessionRoutes = [...server.http.printRoutes({ commonPrefix: false }).matchAll(/── \/(\w+) \(/g)].map((m) => m[1]).sort()
-    expect(sessionRoutes).toEqual(['participants', 'state', 'tasks', 'timeline', 'updates'])
+    expect(sessionRoutes).toEqual(['assets', 'participants', 'state', 'tasks', 'timeline', 'updates'])
     const requests: [string, string][] = [
       ['GET', ''],
       ['POST', '/participants'],
@@ -97,12 +97,14 @@ describe('identity and roles', () => {
       ['GET', '/timeline'],
       ['GET', `/state?at=${Date.now()}`],
       ['GET', '/updates'],
+      ['POST', '/assets'],
+      ['GET', `/assets/${'0'.repeat(64)}`],
     ]
     const call = (method: string, id: string, suffix: string, auth?: string) =>
       fetch(`${server.url}/api/sessions/${id}${suffix}`, {
         method,
         headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
-        ...(method === 'POST' ? { body: JSON.stringify({ name: 'Eve' }) } : {}),
+        ...(method === 'POST' ? { body: JSON.stringify({ name: 'Member X' }) } : {}),
       })
     for (const [method, suffix] of requests) {
       for (const auth of [undefined, 'Bearer wrong', `Bearer ${session.tokens.participant}x`, `Basic ${session.tokens.participant}`]) {
@@ -115,7 +117,8 @@ describe('identity and roles', () => {
       expect((await call(method, 'AAAAAAAAAAAAAAAAAAAAAA', suffix, `Bearer ${session.tokens.facilitator}`)).status).toBe(404)
       // A viewer reads every route; it cannot join as a participant (access.integration.test.ts).
       const asViewer = (await call(method, session.id, suffix, `Bearer ${session.tokens.viewer}`)).status
-      if (suffix === '/participants') expect(asViewer, `${method} ${suffix} as viewer`).toBe(403)
+      if (method === 'POST') expect(asViewer, `${method} ${suffix} as viewer`).toBe(403)
+      else if (suffix.startsWith('/assets/')) expect(asViewer, 'an asset that does not exist').toBe(404)
       else expect(asViewer, `${method} ${suffix} as viewer`).toBeLessThan(300)
     }
   })
@@ -274,10 +277,10 @@ describe('limits', () => {
     ;(slow.ws as unknown as { _socket: import('node:net').Socket })._socket.pause()
 
     const started = performance.now()
-    const N = 40
+    const N = 80
     for (let i = 0; i < N; i++) {
-      // Large but valid stickies, within the per-connection byte rate's burst.
-      putSticky(writer.doc, `shape:big${i}`, `${i}`, { meta: { pad: `${i}`.padEnd(60_000, '.') } })
+      // Large but valid stickies (a record may hold up to 128 KiB).
+      putSticky(writer.doc, `shape:big${i}`, `${i}`, { meta: { pad: `${i}`.padEnd(100_000, '.') } })
       await new Promise((r) => setTimeout(r, 2))
     }
     await waitFor(() => reader.doc.getMap(Root.records).has(`shape:big${N - 1}`), 'reader keeps up', 30_000)
@@ -285,7 +288,7 @@ describe('limits', () => {
     await waitFor(() => logged('sync.slow_client'), 'slow client noticed', 15_000)
     await waitFor(() => room.connections.size === 2, 'slow client removed', 15_000)
     await waitFor(() => acked > 0 && writer.provider.wsconnected, 'writer still acknowledged', 15_000)
-    console.log(`slow client: ${N} × 60 kB fanned out to the fast reader in ${readerMs.toFixed(0)} ms while the slow one was cut off`)
+    console.log(`slow client: ${N} × 100 kB fanned out to the fast reader in ${readerMs.toFixed(0)} ms while the slow one was cut off`)
     slow.ws.terminate()
   })
 })
