@@ -14,6 +14,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_MESSAGE_BYTES: int(1024 * 1024),
   MAX_DOC_BYTES: int(64 * 1024 * 1024),
+  MAX_SESSION_STORAGE_BYTES: int(512 * 1024 * 1024),
   MAX_CONNECTIONS_PER_ROOM: int(200),
   MAX_VIEWERS_PER_ROOM: int(50),
   MESSAGES_PER_SECOND: int(200),
@@ -44,6 +45,8 @@ export type Config = {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL']
   maxMessageBytes: number
   maxDocBytes: number
+  /** Bytes one session may occupy in storage (its log and checkpoints), across unloads and restarts. */
+  maxSessionStorageBytes: number
   /** Participant sockets per room (the facilitator is never refused for capacity; viewers have their own cap). */
   maxConnectionsPerRoom: number
   /** Viewer sockets per room; viewers never take participants' places. */
@@ -90,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: e.LOG_LEVEL,
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     maxDocBytes: e.MAX_DOC_BYTES,
+    maxSessionStorageBytes: e.MAX_SESSION_STORAGE_BYTES,
     maxConnectionsPerRoom: e.MAX_CONNECTIONS_PER_ROOM,
     maxViewersPerRoom: e.MAX_VIEWERS_PER_ROOM,
     messagesPerSecond: e.MESSAGES_PER_SECOND,

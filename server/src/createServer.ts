@@ -44,7 +44,7 @@ export async function createServer(
     storage,
     persister,
     log,
-    limits: { maxDocBytes: config.maxDocBytes, checkpointEveryUpdates: config.checkpointEveryUpdates },
+    limits: { maxDocBytes: config.maxDocBytes, maxSessionStorageBytes: config.maxSessionStorageBytes, checkpointEveryUpdates: config.checkpointEveryUpdates },
     idleUnloadMs: config.idleUnloadMs,
   })
   const keys = ParticipantKeys.fromDataDir(config.dataDir)

@@ -20,6 +20,8 @@ export const CloseCode = {
   updateRefused: 4402,
   /** Too many refused changes from one connection. */
   tooManyRefusals: 4422,
+  /** More new board items than a connection may add at once (a flood, or a paste too large). */
+  tooManyNewRecords: 4423,
   /** The client was built for another board schema or protocol version than the server's. */
   versionMismatch: 4426,
   forbiddenOrigin: 4403,
@@ -31,6 +33,8 @@ export const CloseCode = {
   messageTooLarge: 4413,
   rateLimited: 4429,
   documentTooLarge: 4507,
+  /** The session's stored history reached its quota (MAX_SESSION_STORAGE_BYTES). */
+  storageQuota: 4508,
   shuttingDown: 4503,
 } as const
 export type CloseCodeName = keyof typeof CloseCode
@@ -40,6 +44,7 @@ export const CLOSE_REASONS: Record<CloseCodeName, string> = {
   unauthorized: 'This link is missing a valid token; ask the facilitator for a fresh link.',
   updateRefused: 'That change is not allowed for your role.',
   tooManyRefusals: 'Too many changes were refused; reload the page.',
+  tooManyNewRecords: 'Too many new items at once; wait a moment and add fewer at a time.',
   versionMismatch: 'Sandbox was updated — reload this page.',
   forbiddenOrigin: 'This page is not allowed to connect to this server.',
   notFound: 'There is no session with this id.',
@@ -49,6 +54,7 @@ export const CLOSE_REASONS: Record<CloseCodeName, string> = {
   messageTooLarge: 'A change was too large to send.',
   rateLimited: 'Too many messages too fast; reconnecting.',
   documentTooLarge: 'This board has reached its size limit.',
+  storageQuota: 'This session has used all the storage it may; export its action items and start a follow-up session.',
   shuttingDown: 'The server is restarting; reconnecting.',
 }
 

@@ -17,8 +17,14 @@ export interface BoardAuthor {
   identified: boolean
   isParticipant(id: string): boolean
 }
-/** `completed`: new records accepted once their missing fields are filled with defaults. */
-export type BoardVerdict = { ok: true; added: number; completed: Map<string, BoardRecord> } | { ok: false; reason: string }
+/**
+ * `refused`: record id (or `meta`) → why; `completed`: new records accepted once their missing
+ * fields are filled with defaults.
+ */
+export interface BoardVerdict {
+  refused: Map<string, string>
+  completed: Map<string, BoardRecord>
+}
 
 const same = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b)
 
@@ -146,68 +152,97 @@ export class BoardGuard {
     }
   }
 
-  /** Judges a client's changes to these records against the accepted board. */
+  /**
+   * Judges a client's changes to these records against the accepted board, record by record: a
+   * refused record is reverted on its own, and records that lean on it (a shape on a refused
+   * frame) are refused in turn, so an offline client's other work survives one bad record.
+   */
   judge(ids: readonly string[], meta: boolean, author: BoardAuthor): BoardVerdict {
-    if (meta) return { ok: false, reason: 'only the server writes “meta”' }
-    for (const id of ids) {
-      if (!id.startsWith('user:')) continue
-      // Someone's author record is theirs alone: a verified participant writes only their own,
-      // an anonymous connection none that belongs to a participant.
-      const owner = id.slice('user:'.length)
-      if (author.identified ? owner !== author.participantId : author.isParticipant(owner)) return { ok: false, reason: `${id.slice(0, 80)} belongs to someone else` }
-    }
     const accepted = this.acceptedRecords()
     const { schema } = boardSchema()
+    const refused = new Map<string, string>()
     const next = new Map<string, BoardRecord | undefined>()
+    const completed = new Map<string, BoardRecord>()
     for (const id of ids) {
       const value = this.records.get(id)
       if (value === undefined) next.set(id, undefined)
       else if (value instanceof Y.Map) next.set(id, recordFromYMap(value))
-      else return { ok: false, reason: 'a board record must be a Y.Map' }
+      else refused.set(id, 'a board record must be a Y.Map')
     }
-    const lookup = (id: string): BoardRecord | undefined => (next.has(id) ? next.get(id) : accepted.get(id))
-    let added = 0
-    let removed = 0
-    let pagesAfter = this.pages
-    const completed = new Map<string, BoardRecord>()
+    // Each record on its own.
     for (const [id, given] of next) {
-      let record = given
+      if (refused.has(id)) continue
       const before = accepted.get(id)
-      if (record === undefined) {
-        if (!before) continue
-        removed += 1
-        if (id === DOCUMENT_RECORD_ID) return { ok: false, reason: 'the document record cannot be deleted' }
-        if (before.typeName === 'page') pagesAfter -= 1
-        for (const referrer of this.referrers.get(id) ?? []) {
-          const r = lookup(referrer)
-          if (r && referencesOf(r).includes(id)) return { ok: false, reason: `${id} cannot be deleted while ${referrer} points at it` }
+      if (id.startsWith('user:')) {
+        // Someone's author record is theirs alone: a verified participant writes only their own,
+        // an anonymous connection none that belongs to a participant.
+        const owner = id.slice('user:'.length)
+        if (author.identified ? owner !== author.participantId : author.isParticipant(owner)) {
+          refused.set(id, 'it belongs to someone else')
+          continue
         }
+      }
+      if (given === undefined) {
+        if (before && id === DOCUMENT_RECORD_ID) refused.set(id, 'the document record cannot be deleted')
         continue
       }
-      if (!before) added += 1
-      else if (before.typeName === 'page') pagesAfter -= 1
-      if (record.typeName === 'page') pagesAfter += 1
-      let verdict = checkBoardRecord(schema, id, record, this.sessionId, before)
+      let verdict = checkBoardRecord(schema, id, given, this.sessionId, before)
       if (!verdict.ok && !before) {
         // Tools that write stickies by hand often leave out fields tldraw has defaults for.
-        const complete = completeRecord(record)
+        const complete = completeRecord(given)
         const retry = complete && checkBoardRecord(schema, id, complete, this.sessionId)
         if (complete && retry?.ok) {
-          record = complete
           next.set(id, complete)
           completed.set(id, complete)
           verdict = retry
         }
       }
-      if (!verdict.ok) return { ok: false, reason: `${id.slice(0, 80)}: ${verdict.reason}` }
-      const structure = this.checkReferences(id, record, lookup)
-      if (structure) return { ok: false, reason: `${id.slice(0, 80)}: ${structure}` }
+      if (!verdict.ok) refused.set(id, verdict.reason)
     }
-    if (pagesAfter < 1) return { ok: false, reason: 'the board keeps at least one page' }
-    if (added > removed && accepted.size + added - removed > BoardLimits.MAX_RECORDS_PER_SESSION) {
-      return { ok: false, reason: `this board holds at most ${BoardLimits.MAX_RECORDS_PER_SESSION} items` }
+    // Across records, until nothing more is refused: a refused record stays as it was accepted.
+    const lookup = (id: string): BoardRecord | undefined => (refused.has(id) || !next.has(id) ? accepted.get(id) : next.get(id))
+    for (let changed = true; changed; ) {
+      changed = false
+      for (const [id, record] of next) {
+        if (refused.has(id)) continue
+        const problem = record === undefined ? this.checkDeletion(id, lookup) : this.checkReferences(id, record, lookup)
+        if (problem) {
+          refused.set(id, problem)
+          changed = true
+        }
+      }
+      if (this.pagesAfter(next, refused) < 1) {
+        for (const [id, record] of next) if (record === undefined && accepted.get(id)?.typeName === 'page' && !refused.has(id)) refused.set(id, 'the board keeps at least one page')
+        changed = true
+      }
     }
-    return { ok: true, added, completed }
+    const addedIds = [...next].filter(([id, record]) => record !== undefined && !accepted.has(id) && !refused.has(id)).map(([id]) => id)
+    const removed = [...next].filter(([id, record]) => record === undefined && accepted.has(id) && !refused.has(id)).length
+    if (addedIds.length > removed && accepted.size + addedIds.length - removed > BoardLimits.MAX_RECORDS_PER_SESSION) {
+      for (const id of addedIds) refused.set(id, `this board holds at most ${BoardLimits.MAX_RECORDS_PER_SESSION} items`)
+    }
+    if (meta) refused.set('meta', 'only the server writes “meta”')
+    for (const id of refused.keys()) completed.delete(id)
+    return { refused, completed }
+  }
+
+  private pagesAfter(next: ReadonlyMap<string, BoardRecord | undefined>, refused: ReadonlyMap<string, string>): number {
+    let pages = this.pages
+    const accepted = this.acceptedRecords()
+    for (const [id, record] of next) {
+      if (refused.has(id)) continue
+      if (accepted.get(id)?.typeName === 'page') pages -= 1
+      if (record?.typeName === 'page') pages += 1
+    }
+    return pages
+  }
+
+  private checkDeletion(id: string, lookup: (id: string) => BoardRecord | undefined): string | null {
+    for (const referrer of this.referrers.get(id) ?? []) {
+      const r = lookup(referrer)
+      if (r && referencesOf(r).includes(id)) return `it cannot be deleted while ${referrer.slice(0, 80)} points at it`
+    }
+    return null
   }
 
   /** Fills in the fields the server completed (see judge), as the server. */

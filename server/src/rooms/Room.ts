@@ -8,7 +8,7 @@ import * as encoding from 'lib0/encoding'
 import { CloseCode, CLOSE_REASONS, MessageType, Root, ROOT_NAMES, SERVER_ORIGIN, type Participant, type Verdict } from '@sandbox/shared'
 import type { Logger } from '../log.ts'
 import type { Storage } from '../storage/Storage.ts'
-import { BoardGuard, type BoardVerdict } from './BoardGuard.ts'
+import { BoardGuard } from './BoardGuard.ts'
 import { checkPlacement, type Place } from './checkPlacement.ts'
 import type { Connection } from './Connection.ts'
 import { ConnectionBudgets } from './connectionBudget.ts'
@@ -19,6 +19,7 @@ import { inspectUpdate } from './validateUpdate.ts'
 
 export interface RoomLimits {
   maxDocBytes: number
+  maxSessionStorageBytes: number
   checkpointEveryUpdates: number
 }
 
@@ -67,6 +68,8 @@ export class Room implements CommitListener {
   private lastAt = 0
   private checkpointSeq: number
   private approxDocBytes: number
+  /** What this session occupies in storage (log rows and checkpoints), kept up to date as it grows. */
+  private storedBytes: number
   /** Updates emitted while a client's update is being judged; flushed as one after the verdict. */
   private captured: Uint8Array[] | null = null
   private touchedByClient = new Set<GuardedKey>()
@@ -87,6 +90,7 @@ export class Room implements CommitListener {
     this.lastCommittedSeq = seq
     this.checkpointSeq = checkpointSeq
     this.approxDocBytes = approxDocBytes
+    this.storedBytes = deps.storage.storedBytes(id)
     this.deps = deps
     this.log = deps.log.child({ session: id })
     this.guard = new UpdateGuard(doc)
@@ -208,6 +212,15 @@ export class Room implements CommitListener {
       budget.log.warn({ event: 'update.refused', reason: placement.reason }, CLOSE_REASONS.updateRefused)
       return CloseCode.updateRefused
     }
+    // Counted before applying: a flood of records costs the room nothing past the budget.
+    if (placement.newRecords > 0 && !budget.newRecords.take(placement.newRecords)) {
+      budget.log.warn({ event: 'update.too_many_records', records: placement.newRecords }, CLOSE_REASONS.tooManyNewRecords)
+      return CloseCode.tooManyNewRecords
+    }
+    if (this.storedBytes + update.length > this.deps.limits.maxSessionStorageBytes) {
+      budget.log.warn({ event: 'room.storage_quota', bytes: this.storedBytes }, CLOSE_REASONS.storageQuota)
+      return CloseCode.storageQuota
+    }
     if (this.approxDocBytes + update.length > this.deps.limits.maxDocBytes) {
       budget.log.warn({ event: 'room.doc_too_large', bytes: this.approxDocBytes }, CLOSE_REASONS.documentTooLarge)
       return CloseCode.documentTooLarge
@@ -270,21 +283,25 @@ export class Room implements CommitListener {
     return verdict.ok ? null : verdict.reason
   }
 
-  /** Judges what the client's transaction did to the board and meta; reverts it if refused. */
+  /** Judges what the client's transaction did to the board and meta; reverts what is refused. */
   private judgeBoard(conn: Connection, refuseAll: boolean): string | null {
     if (this.boardTouchedByClient.size === 0 && !this.metaTouchedByClient) return null
     const ids = [...this.boardTouchedByClient]
     const meta = this.metaTouchedByClient
+    if (refuseAll) {
+      this.board.revert(ids, meta)
+      this.board.accept(ids, meta)
+      return 'malformed update'
+    }
     const participants = this.doc.getMap(Root.participants)
     const author = { participantId: conn.participantId, identified: conn.identified, isParticipant: (id: string) => participants.has(id) }
-    let verdict: BoardVerdict = refuseAll ? { ok: false, reason: 'malformed update' } : this.board.judge(ids, meta, author)
-    if (verdict.ok && verdict.added > 0 && !this.budgets.of(conn).newRecords.take(verdict.added)) {
-      verdict = { ok: false, reason: 'too many new items at once; wait a moment' }
-    }
-    if (!verdict.ok) this.board.revert(ids, meta)
-    else this.board.complete(verdict.completed)
+    const verdict = this.board.judge(ids, meta, author)
+    const refusedIds = [...verdict.refused.keys()].filter((id) => id !== 'meta')
+    if (refusedIds.length > 0 || verdict.refused.has('meta')) this.board.revert(refusedIds, verdict.refused.has('meta'))
+    this.board.complete(verdict.completed)
     this.board.accept(ids, meta)
-    return verdict.ok ? null : verdict.reason
+    const [first] = verdict.refused
+    return first ? `${first[0].slice(0, 80)}: ${first[1]}${verdict.refused.size > 1 ? ` (and ${verdict.refused.size - 1} more)` : ''}` : null
   }
 
   /**
@@ -341,6 +358,7 @@ export class Room implements CommitListener {
     this.lastAt = at
     this.seq += 1
     this.approxDocBytes += update.length
+    this.storedBytes += update.length
     const author = this.connections.has(origin as Connection) ? (origin as Connection) : null
     this.deps.persister.enqueue(
       { sessionId: this.id, seq: this.seq, at, participantId: author?.participantId ?? null, update },
@@ -389,6 +407,7 @@ export class Room implements CommitListener {
       this.deps.storage.writeCheckpoint(this.id, { seq: this.seq, at: this.lastAt, state })
       this.checkpointSeq = this.seq
       this.approxDocBytes = state.length
+      this.storedBytes += state.length
       this.log.debug({ event: 'room.checkpoint', seq: this.seq, bytes: state.length }, 'checkpoint written')
       return true
     } catch (error) {

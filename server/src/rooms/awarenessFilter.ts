@@ -14,7 +14,9 @@ export interface AwarenessEntry {
 
 export class MalformedAwarenessError extends Error {}
 
-/** Reads every entry; a state longer than `maxStateChars` is flagged, not parsed. */
+const utf8 = new TextDecoder()
+
+/** Reads every entry; a state longer than `maxStateChars` bytes is flagged, not parsed. */
 export function readAwarenessUpdate(update: Uint8Array, maxStateChars = Infinity): AwarenessEntry[] {
   const d = decoding.createDecoder(update)
   const n = decoding.readVarUint(d)
@@ -23,11 +25,16 @@ export function readAwarenessUpdate(update: Uint8Array, maxStateChars = Infinity
   for (let i = 0; i < n; i++) {
     const clientId = decoding.readVarUint(d)
     const clock = decoding.readVarUint(d)
-    const json = decoding.readVarString(d)
-    if (json.length > maxStateChars) {
+    // Measured before decoding: an oversized state is skipped, not turned into a string.
+    const bytes = decoding.readVarUint(d)
+    if (bytes > d.arr.length - d.pos) throw new MalformedAwarenessError('awareness state longer than the bytes left')
+    if (bytes > maxStateChars) {
+      d.pos += bytes
       entries.push({ clientId, clock, state: null, oversized: true })
       continue
     }
+    const json = utf8.decode(d.arr.subarray(d.pos, d.pos + bytes))
+    d.pos += bytes
     const state: unknown = JSON.parse(json)
     if (state !== null && (typeof state !== 'object' || Array.isArray(state))) throw new MalformedAwarenessError('awareness state must be an object')
     entries.push({ clientId, clock, state: state as Record<string, unknown> | null })

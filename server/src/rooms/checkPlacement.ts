@@ -45,14 +45,16 @@ function placeOfDocType(type: Y.AbstractType<unknown>, cache: WeakMap<object, Pl
   return place
 }
 
-export type PlacementVerdict = { ok: true } | { ok: false; reason: string }
+/** `newRecords`: record maps the update puts on the board (what the per-connection budget counts). */
+export type PlacementVerdict = { ok: true; newRecords: number } | { ok: false; reason: string }
 
 /**
  * Judges every new struct of an update against the document it would be applied to. Linear in
  * the number of structs (each resolves once); a doc type's place is cached across updates.
  */
 export function checkPlacement(doc: Y.Doc, structs: readonly StructRef[], docTypeCache: WeakMap<object, Place | null>): PlacementVerdict {
-  if (structs.length === 0) return { ok: true }
+  if (structs.length === 0) return { ok: true, newRecords: 0 }
+  let newRecords = 0
   // Structs of this update by client, sorted by clock (they arrive that way per client).
   const byClient = new Map<number, StructRef[]>()
   for (const s of structs) {
@@ -145,12 +147,13 @@ export function checkPlacement(doc: Y.Doc, structs: readonly StructRef[], docTyp
       stack.pop()
       const verdict = judge(s, place as Place | null)
       if (!verdict.ok) return verdict
+      if (place && 'root' in place && place.root === Root.records && place.depth === 0 && s.content === CONTENT_TYPE) newRecords++
     }
   }
-  return { ok: true }
+  return { ok: true, newRecords }
 }
 
-function judge(s: StructRef, place: Place | null): PlacementVerdict {
+function judge(s: StructRef, place: Place | null): { ok: true } | { ok: false; reason: string } {
   if (place === UNKNOWN) return { ok: true }
   const { root, depth, keyed } = place
   const isDeleted = s.content === CONTENT_DELETED

@@ -82,7 +82,7 @@ describe('SqliteStorage', () => {
     const { storage } = open()
     const log = createLogger('silent')
     const persister = new Persister(storage, 1, log)
-    const rooms = new RoomManager({ storage, persister, log, limits: { maxDocBytes: 1e9, checkpointEveryUpdates: 1000 }, idleUnloadMs: 10 })
+    const rooms = new RoomManager({ storage, persister, log, limits: { maxDocBytes: 1e9, maxSessionStorageBytes: 1e12, checkpointEveryUpdates: 1000 }, idleUnloadMs: 10 })
     await rooms.createSession(session('s'))
     const room = rooms.get('s')
     room.transactAsServer(() => room.doc.getMap('tldraw').set('shape:x', new Y.Map()))

@@ -11,7 +11,8 @@ import { WebsocketProvider } from 'y-websocket'
 import { loadConfig, type Config } from '../config.ts'
 import { createServer, type SandboxServer } from '../createServer.ts'
 import type { Logger } from '../log.ts'
-import { recordToYMap, Root } from '@sandbox/shared'
+import * as encoding from 'lib0/encoding'
+import { MessageType, recordToYMap, Root } from '@sandbox/shared'
 import { stickyRecord } from '@sandbox/shared/board'
 
 export interface CreatedSession {
@@ -158,4 +159,89 @@ export function stickyMap(id: string, text = '', extra: Record<string, unknown> 
 /** Writes a valid sticky into a client's board. */
 export function putSticky(doc: Y.Doc, id: string, text = '', extra: Record<string, unknown> = {}): void {
   doc.getMap(Root.records).set(id, stickyMap(id, text, extra))
+}
+
+/** A sync-update frame (message 0, step 2) carrying `update`, as a raw client would send it. */
+export function syncUpdateFrame(update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MessageType.sync)
+  encoding.writeVarUint(e, 2)
+  encoding.writeVarUint8Array(e, update)
+  return encoding.toUint8Array(e)
+}
+
+/** An awareness frame with hand-written entries (any client id, any state). */
+export function awarenessFrameOf(entries: { clientId: number; clock: number; state: unknown }[]): Uint8Array {
+  const inner = encoding.createEncoder()
+  encoding.writeVarUint(inner, entries.length)
+  for (const { clientId, clock, state } of entries) {
+    encoding.writeVarUint(inner, clientId)
+    encoding.writeVarUint(inner, clock)
+    encoding.writeVarString(inner, JSON.stringify(state))
+  }
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MessageType.awareness)
+  encoding.writeVarUint8Array(e, encoding.toUint8Array(inner))
+  return encoding.toUint8Array(e)
+}
+
+/** A presence query: the server answers every one, so a reply proves the socket is served. */
+export const PRESENCE_PROBE = Uint8Array.from([MessageType.queryAwareness])
+
+/** The updates a throwaway client makes on top of `base`'s current state, one per transaction. */
+export function craftUpdates(base: Y.Doc, edit: (doc: Y.Doc) => void): Uint8Array[] {
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, Y.encodeStateAsUpdate(base))
+  const out: Uint8Array[] = []
+  doc.on('update', (u: Uint8Array) => out.push(u))
+  edit(doc)
+  doc.destroy()
+  return out
+}
+
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN
+
+/**
+ * A healthy room beside an attack: two stock clients in their own session, one moving a sticky
+ * and the other waiting to see each move. `stop()` gives the round trips' p50 and p99 (ms).
+ */
+export async function healthyRoom(baseUrl: string): Promise<{ stop(): Promise<{ p50: number; p99: number; count: number }> }> {
+  const session = await createSession(baseUrl, 'healthy room')
+  const a = connect(baseUrl, session.id, session.tokens.participant)
+  const b = connect(baseUrl, session.id, session.tokens.participant)
+  await Promise.all([synced(a), synced(b)])
+  putSticky(a.doc, 'shape:probe')
+  await waitFor(() => b.doc.getMap(Root.records).has('shape:probe'), 'probe sticky', 10_000)
+  const times: number[] = []
+  let running = true
+  const loop = (async () => {
+    for (let i = 1; running; i++) {
+      const started = performance.now()
+      ;(a.doc.getMap(Root.records).get('shape:probe') as Y.Map<unknown>).set('xy', [i, 0])
+      const seen = () => ((b.doc.getMap(Root.records).get('shape:probe') as Y.Map<unknown> | undefined)?.get('xy') as number[] | undefined)?.[0] === i
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('healthy room: no round trip within 30 s')), 30_000)
+        const check = () => {
+          if (!seen()) return
+          clearTimeout(timer)
+          b.doc.off('update', check)
+          resolve()
+        }
+        b.doc.on('update', check)
+        check()
+      })
+      times.push(performance.now() - started)
+      await new Promise((r) => setTimeout(r, 20))
+    }
+  })()
+  return {
+    async stop() {
+      running = false
+      await loop
+      a.destroy()
+      b.destroy()
+      const sorted = [...times].sort((x, y) => x - y)
+      return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), count: sorted.length }
+    },
+  }
 }
