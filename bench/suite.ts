@@ -32,6 +32,8 @@ export interface SuiteResults {
   cold: Record<PeerName, ColdLoadResult | null>
   replaySeek: Record<string, unknown> | null
   savedIsolated: Record<string, unknown> | null
+  /** Fan-out with and without the server judging the board (bench/validationCost.ts). */
+  validationCost: Record<string, unknown> | null
   browser: BrowserResult | null
   gaps: string[]
 }
@@ -56,6 +58,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResults> {
     cold: { sandbox: null, 'y-websocket': null, hocuspocus: null },
     replaySeek: null,
     savedIsolated: null,
+    validationCost: null,
     browser: null,
     gaps: [],
   }
@@ -126,6 +129,18 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResults> {
       const mod = await optionalModule<{ runSavedLatencyBench: (o: { clients: number; seconds: number }) => Promise<Record<string, unknown>> }>('savedLatency.ts')
       if (mod) results.savedIsolated = await timed('saved latency (isolated)', () => mod.runSavedLatencyBench(opts.savedIsolated))
       else results.gaps.push('Saved latency without other load: bench/savedLatency.ts is missing (saved latency under fan-out load is measured inline).')
+    })
+  }
+
+  if (want('validation')) {
+    await guarded('What judging the board costs (bench/validationCost.ts)', async () => {
+      const { runValidationCostBench } = await import('./validationCost.ts')
+      const cost = await timed('board validation cost', () => runValidationCostBench({ rounds: opts.rounds, measureMs: opts.measureMs }))
+      results.validationCost = cost
+      opts.log(
+        `board validation: CPU per 1,000 deliveries ×${(cost.cpuRatio as number).toFixed(2)}, edit p99 ×${(cost.p99Ratio as number).toFixed(2)} ` +
+          `(judged ÷ not judged; ${JSON.stringify(cost.judged)} vs ${JSON.stringify(cost.unjudged)})`,
+      )
     })
   }
 

@@ -47,6 +47,11 @@ export type Config = {
   maxDocBytes: number
   /** Bytes one session may occupy in storage (its log and checkpoints), across unloads and restarts. */
   maxSessionStorageBytes: number
+  /**
+   * Judge the board (placement and records). Always true in a deployment: no environment variable
+   * sets it; only the benchmark turns it off, to measure what the judging costs.
+   */
+  judgeBoard: boolean
   /** Participant sockets per room (the facilitator is never refused for capacity; viewers have their own cap). */
   maxConnectionsPerRoom: number
   /** Viewer sockets per room; viewers never take participants' places. */
@@ -94,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     maxDocBytes: e.MAX_DOC_BYTES,
     maxSessionStorageBytes: e.MAX_SESSION_STORAGE_BYTES,
+    judgeBoard: true,
     maxConnectionsPerRoom: e.MAX_CONNECTIONS_PER_ROOM,
     maxViewersPerRoom: e.MAX_VIEWERS_PER_ROOM,
     messagesPerSecond: e.MESSAGES_PER_SECOND,

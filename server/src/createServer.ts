@@ -44,7 +44,12 @@ export async function createServer(
     storage,
     persister,
     log,
-    limits: { maxDocBytes: config.maxDocBytes, maxSessionStorageBytes: config.maxSessionStorageBytes, checkpointEveryUpdates: config.checkpointEveryUpdates },
+    limits: {
+      maxDocBytes: config.maxDocBytes,
+      maxSessionStorageBytes: config.maxSessionStorageBytes,
+      checkpointEveryUpdates: config.checkpointEveryUpdates,
+      judgeBoard: config.judgeBoard,
+    },
     idleUnloadMs: config.idleUnloadMs,
   })
   const keys = ParticipantKeys.fromDataDir(config.dataDir)
