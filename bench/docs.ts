@@ -1,36 +1,11 @@
 // Builds the documents the scenarios load: stickies as tldraw `note` records stored the way the
 // client stores them (one Y.Map per record, one entry per field, in Y.Map('tldraw')).
 import * as Y from 'yjs'
-import { DEFAULT_PAGE_ID, recordToYMap, Root } from '@sandbox/shared'
+import { recordToYMap, Root } from '@sandbox/shared'
+import { stickyRecord } from '@sandbox/shared/board'
 
 export function noteRecord(id: string, x: number, y: number, text: string, index = 'a1'): Record<string, unknown> {
-  return {
-    typeName: 'shape',
-    id,
-    type: 'note',
-    x,
-    y,
-    rotation: 0,
-    index,
-    parentId: DEFAULT_PAGE_ID,
-    isLocked: false,
-    opacity: 1,
-    meta: {},
-    props: {
-      color: 'yellow',
-      labelColor: 'black',
-      size: 'm',
-      font: 'draw',
-      fontSizeAdjustment: 0,
-      align: 'middle',
-      verticalAlign: 'middle',
-      growY: 0,
-      url: '',
-      richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] },
-      scale: 1,
-      textLastEditedBy: null,
-    },
-  }
+  return stickyRecord({ id, x, y, text, index })
 }
 
 /** Fractional index keys that sort in creation order ("a1", "a2", … then longer ones). */

@@ -5,21 +5,13 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { recordToYMap, Root, type Task } from '@sandbox/shared'
+import { stickyRecord } from '@sandbox/shared/board'
 import { test, expect, type CreatedSession } from '../fixtures/index.ts'
 import { ReplayPage } from '../pages/ReplayPage.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-function noteRecord(id: string, x: number, text: string, index: string): Record<string, unknown> {
-  return {
-    id, typeName: 'shape', type: 'note', x, y: 200, rotation: 0, index, parentId: 'page:page', isLocked: false, opacity: 1, meta: {},
-    props: {
-      color: 'yellow', labelColor: 'black', size: 'm', font: 'draw', fontSizeAdjustment: 0, align: 'middle', verticalAlign: 'middle',
-      growY: 0, url: '', scale: 1, textLastEditedBy: null,
-      richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] },
-    },
-  }
-}
+const noteRecord = (id: string, x: number, text: string, index: string): Record<string, unknown> => stickyRecord({ id, x, y: 200, text, index })
 
 /** Records the session; returns the moment between the early stickies and the rest. */
 async function recordSession(baseURL: string, session: CreatedSession): Promise<{ middle: number }> {

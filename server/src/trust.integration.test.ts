@@ -8,7 +8,7 @@ import * as encoding from 'lib0/encoding'
 import { CloseCode, MessageType, Root, SESSION_ID_PATTERN } from '@sandbox/shared'
 import type { Config } from './config.ts'
 import { createLogger } from './log.ts'
-import { connect, createSession, join, putSticky, rawSocket, startServer, stickyMap, synced, waitFor, wsBase, type Client, type Identity } from './testing/harness.ts'
+import { connect, craftUpdates, createSession, join, putSticky, rawSocket, startServer, stickyMap, synced, waitFor, wsBase, type Client, type Identity } from './testing/harness.ts'
 import { teardownAfterEach } from './testing/teardown.ts'
 
 const cleanup = teardownAfterEach()
@@ -56,15 +56,7 @@ const updateFrame = (update: Uint8Array) =>
 const probe = Buffer.from([MessageType.queryAwareness])
 
 /** Updates made by a throwaway client on top of the room's current state. */
-function craft(base: Y.Doc, edit: (doc: Y.Doc) => void): Uint8Array[] {
-  const doc = new Y.Doc()
-  Y.applyUpdate(doc, Y.encodeStateAsUpdate(base))
-  const out: Uint8Array[] = []
-  doc.on('update', (u: Uint8Array) => out.push(u))
-  edit(doc)
-  doc.destroy()
-  return out
-}
+const craft = craftUpdates
 
 describe('identity and roles', () => {
   it('issues session ids and tokens with at least 128 random bits', async () => {

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
-import { DEFAULT_PAGE_ID, recordToYMap, Root } from '@sandbox/shared'
+import { recordToYMap, Root } from '@sandbox/shared'
+import { stickyRecord } from '@sandbox/shared/board'
 import { connect, createSession, join, startServer, synced, tempDataDir, waitFor, wsBase, type CreatedSession } from '../testing/harness.ts'
 import { teardownAfterEach } from '../testing/teardown.ts'
 import type { CorruptRow } from './CorruptionReport.ts'
@@ -18,33 +19,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const STICKIES = ['shape:alpha', 'shape:bravo', 'shape:charlie', 'shape:delta', 'shape:echo', 'shape:foxtrot']
 
 function note(id: string, i: number): Y.Map<unknown> {
-  return recordToYMap({
-    typeName: 'shape',
-    id,
-    type: 'note',
-    x: i * 220,
-    y: 0,
-    rotation: 0,
-    index: `a${i + 1}`,
-    parentId: DEFAULT_PAGE_ID,
-    isLocked: false,
-    opacity: 1,
-    meta: {},
-    props: {
-      color: 'yellow',
-      labelColor: 'black',
-      size: 'm',
-      font: 'draw',
-      fontSizeAdjustment: 0,
-      align: 'middle',
-      verticalAlign: 'middle',
-      growY: 0,
-      url: '',
-      richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: id }] }] },
-      scale: 1,
-      textLastEditedBy: null,
-    },
-  })
+  return recordToYMap(stickyRecord({ id, text: id, x: i * 220, index: `a${i + 1}` }))
 }
 
 const shapeIds = (doc: Y.Doc): string[] => [...doc.getMap(Root.records).keys()].filter((k) => k.startsWith('shape:')).sort()
