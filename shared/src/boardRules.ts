@@ -130,6 +130,28 @@ function drawPoints(props: Record<string, unknown>): number {
   return points
 }
 
+/** Props objects already found valid for a session, with their JSON length (the values Yjs holds are never mutated). */
+const checkedProps = new WeakMap<object, { sessionId: string; chars: number }>()
+
+/** JSON length of a record without one of its keys (the key's own `"key":` is counted). */
+function jsonLength(record: Record<string, unknown>, without: string): number {
+  let chars = 2
+  for (const [key, value] of Object.entries(record)) {
+    if (value === undefined) continue
+    chars += key.length + 4 + (key === without ? 0 : (JSON.stringify(value)?.length ?? 0))
+  }
+  return chars
+}
+
+function checkProps(props: Record<string, unknown>, typeName: string, sessionId: string): string | null {
+  const walk: Walk = { text: 0, problem: null }
+  walkProps(props, '', sessionId, walk, 0)
+  if (walk.problem) return walk.problem
+  if (walk.text > BoardLimits.MAX_TEXT_CHARS) return `text longer than ${BoardLimits.MAX_TEXT_CHARS} characters`
+  if (typeName === 'shape' && drawPoints(props) > BoardLimits.MAX_DRAW_POINTS) return `a drawing with more than ${BoardLimits.MAX_DRAW_POINTS} points`
+  return null
+}
+
 export type RecordVerdict = { ok: true; record: Record<string, unknown> } | { ok: false; reason: string }
 
 /**
@@ -161,17 +183,19 @@ export function checkBoardRecord(
   if (typeName === 'user' && typeof record.imageUrl === 'string' && !isSafeAssetSource(record.imageUrl, sessionId)) {
     return { ok: false, reason: '“imageUrl” must be an uploaded image or an http(s) URL' }
   }
-  const json = JSON.stringify(record)
-  if (json.length > BoardLimits.MAX_RECORD_JSON_CHARS) return { ok: false, reason: `the ${typeName} is larger than ${BoardLimits.MAX_RECORD_JSON_CHARS} characters` }
+  // A move or a resize leaves `props` (the rich text, the drawing) the very same object as in the
+  // version accepted before: its checks and its size are reused rather than walked again.
   const props = record.props
+  let size = jsonLength(record, 'props')
   if (typeof props === 'object' && props !== null) {
-    const walk: Walk = { text: 0, problem: null }
-    walkProps(props, '', sessionId, walk, 0)
-    if (walk.problem) return { ok: false, reason: walk.problem }
-    if (walk.text > BoardLimits.MAX_TEXT_CHARS) return { ok: false, reason: `text longer than ${BoardLimits.MAX_TEXT_CHARS} characters` }
-    if (typeName === 'shape' && drawPoints(props as Record<string, unknown>) > BoardLimits.MAX_DRAW_POINTS) {
-      return { ok: false, reason: `a drawing with more than ${BoardLimits.MAX_DRAW_POINTS} points` }
+    const known = checkedProps.get(props)
+    if (known === undefined || known.sessionId !== sessionId) {
+      const problem = checkProps(props as Record<string, unknown>, typeName, sessionId)
+      if (problem) return { ok: false, reason: problem }
+      checkedProps.set(props, { sessionId, chars: JSON.stringify(props).length })
     }
+    size += (checkedProps.get(props) as { chars: number }).chars
   }
+  if (size > BoardLimits.MAX_RECORD_JSON_CHARS) return { ok: false, reason: `the ${typeName} is larger than ${BoardLimits.MAX_RECORD_JSON_CHARS} characters` }
   return { ok: true, record }
 }

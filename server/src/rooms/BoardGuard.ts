@@ -24,6 +24,8 @@ export interface BoardAuthor {
 export interface BoardVerdict {
   refused: Map<string, string>
   completed: Map<string, BoardRecord>
+  /** Every judged record as it now stands (undefined: deleted), for `acceptJudged`. */
+  judged: Map<string, BoardRecord | undefined>
 }
 
 const same = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b)
@@ -153,6 +155,18 @@ export class BoardGuard {
   }
 
   /**
+   * Takes the records a verdict let through as the new baseline, without reading them again;
+   * refused and completed ones were rewritten by the server and accepted from the document.
+   */
+  acceptJudged(verdict: BoardVerdict): void {
+    for (const [id, record] of verdict.judged) {
+      if (verdict.refused.has(id) || verdict.completed.has(id)) continue
+      this.unindex(id)
+      if (record !== undefined) this.index(id, record)
+    }
+  }
+
+  /**
    * Judges a client's changes to these records against the accepted board, record by record: a
    * refused record is reverted on its own, and records that lean on it (a shape on a refused
    * frame) are refused in turn, so an offline client's other work survives one bad record.
@@ -223,7 +237,7 @@ export class BoardGuard {
     }
     if (meta) refused.set('meta', 'only the server writes “meta”')
     for (const id of refused.keys()) completed.delete(id)
-    return { refused, completed }
+    return { refused, completed, judged: next }
   }
 
   private pagesAfter(next: ReadonlyMap<string, BoardRecord | undefined>, refused: ReadonlyMap<string, string>): number {

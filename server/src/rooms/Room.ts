@@ -303,7 +303,7 @@ export class Room implements CommitListener {
     const refusedIds = [...verdict.refused.keys()].filter((id) => id !== 'meta')
     if (refusedIds.length > 0 || verdict.refused.has('meta')) this.board.revert(refusedIds, verdict.refused.has('meta'))
     this.board.complete(verdict.completed)
-    this.board.accept(ids, meta)
+    this.board.acceptJudged(verdict)
     const [first] = verdict.refused
     return first ? `${first[0].slice(0, 80)}: ${first[1]}${verdict.refused.size > 1 ? ` (and ${verdict.refused.size - 1} more)` : ''}` : null
   }
