@@ -197,6 +197,15 @@ describe('board content', () => {
     author.doc.getMap(Root.records).set('shape:own-parent', valid('shape:own-parent', { parentId: 'shape:own-parent' }))
     await waitFor(() => !author.doc.getMap(Root.records).has('shape:own-parent'), 'the author’s change is undone for them too')
     expect(author.provider.wsconnected).toBe(true)
+    // Moves take the fast path; a bad position or an oversized meta still does not pass it.
+    const good = author.doc.getMap(Root.records).get('shape:good') as Y.Map<unknown>
+    good.set('xy', [10, 20])
+    await waitFor(() => ((server.rooms.get(session.id).doc.getMap(Root.records).get('shape:good') as Y.Map<unknown>).get('xy') as number[])[0] === 10, 'a move')
+    for (const [key, value] of [['xy', ['left', 1]], ['xy', [1]], ['meta', { pad: 'x'.repeat(200_000) }]] as const) {
+      good.set(key, value)
+      await waitFor(() => JSON.stringify(good.get(key)) !== JSON.stringify(value), `${key} = ${JSON.stringify(value).slice(0, 30)} undone`)
+    }
+    expect(good.get('xy')).toEqual([10, 20])
     // On disk: the same three records.
     attacker.destroy()
     witness.destroy()

@@ -130,18 +130,36 @@ function drawPoints(props: Record<string, unknown>): number {
   return points
 }
 
-/** Props objects already found valid for a session, with their JSON length (the values Yjs holds are never mutated). */
-const checkedProps = new WeakMap<object, { sessionId: string; chars: number }>()
+/** Props objects already found valid, and for which session (the values Yjs holds are never mutated). */
+const checkedProps = new WeakMap<object, string>()
 
-/** JSON length of a record without one of its keys (the key's own `"key":` is counted). */
-function jsonLength(record: Record<string, unknown>, without: string): number {
-  let chars = 2
-  for (const [key, value] of Object.entries(record)) {
-    if (value === undefined) continue
-    chars += key.length + 4 + (key === without ? 0 : (JSON.stringify(value)?.length ?? 0))
+/** JSON length of values Yjs holds (never mutated), by object. */
+const jsonChars = new WeakMap<object, number>()
+
+/** About the JSON length of a value: exact for objects (cached), a close bound for the rest. */
+function charsOf(value: unknown): number {
+  if (typeof value === 'string') return value.length + 2
+  if (typeof value !== 'object' || value === null) return String(value).length
+  let chars = jsonChars.get(value)
+  if (chars === undefined) {
+    chars = JSON.stringify(value).length
+    jsonChars.set(value, chars)
   }
   return chars
 }
+
+/** About the JSON length of a record (without one key's value, when given). */
+export function recordChars(record: Record<string, unknown>, without?: string): number {
+  let chars = 2
+  for (const key in record) chars += key.length + 4 + (key === without ? 0 : charsOf(record[key]))
+  return chars
+}
+
+/** About the JSON length of any value Yjs holds; objects are measured once. */
+export const valueChars = (value: unknown): number => charsOf(value)
+
+/** Whether a record's JSON stays within MAX_RECORD_JSON_CHARS. */
+export const recordWithinSize = (record: Record<string, unknown>): boolean => recordChars(record) <= BoardLimits.MAX_RECORD_JSON_CHARS
 
 function checkProps(props: Record<string, unknown>, typeName: string, sessionId: string): string | null {
   const walk: Walk = { text: 0, problem: null }
@@ -186,16 +204,11 @@ export function checkBoardRecord(
   // A move or a resize leaves `props` (the rich text, the drawing) the very same object as in the
   // version accepted before: its checks and its size are reused rather than walked again.
   const props = record.props
-  let size = jsonLength(record, 'props')
-  if (typeof props === 'object' && props !== null) {
-    const known = checkedProps.get(props)
-    if (known === undefined || known.sessionId !== sessionId) {
-      const problem = checkProps(props as Record<string, unknown>, typeName, sessionId)
-      if (problem) return { ok: false, reason: problem }
-      checkedProps.set(props, { sessionId, chars: JSON.stringify(props).length })
-    }
-    size += (checkedProps.get(props) as { chars: number }).chars
+  if (typeof props === 'object' && props !== null && checkedProps.get(props) !== sessionId) {
+    const problem = checkProps(props as Record<string, unknown>, typeName, sessionId)
+    if (problem) return { ok: false, reason: problem }
+    checkedProps.set(props, sessionId)
   }
-  if (size > BoardLimits.MAX_RECORD_JSON_CHARS) return { ok: false, reason: `the ${typeName} is larger than ${BoardLimits.MAX_RECORD_JSON_CHARS} characters` }
+  if (!recordWithinSize(record)) return { ok: false, reason: `the ${typeName} is larger than ${BoardLimits.MAX_RECORD_JSON_CHARS} characters` }
   return { ok: true, record }
 }

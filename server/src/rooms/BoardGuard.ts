@@ -6,8 +6,8 @@
 // A refused transaction is written back to the records as last accepted, the way UpdateGuard
 // does for the guarded maps, so every peer (the author too) converges on the accepted board.
 import * as Y from 'yjs'
-import { recordEntries, recordFromYMap, recordToYMap, Root, SERVER_ORIGIN } from '@sandbox/shared'
-import { BoardLimits, boardSchema, checkBoardRecord, completeRecord, DOCUMENT_RECORD_ID } from '@sandbox/shared/board'
+import { POSITION_KEY, recordEntries, recordFromYMap, recordToYMap, Root, SERVER_ORIGIN } from '@sandbox/shared'
+import { BoardLimits, boardSchema, checkBoardRecord, completeRecord, DOCUMENT_RECORD_ID, recordChars, valueChars } from '@sandbox/shared/board'
 
 type BoardRecord = Record<string, unknown>
 
@@ -26,9 +26,59 @@ export interface BoardVerdict {
   completed: Map<string, BoardRecord>
   /** Every judged record as it now stands (undefined: deleted), for `acceptJudged`. */
   judged: Map<string, BoardRecord | undefined>
+  /** Records that only moved (or changed meta): their references are unchanged. */
+  moved: Set<string>
 }
 
 const same = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b)
+
+const FAST_FIELDS: ReadonlySet<string> = new Set([POSITION_KEY, 'meta'])
+
+const isPosition = (xy: unknown): xy is [number, number] =>
+  Array.isArray(xy) && xy.length === 2 && Number.isFinite(xy[0]) && Number.isFinite(xy[1])
+
+/** A value JSON can carry as it is (no binary, bigint, undefined or non-finite number). */
+function isPlainJson(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true
+  if (typeof value === 'number') return Number.isFinite(value)
+  if (depth > 32 || typeof value !== 'object') return false
+  if (Array.isArray(value)) return value.every((v) => isPlainJson(v, depth + 1))
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false
+  return Object.values(value).every((v) => isPlainJson(v, depth + 1))
+}
+
+/**
+ * The record after a change of only its position (`xy` in storage) and/or its `meta`, the hot
+ * path of people dragging stickies; null when anything else changed or the new values are not
+ * valid (the full judgement then decides, with tldraw's validators).
+ */
+function movedRecord(before: BoardRecord, fields: ReadonlySet<string>, map: unknown): BoardRecord | null {
+  if (!(map instanceof Y.Map) || !('x' in before)) return null
+  for (const field of fields) if (!FAST_FIELDS.has(field)) return null
+  const moved = { ...before }
+  if (fields.has(POSITION_KEY)) {
+    const xy = map.get(POSITION_KEY)
+    if (!isPosition(xy)) return null
+    moved.x = xy[0]
+    moved.y = xy[1]
+  }
+  if (fields.has('meta')) {
+    const meta = map.get('meta')
+    if (typeof meta !== 'object' || meta === null || Array.isArray(meta) || !isPlainJson(meta)) return null
+    moved.meta = meta
+    // Only a larger meta can take the record past its size bound; the rest is measured once.
+    let rest = charsWithoutMeta.get(before)
+    if (rest === undefined) rest = recordChars(before, 'meta')
+    if (rest + POSITION_SLACK_CHARS + valueChars(meta) > BoardLimits.MAX_RECORD_JSON_CHARS) return null
+    charsWithoutMeta.set(moved, rest)
+  }
+  return moved
+}
+
+/** JSON length of an accepted record but its meta, measured before its position last changed. */
+const charsWithoutMeta = new WeakMap<BoardRecord, number>()
+/** What a position's digits can add to that (two numbers of at most 24 characters each). */
+const POSITION_SLACK_CHARS = 64
 
 /** The ids a record points at: its parent (shapes) or its two shapes (bindings). */
 function referencesOf(record: BoardRecord): string[] {
@@ -63,15 +113,33 @@ export class BoardGuard {
 
   /** Board record ids a transaction changed, and whether it changed `meta`. */
   touched(tr: Y.Transaction): { ids: string[]; meta: boolean } {
-    const ids = new Set<string>()
+    const ids: string[] = []
     for (const [type, keys] of tr.changed) {
       if ((type as unknown) === this.records) {
-        for (const key of keys) if (key !== null) ids.add(key)
+        for (const key of keys) if (key !== null) ids.push(key)
       } else if (type._item !== null && type._item.parent === this.records && type._item.parentSub !== null) {
-        ids.add(type._item.parentSub)
+        ids.push(type._item.parentSub)
       }
     }
-    return { ids: [...ids], meta: tr.changed.has(this.meta as never) }
+    return { ids, meta: tr.changed.has(this.meta as never) }
+  }
+
+  /**
+   * The fields of each record a transaction changed inside the record's own map; null when the
+   * record itself was added, replaced or deleted. Lets a move be judged by its position alone.
+   */
+  changedFields(tr: Y.Transaction, into: Map<string, Set<string> | null>): void {
+    for (const [type, keys] of tr.changed) {
+      if ((type as unknown) === this.records) {
+        for (const key of keys) if (key !== null) into.set(key, null)
+      } else if (type._item !== null && type._item.parent === this.records && type._item.parentSub !== null) {
+        const id = type._item.parentSub
+        if (into.get(id) === null) continue
+        let fields = into.get(id)
+        if (!fields) into.set(id, (fields = new Set()))
+        for (const key of keys) if (key !== null) fields.add(key)
+      }
+    }
   }
 
   /**
@@ -159,8 +227,13 @@ export class BoardGuard {
    * refused and completed ones were rewritten by the server and accepted from the document.
    */
   acceptJudged(verdict: BoardVerdict): void {
+    const accepted = this.acceptedRecords()
     for (const [id, record] of verdict.judged) {
       if (verdict.refused.has(id) || verdict.completed.has(id)) continue
+      if (record && verdict.moved.has(id)) {
+        accepted.set(id, record)
+        continue
+      }
       this.unindex(id)
       if (record !== undefined) this.index(id, record)
     }
@@ -171,21 +244,36 @@ export class BoardGuard {
    * refused record is reverted on its own, and records that lean on it (a shape on a refused
    * frame) are refused in turn, so an offline client's other work survives one bad record.
    */
-  judge(ids: readonly string[], meta: boolean, author: BoardAuthor): BoardVerdict {
+  judge(changed: ReadonlyMap<string, Set<string> | null>, meta: boolean, author: BoardAuthor): BoardVerdict {
     const accepted = this.acceptedRecords()
     const { schema } = boardSchema()
     const refused = new Map<string, string>()
     const next = new Map<string, BoardRecord | undefined>()
     const completed = new Map<string, BoardRecord>()
-    for (const id of ids) {
+    /** Records whose own fields were judged on the fast path (see movedRecord). */
+    const fast = new Set<string>()
+    for (const [id, fields] of changed) {
+      const before = accepted.get(id)
+      if (before && fields) {
+        const moved = movedRecord(before, fields, this.records.get(id))
+        if (moved) {
+          next.set(id, moved)
+          fast.add(id)
+          continue
+        }
+      }
       const value = this.records.get(id)
       if (value === undefined) next.set(id, undefined)
-      else if (value instanceof Y.Map) next.set(id, recordFromYMap(value))
-      else refused.set(id, 'a board record must be a Y.Map')
+      else if (!(value instanceof Y.Map)) refused.set(id, 'a board record must be a Y.Map')
+      // recordFromYMap reads a malformed `xy` as 0, 0; the stored entry itself must be valid.
+      else if (value.has(POSITION_KEY) && !isPosition(value.get(POSITION_KEY))) refused.set(id, 'a position must be two finite numbers')
+      else next.set(id, recordFromYMap(value))
     }
+    // Only moves: nothing that records point at changed, and each position is already judged.
+    if (fast.size === changed.size && !meta) return { refused, completed, judged: next, moved: fast }
     // Each record on its own.
     for (const [id, given] of next) {
-      if (refused.has(id)) continue
+      if (refused.has(id) || fast.has(id)) continue
       const before = accepted.get(id)
       if (id.startsWith('user:')) {
         // Someone's author record is theirs alone: a verified participant writes only their own,
@@ -237,7 +325,7 @@ export class BoardGuard {
     }
     if (meta) refused.set('meta', 'only the server writes “meta”')
     for (const id of refused.keys()) completed.delete(id)
-    return { refused, completed, judged: next }
+    return { refused, completed, judged: next, moved: fast }
   }
 
   private pagesAfter(next: ReadonlyMap<string, BoardRecord | undefined>, refused: ReadonlyMap<string, string>): number {

@@ -75,7 +75,8 @@ export class Room implements CommitListener {
   /** Updates emitted while a client's update is being judged; flushed as one after the verdict. */
   private captured: Uint8Array[] | null = null
   private touchedByClient = new Set<GuardedKey>()
-  private readonly boardTouchedByClient = new Set<string>()
+  /** Board records the client's transaction touched: the fields changed, or null for the whole record. */
+  private readonly boardTouchedByClient = new Map<string, Set<string> | null>()
   private metaTouchedByClient = false
   private unsavedWriters = new Set<Connection>()
   private lastCommittedSeq: number
@@ -290,7 +291,7 @@ export class Room implements CommitListener {
   private judgeBoard(conn: Connection, refuseAll: boolean): string | null {
     if (this.boardTouchedByClient.size === 0 && !this.metaTouchedByClient) return null
     if (this.deps.limits.judgeBoard === false && !refuseAll) return null
-    const ids = [...this.boardTouchedByClient]
+    const ids = [...this.boardTouchedByClient.keys()]
     const meta = this.metaTouchedByClient
     if (refuseAll) {
       this.board.revert(ids, meta)
@@ -299,7 +300,7 @@ export class Room implements CommitListener {
     }
     const participants = this.doc.getMap(Root.participants)
     const author = { participantId: conn.participantId, identified: conn.identified, isParticipant: (id: string) => participants.has(id) }
-    const verdict = this.board.judge(ids, meta, author)
+    const verdict = this.board.judge(this.boardTouchedByClient, meta, author)
     const refusedIds = [...verdict.refused.keys()].filter((id) => id !== 'meta')
     if (refusedIds.length > 0 || verdict.refused.has('meta')) this.board.revert(refusedIds, verdict.refused.has('meta'))
     this.board.complete(verdict.completed)
@@ -334,7 +335,7 @@ export class Room implements CommitListener {
     const origin = tr.origin as unknown
     if (this.captured && this.connections.has(origin as Connection)) {
       for (const k of touched) this.touchedByClient.add(k)
-      for (const id of board.ids) this.boardTouchedByClient.add(id)
+      if (board.ids.length > 0) this.board.changedFields(tr, this.boardTouchedByClient)
       if (board.meta) this.metaTouchedByClient = true
       const conn = origin as Connection
       tr.afterState.forEach((clock, client) => {
