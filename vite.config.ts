@@ -14,6 +14,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 4096,
     assetsInlineLimit: 0,
   },
+  // tldraw's self-hosted assets are `?url` imports, which the dev server's pre-bundling cannot load.
+  optimizeDeps: { exclude: ['@tldraw/assets'] },
   server: {
     proxy: {
       '/api': apiTarget,

@@ -73,11 +73,15 @@ export function isSafeLink(url: string): boolean {
 export const assetPath = (sessionId: string, sha256: string): string => `/api/sessions/${sessionId}/assets/${sha256}`
 const ASSET_PATH = /^\/api\/sessions\/([A-Za-z0-9_-]{1,64})\/assets\/[0-9a-f]{64}$/
 
+/** Whether `src` is the path of an image uploaded to this session. */
+export function isOwnAssetPath(src: string, sessionId: string): boolean {
+  return ASSET_PATH.exec(src)?.[1] === sessionId
+}
+
 /** An image source: empty, an http(s) URL, or this session's own asset path. Never `data:`. */
 export function isSafeAssetSource(src: string, sessionId: string): boolean {
   if (src === '') return true
-  const own = ASSET_PATH.exec(src)
-  if (own) return own[1] === sessionId
+  if (ASSET_PATH.test(src)) return isOwnAssetPath(src, sessionId)
   try {
     return WEB_PROTOCOLS.has(new URL(src).protocol)
   } catch {

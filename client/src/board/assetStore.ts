@@ -4,6 +4,7 @@
 // Nothing is ever removed: a replay shows the board at past moments, images included.
 import type { TLAssetStore } from 'tldraw'
 import { z } from 'zod'
+import { isOwnAssetPath } from '@sandbox/shared/board'
 
 export interface AssetStoreOptions {
   sessionId: string
@@ -15,7 +16,6 @@ export interface AssetStoreOptions {
 const uploadedSchema = z.object({ url: z.string() })
 const errorSchema = z.object({ error: z.object({ message: z.string() }) })
 
-const assetPathPattern = (sessionId: string) => new RegExp(`^/api/sessions/${sessionId.replace(/[^A-Za-z0-9_-]/g, '')}/assets/[0-9a-f]{64}$`)
 
 /**
  * The URL an <img> can load for a stored `src`: this session's images with the token added,
@@ -23,7 +23,7 @@ const assetPathPattern = (sessionId: string) => new RegExp(`^/api/sessions/${ses
  */
 export function resolveAssetSrc(src: string | null | undefined, sessionId: string, token: string): string | null {
   if (!src) return null
-  if (assetPathPattern(sessionId).test(src)) return `${src}?token=${encodeURIComponent(token)}`
+  if (isOwnAssetPath(src, sessionId)) return `${src}?token=${encodeURIComponent(token)}`
   // Boards from before images were uploaded hold them inline; they stay visible.
   if (/^data:image\/(png|jpeg|gif|webp);/.test(src)) return src
   try {
@@ -36,7 +36,6 @@ export function resolveAssetSrc(src: string | null | undefined, sessionId: strin
 
 export function createAssetStore({ sessionId, token, canUpload }: AssetStoreOptions): TLAssetStore {
   const uploadUrl = `/api/sessions/${encodeURIComponent(sessionId)}/assets`
-  const ownAsset = assetPathPattern(sessionId)
   return {
     async upload(_asset, file, abortSignal) {
       if (!canUpload) throw new Error('A viewer cannot add images to the board; open the join link to take part.')
@@ -52,7 +51,7 @@ export function createAssetStore({ sessionId, token, canUpload }: AssetStoreOpti
         throw new Error(parsed.success ? parsed.data.error.message : `The image could not be uploaded (the server answered ${response.status}).`)
       }
       const parsed = uploadedSchema.safeParse(body)
-      if (!parsed.success || !ownAsset.test(parsed.data.url)) throw new Error('The server answered the upload with something other than an image address.')
+      if (!parsed.success || !isOwnAssetPath(parsed.data.url, sessionId)) throw new Error('The server answered the upload with something other than an image address.')
       return { src: parsed.data.url }
     },
     resolve: (asset) => resolveAssetSrc(asset.props.src, sessionId, token),

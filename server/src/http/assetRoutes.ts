@@ -5,6 +5,7 @@
 // they accept non-JSON bodies, with their own size limit.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { canWriteBoard } from '@sandbox/shared'
+import { assetPath } from '@sandbox/shared/board'
 import { isAssetHash, sniffImageType, type AssetStorage } from '../storage/AssetStore.ts'
 import type { AppDeps } from './app.ts'
 import { errorBody, HttpError } from './errors.ts'
@@ -19,7 +20,6 @@ export interface AssetRouteOptions {
 }
 
 /** The URL an uploaded image has; the document stores exactly this form. */
-export const assetPath = (sessionId: string, sha256: string): string => `/api/sessions/${sessionId}/assets/${sha256}`
 
 const UPLOADS_PER_MINUTE = 60
 const CACHE_FOREVER = 'private, max-age=31536000, immutable'
