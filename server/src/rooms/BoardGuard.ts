@@ -7,9 +7,10 @@
 // does for the guarded maps, so every peer (the author too) converges on the accepted board.
 import * as Y from 'yjs'
 import { POSITION_KEY, recordEntries, recordFromYMap, recordToYMap, Root, SERVER_ORIGIN } from '@sandbox/shared'
-import { BoardLimits, boardSchema, checkBoardRecord, completeRecord, DOCUMENT_RECORD_ID, recordChars, valueChars } from '@sandbox/shared/board'
+import { BoardLimits, boardSchema, checkBoardRecord, completeRecord, DOCUMENT_RECORD_ID } from '@sandbox/shared/board'
+import { isPosition, movedRecord } from './boardMoves.ts'
 
-type BoardRecord = Record<string, unknown>
+export type BoardRecord = Record<string, unknown>
 
 /** Who wrote a transaction, as far as the board's rules care. */
 export interface BoardAuthor {
@@ -31,54 +32,6 @@ export interface BoardVerdict {
 }
 
 const same = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b)
-
-const FAST_FIELDS: ReadonlySet<string> = new Set([POSITION_KEY, 'meta'])
-
-const isPosition = (xy: unknown): xy is [number, number] =>
-  Array.isArray(xy) && xy.length === 2 && Number.isFinite(xy[0]) && Number.isFinite(xy[1])
-
-/** A value JSON can carry as it is (no binary, bigint, undefined or non-finite number). */
-function isPlainJson(value: unknown, depth = 0): boolean {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true
-  if (typeof value === 'number') return Number.isFinite(value)
-  if (depth > 32 || typeof value !== 'object') return false
-  if (Array.isArray(value)) return value.every((v) => isPlainJson(v, depth + 1))
-  if (Object.getPrototypeOf(value) !== Object.prototype) return false
-  return Object.values(value).every((v) => isPlainJson(v, depth + 1))
-}
-
-/**
- * The record after a change of only its position (`xy` in storage) and/or its `meta`, the hot
- * path of people dragging stickies; null when anything else changed or the new values are not
- * valid (the full judgement then decides, with tldraw's validators).
- */
-function movedRecord(before: BoardRecord, fields: ReadonlySet<string>, map: unknown): BoardRecord | null {
-  if (!(map instanceof Y.Map) || !('x' in before)) return null
-  for (const field of fields) if (!FAST_FIELDS.has(field)) return null
-  const moved = { ...before }
-  if (fields.has(POSITION_KEY)) {
-    const xy = map.get(POSITION_KEY)
-    if (!isPosition(xy)) return null
-    moved.x = xy[0]
-    moved.y = xy[1]
-  }
-  if (fields.has('meta')) {
-    const meta = map.get('meta')
-    if (typeof meta !== 'object' || meta === null || Array.isArray(meta) || !isPlainJson(meta)) return null
-    moved.meta = meta
-    // Only a larger meta can take the record past its size bound; the rest is measured once.
-    let rest = charsWithoutMeta.get(before)
-    if (rest === undefined) rest = recordChars(before, 'meta')
-    if (rest + POSITION_SLACK_CHARS + valueChars(meta) > BoardLimits.MAX_RECORD_JSON_CHARS) return null
-    charsWithoutMeta.set(moved, rest)
-  }
-  return moved
-}
-
-/** JSON length of an accepted record but its meta, measured before its position last changed. */
-const charsWithoutMeta = new WeakMap<BoardRecord, number>()
-/** What a position's digits can add to that (two numbers of at most 24 characters each). */
-const POSITION_SLACK_CHARS = 64
 
 /** The ids a record points at: its parent (shapes) or its two shapes (bindings). */
 function referencesOf(record: BoardRecord): string[] {

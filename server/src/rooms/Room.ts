@@ -5,16 +5,15 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
-import { CloseCode, CLOSE_REASONS, MessageType, Root, ROOT_NAMES, SERVER_ORIGIN, type Participant, type Verdict } from '@sandbox/shared'
+import { CloseCode, CLOSE_REASONS, MessageType, Root, ROOT_NAMES, SERVER_ORIGIN, type Participant } from '@sandbox/shared'
 import type { Logger } from '../log.ts'
 import type { Storage } from '../storage/Storage.ts'
-import { BoardGuard } from './BoardGuard.ts'
 import { checkPlacement, type Place } from './checkPlacement.ts'
 import type { Connection } from './Connection.ts'
 import { ConnectionBudgets } from './connectionBudget.ts'
 import type { CommitListener, Persister } from './Persister.ts'
 import { awarenessFrame, RoomPresence } from './RoomPresence.ts'
-import { UpdateGuard, type GuardedKey } from './UpdateGuard.ts'
+import { TransactionJudge } from './TransactionJudge.ts'
 import { inspectUpdate } from './validateUpdate.ts'
 
 export interface RoomLimits {
@@ -59,8 +58,7 @@ export class Room implements CommitListener {
   readonly doc: Y.Doc
   readonly connections = new Set<Connection>()
   readonly presence: RoomPresence
-  private readonly guard: UpdateGuard
-  private readonly board: BoardGuard
+  private readonly judge: TransactionJudge
   private readonly budgets: ConnectionBudgets
   /** Where each document type sits (see checkPlacement), cached across updates. */
   private readonly placeCache = new WeakMap<object, Place | null>()
@@ -74,10 +72,6 @@ export class Room implements CommitListener {
   private storedBytes: number
   /** Updates emitted while a client's update is being judged; flushed as one after the verdict. */
   private captured: Uint8Array[] | null = null
-  private touchedByClient = new Set<GuardedKey>()
-  /** Board records the client's transaction touched: the fields changed, or null for the whole record. */
-  private readonly boardTouchedByClient = new Map<string, Set<string> | null>()
-  private metaTouchedByClient = false
   private unsavedWriters = new Set<Connection>()
   private lastCommittedSeq: number
   /** The whole document as one update, kept until the next change (see fullState). */
@@ -96,13 +90,12 @@ export class Room implements CommitListener {
     this.storedBytes = deps.storage.storedBytes(id)
     this.deps = deps
     this.log = deps.log.child({ session: id })
-    this.guard = new UpdateGuard(doc)
-    this.board = new BoardGuard(doc, id)
+    this.judge = new TransactionJudge(doc, id, deps.limits.judgeBoard !== false)
     this.budgets = new ConnectionBudgets(this.log)
     this.presence = new RoomPresence(doc, this.connections, this.budgets)
     doc.on('afterTransaction', this.onAfterTransaction)
     doc.on('update', this.onUpdate)
-    const migrated = this.board.migrate()
+    const migrated = this.judge.board.migrate()
     if (migrated > 0) this.log.info({ event: 'room.migrated', records: migrated }, 'board migrated to this build’s schema')
   }
 
@@ -229,11 +222,8 @@ export class Room implements CommitListener {
       budget.log.warn({ event: 'room.doc_too_large', bytes: this.approxDocBytes }, CLOSE_REASONS.documentTooLarge)
       return CloseCode.documentTooLarge
     }
-    this.board.prepare()
+    this.judge.begin()
     this.captured = []
-    this.touchedByClient.clear()
-    this.boardTouchedByClient.clear()
-    this.metaTouchedByClient = false
     let refusal: string | null = null
     let broken = false
     try {
@@ -245,10 +235,7 @@ export class Room implements CommitListener {
         broken = true
         budget.log.warn({ event: 'update.malformed', err: (error as Error).message }, CLOSE_REASONS.malformed)
       }
-      // Both are judged (and reverted) on their own: one refusal must not let the other part through.
-      const guarded = this.judgeGuarded(conn, broken)
-      const board = this.judgeBoard(conn, broken)
-      refusal = guarded ?? board
+      refusal = this.judge.judge(conn, broken)
     } finally {
       const captured = this.captured
       this.captured = null
@@ -275,40 +262,6 @@ export class Room implements CommitListener {
     return this.refusePending(conn)
   }
 
-  /** Judges what the client's transaction did to the guarded maps; reverts it if refused. */
-  private judgeGuarded(conn: Connection, refuseAll: boolean): string | null {
-    if (this.touchedByClient.size === 0) return null
-    const touched = [...this.touchedByClient]
-    const verdict: Verdict = refuseAll
-      ? { ok: false, reason: 'malformed update' }
-      : this.guard.judge({ role: conn.role, participantId: conn.participantId, identified: conn.identified }, touched)
-    if (!verdict.ok) this.guard.revert(touched)
-    this.guard.accept(touched)
-    return verdict.ok ? null : verdict.reason
-  }
-
-  /** Judges what the client's transaction did to the board and meta; reverts what is refused. */
-  private judgeBoard(conn: Connection, refuseAll: boolean): string | null {
-    if (this.boardTouchedByClient.size === 0 && !this.metaTouchedByClient) return null
-    if (this.deps.limits.judgeBoard === false && !refuseAll) return null
-    const ids = [...this.boardTouchedByClient.keys()]
-    const meta = this.metaTouchedByClient
-    if (refuseAll) {
-      this.board.revert(ids, meta)
-      this.board.accept(ids, meta)
-      return 'malformed update'
-    }
-    const participants = this.doc.getMap(Root.participants)
-    const author = { participantId: conn.participantId, identified: conn.identified, isParticipant: (id: string) => participants.has(id) }
-    const verdict = this.board.judge(this.boardTouchedByClient, meta, author)
-    const refusedIds = [...verdict.refused.keys()].filter((id) => id !== 'meta')
-    if (refusedIds.length > 0 || verdict.refused.has('meta')) this.board.revert(refusedIds, verdict.refused.has('meta'))
-    this.board.complete(verdict.completed)
-    this.board.acceptJudged(verdict)
-    const [first] = verdict.refused
-    return first ? `${first[0].slice(0, 80)}: ${first[1]}${verdict.refused.size > 1 ? ` (and ${verdict.refused.size - 1} more)` : ''}` : null
-  }
-
   /**
    * Structs whose dependencies are missing wait in `store.pendingStructs` and would integrate later
    * inside someone else's transaction — judged with that connection's role (a participant could
@@ -330,21 +283,15 @@ export class Room implements CommitListener {
   }
 
   private readonly onAfterTransaction = (tr: Y.Transaction): void => {
-    const touched = this.guard.touched(tr)
-    const board = this.board.touched(tr)
     const origin = tr.origin as unknown
-    if (this.captured && this.connections.has(origin as Connection)) {
-      for (const k of touched) this.touchedByClient.add(k)
-      if (board.ids.length > 0) this.board.changedFields(tr, this.boardTouchedByClient)
-      if (board.meta) this.metaTouchedByClient = true
+    const byClient = this.captured !== null && this.connections.has(origin as Connection)
+    // Server writes (participant records, reverts) are the baseline by definition.
+    this.judge.observe(tr, byClient)
+    if (byClient) {
       const conn = origin as Connection
       tr.afterState.forEach((clock, client) => {
         if (tr.beforeState.get(client) !== clock) conn.writtenClientIds.add(client)
       })
-    } else {
-      // Server writes (participant records, reverts) are the baseline by definition.
-      if (touched.length > 0) this.guard.accept(touched)
-      if (board.ids.length > 0 || board.meta) this.board.accept(board.ids, board.meta)
     }
   }
 
