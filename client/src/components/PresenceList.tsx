@@ -3,10 +3,11 @@ import type { Person } from '../board/usePeople.ts'
 
 const MAX_SHOWN = 6
 
+/** Initials from the words of a name that start with a letter or digit ("Viewer (guest)" → "V"). */
 const initials = (name: string): string =>
   name
     .split(/\s+/)
-    .filter(Boolean)
+    .filter((part) => /^[\p{L}\p{N}]/u.test(part))
     .slice(0, 2)
     .map((part) => part[0]?.toUpperCase() ?? '')
     .join('') || '?'

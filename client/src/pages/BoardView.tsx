@@ -61,7 +61,7 @@ export function BoardView({ session, token, participant, participantKey, license
       {licenseKey === null && isProductionOrigin() ? <LicenseNotice /> : null}
       {status.fatal && board.status === 'ready' ? <FatalNotice reason={status.fatal} /> : null}
       {board.status === 'ready' ? <UnreadableNotice unreadable={board.unreadable} /> : null}
-      <div className="board-main">
+      <main className="board-main">
         {board.status === 'ready' && licenseKey !== undefined ? (
           <Board store={board.store} user={user} readOnly={readOnly} licenseKey={licenseKey ?? undefined} onEditor={setEditor} />
         ) : board.status === 'error' ? (
@@ -89,7 +89,7 @@ export function BoardView({ session, token, participant, participantKey, license
             </div>
           </SessionContext.Provider>
         ) : null}
-      </div>
+      </main>
     </div>
   )
 }

@@ -166,12 +166,12 @@ function ReplayView({ session, token, initialAt, openedAt, licenseKey }: ReplayV
         </div>
       ) : null}
       <UnreadableNotice unreadable={replay.unreadable} />
-      <div className="replay-main">
+      <main className="replay-main">
         <div className="replay-board" data-testid="replay-board">
           {board}
         </div>
         <ReplaySidebar summary={summary} />
-      </div>
+      </main>
       <ReplayTimeline
         start={start}
         end={end}

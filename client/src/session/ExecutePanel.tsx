@@ -47,7 +47,7 @@ export function ExecutePanel({ tasks, focus, onFocusChange }: ExecutePanelProps)
             </ul>
           )}
           <p className="panel-card__hint">
-            Your part, yours to finish: no meeting needed. <Link href={tasksPath(sessionId, token)}>Open my tasks on their own page</Link> to work on them later.
+            Your part, yours to finish: no meeting needed. <Link href={tasksPath(sessionId, token)} target="_blank" rel="noopener">Open my tasks on their own page</Link> to work on them later.
           </p>
         </section>
       ) : null}
