@@ -110,3 +110,16 @@ test('an unknown session id shows "Session not found"', async ({ newPerson, sess
   await expect(memberA.board.notFound).toBeVisible()
   await expect(memberA.board.nameBox).toHaveCount(0)
 })
+
+test('the top bar says Offline as soon as the network is gone, keeps what is written, and syncs it when it is back', async ({ joinAs }) => {
+  const memberA = await joinAs('Member A')
+  const memberB = await joinAs('Member B')
+  await memberA.context.setOffline(true)
+  await expect(memberA.board.connection).toHaveText('Offline', { timeout: 3_000 })
+  await memberA.board.addNote('Written offline')
+  await expect(memberA.board.saveStatus).toHaveText('Offline — changes kept on this device')
+  await memberA.context.setOffline(false)
+  await memberA.board.expectLive(20_000)
+  await expect(memberB.board.note('Written offline')).toHaveCount(1)
+  await memberA.board.expectSaved()
+})

@@ -160,6 +160,18 @@ export function openConnection(options: ConnectionOptions): BoardConnection {
     setFatal(closeReasonFor(code) ?? (reason || 'The server closed the connection.'))
   })
   void persistence.whenSynced.then(update)
+  // The browser knows at once when the network is gone; the socket would take up to 30 s to time
+  // out, while the top bar went on saying "All changes saved · Live".
+  const onOffline = () => {
+    provider.disconnect()
+    connection = 'offline'
+    update()
+  }
+  const onOnline = () => {
+    if (!snapshot.fatal) provider.connect()
+  }
+  window.addEventListener('offline', onOffline)
+  window.addEventListener('online', onOnline)
   provider.connect()
 
   return {
@@ -173,6 +185,8 @@ export function openConnection(options: ConnectionOptions): BoardConnection {
     },
     destroy() {
       listeners.clear()
+      window.removeEventListener('offline', onOffline)
+      window.removeEventListener('online', onOnline)
       provider.destroy()
       void persistence.destroy()
       doc.destroy()
