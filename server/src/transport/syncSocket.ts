@@ -57,6 +57,12 @@ function isLoopback(hostname: string): boolean {
 const isIpLiteral = (hostname: string): boolean => net.isIP(hostname.replace(/^\[(.*)\]$/, '$1')) !== 0
 
 const PING_INTERVAL_MS = 30_000
+/**
+ * A viewer sends a state vector, an empty update and its presence (at most a few KiB): its frames
+ * are capped far below MAX_MESSAGE_BYTES, so ws refuses a larger one from its header (1009)
+ * without reading it. Twelve viewers sending 1 MB presence frames cost other rooms 100–170 ms.
+ */
+const VIEWER_MAX_MESSAGE_BYTES = 64 * 1024
 
 /** Sockets holding back writes until the end of this event-loop turn; one timer releases all. */
 const corkedSockets = new Set<Duplex>()
@@ -74,6 +80,8 @@ let nextConnectionId = 1
 
 export class SyncSocket {
   private readonly wss: WebSocketServer
+  /** Viewers connect through their own server, with a much smaller frame limit. */
+  private readonly viewerWss: WebSocketServer
   private readonly opts: SyncSocketOptions
   private readonly alive = new WeakSet<WebSocket>()
   private readonly pingTimer: NodeJS.Timeout
@@ -85,16 +93,17 @@ export class SyncSocket {
     const origins = [...opts.allowedOrigins, ...(opts.publicUrl ? [opts.publicUrl] : [])]
     this.trustedOrigins = new Set(origins.flatMap((o) => (URL.canParse(o) ? [new URL(o).origin] : [o])))
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes, perMessageDeflate: false })
+    this.viewerWss = new WebSocketServer({ noServer: true, maxPayload: Math.min(VIEWER_MAX_MESSAGE_BYTES, opts.maxMessageBytes), perMessageDeflate: false })
     this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS)
     this.pingTimer.unref()
   }
 
   get clientCount(): number {
-    return this.wss.clients.size
+    return this.wss.clients.size + this.viewerWss.clients.size
   }
 
   private ping(): void {
-    for (const ws of this.wss.clients) {
+    for (const ws of [...this.wss.clients, ...this.viewerWss.clients]) {
       if (!this.alive.has(ws)) {
         ws.terminate()
         continue
@@ -162,7 +171,8 @@ export class SyncSocket {
       this.opts.rooms.scheduleUnload(room)
       return this.refuse(req, socket, head, full, { session: sessionId, role, connections: room.connections.size })
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, sessionId, role, identified ? (pid as string) : null, url))
+    const wss = role === 'viewer' ? this.viewerWss : this.wss
+    wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, sessionId, role, identified ? (pid as string) : null, url))
   }
 
   /**
@@ -265,12 +275,13 @@ export class SyncSocket {
   }
 
   closeAll(code: number, reason: string): void {
-    for (const ws of this.wss.clients) ws.close(code, reason)
+    for (const ws of [...this.wss.clients, ...this.viewerWss.clients]) ws.close(code, reason)
   }
 
   close(): void {
     clearInterval(this.pingTimer)
     this.closeAll(CloseCode.shuttingDown, CLOSE_REASONS.shuttingDown)
     this.wss.close()
+    this.viewerWss.close()
   }
 }
