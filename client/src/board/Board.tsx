@@ -1,13 +1,39 @@
 // The tldraw canvas for one session, bound to the store `useYjsStore` prepared.
 import { useCallback, useMemo, useRef, type MouseEvent } from 'react'
-import { Tldraw, atom, createTLCurrentUser, type Editor, type TLComponents, type TLStore, type TLUserPreferences } from 'tldraw'
+import {
+  DefaultStylePanel,
+  Tldraw,
+  atom,
+  createTLCurrentUser,
+  useEditor,
+  useValue,
+  type Editor,
+  type TLComponents,
+  type TLStore,
+  type TLUiStylePanelProps,
+  type TLUserPreferences,
+} from 'tldraw'
 import 'tldraw/tldraw.css'
 import { assetUrls } from './assetUrls.ts'
 import type { PresenceUser } from './presenceSync.ts'
 import { isSafeLink } from './readRecord.ts'
 
+/**
+ * tldraw's style panel, shown only while there is something to style: shapes selected, or a tool
+ * other than select and hand. Always open, it covered the top-right corner of the board.
+ */
+function StylePanelWhenUseful(props: TLUiStylePanelProps) {
+  const editor = useEditor()
+  const useful = useValue(
+    'style panel useful',
+    () => editor.getSelectedShapeIds().length > 0 || !['select', 'hand'].includes(editor.getCurrentToolId()),
+    [editor],
+  )
+  return useful ? <DefaultStylePanel {...props} /> : null
+}
+
 // The top bar already lists who is here with names and colours; tldraw's own avatar row would repeat it.
-const TLDRAW_COMPONENTS: TLComponents = { SharePanel: null }
+const TLDRAW_COMPONENTS: TLComponents = { SharePanel: null, StylePanel: StylePanelWhenUseful }
 // What the server's asset route stores (it reads the type from the bytes); anything else, such as
 // SVG or video, is refused here with tldraw's own message instead of a failed upload.
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const

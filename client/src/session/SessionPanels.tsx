@@ -67,6 +67,7 @@ export function SessionPanels({ doc, editor, participant, role, connection, titl
     return enableFocusMode(editor)
   }, [focusOn, editor])
 
+  const [sheetOpen, setSheetOpen] = useState(false)
   const info = PHASE_INFO[phase]
   const framed = recommendMode(session.frameAnswers)
   const recommendation = framed.kind === 'incomplete' ? undefined : `Recommendation: ${framed.headline.toLowerCase()}.`
@@ -76,9 +77,25 @@ export function SessionPanels({ doc, editor, participant, role, connection, titl
       {phase === 'warmup' ? <CanvasBanner eyebrow="While everyone arrives" text={warmupQuestion(session.warmupIndex)} /> : null}
       {phase === 'frame' && session.problem ? <CanvasBanner eyebrow="The problem" text={session.problem} detail={recommendation} /> : null}
       <StickyOverlay editor={editor} phase={phase} votes={votes} participantIds={participantIds} tasks={tasks} myId={participant.id} />
-      <aside className={`session-sidebar session-sidebar--${phase}`} aria-label="Session panel" data-role={role}>
+      <aside
+        className={`session-sidebar session-sidebar--${phase}${sheetOpen ? ' session-sidebar--open' : ''}`}
+        aria-label="Session panel"
+        data-role={role}
+      >
         <header className="session-sidebar__header">
-          <h2 className="session-sidebar__title">{info.label}</h2>
+          <div className="session-sidebar__heading">
+            <h2 className="session-sidebar__title">{info.label}</h2>
+            {/* On a phone the panel is a sheet over the bottom of the board, folded until opened. */}
+            <button
+              type="button"
+              className="button button--ghost button--small session-sidebar__toggle"
+              aria-expanded={sheetOpen}
+              aria-controls="session-sidebar-body"
+              onClick={() => setSheetOpen((open) => !open)}
+            >
+              {sheetOpen ? 'Show the board' : 'Show the panel'}
+            </button>
+          </div>
           <p className="session-sidebar__why">{PHASE_WHY[phase]}</p>
         </header>
         {notice ? (
@@ -86,7 +103,7 @@ export function SessionPanels({ doc, editor, participant, role, connection, titl
             {notice.message}
           </p>
         ) : null}
-        <div className="session-sidebar__body">
+        <div className="session-sidebar__body" id="session-sidebar-body">
           {phase === 'warmup' ? <WarmupPanel warmupIndex={session.warmupIndex} people={people} /> : null}
           {phase === 'frame' ? <FramePanel problem={session.problem} answers={session.frameAnswers} /> : null}
           {phase === 'collaborate' ? <CollaboratePanel timer={session.timer} editor={editor} stickyCount={stickies.length} problem={session.problem} /> : null}
