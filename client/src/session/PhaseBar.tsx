@@ -32,7 +32,7 @@ export function PhaseBar({ phase, tasks, participantIds }: { phase: Phase; tasks
   return (
     <section className="phase-bar" aria-label="Session phase">
       <div className="phase-bar__row">
-        <ol className="phase-steps" aria-label="Phases">
+        <ol className="phase-steps" aria-label="Phases" tabIndex={0}>
           {PHASES.map((p, i) => (
             <li
               key={p}

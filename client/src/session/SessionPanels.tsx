@@ -103,7 +103,7 @@ export function SessionPanels({ doc, editor, participant, role, connection, titl
             {notice.message}
           </p>
         ) : null}
-        <div className="session-sidebar__body" id="session-sidebar-body">
+        <div className="session-sidebar__body" id="session-sidebar-body" role="region" tabIndex={0} aria-label={`${info.label}: what to do now`}>
           {phase === 'warmup' ? <WarmupPanel warmupIndex={session.warmupIndex} people={people} /> : null}
           {phase === 'frame' ? <FramePanel problem={session.problem} answers={session.frameAnswers} /> : null}
           {phase === 'collaborate' ? <CollaboratePanel timer={session.timer} editor={editor} stickyCount={stickies.length} problem={session.problem} /> : null}
