@@ -1,11 +1,12 @@
 // The security review's breaks, each replayed against a real server with raw and stock clients
 // while a healthy room next door keeps doing round trips; each attack must be refused or
 // contained, and the healthy room's p99 is printed (asserted only against a generous bound).
+import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
-import { CloseCode, Root } from '@sandbox/shared'
-import { stickyRecord } from '@sandbox/shared/board'
+import { CloseCode, recordFromYMap, Root } from '@sandbox/shared'
+import { boardSchema, checkBoardRecord, stickyRecord } from '@sandbox/shared/board'
 import {
   awarenessFrameOf,
   connect,
@@ -20,6 +21,7 @@ import {
   stickyMap,
   synced,
   syncUpdateFrame,
+  tempDataDir,
   waitFor,
   wsBase,
 } from './testing/harness.ts'
@@ -158,7 +160,11 @@ describe('guarded maps hold plain JSON only', () => {
 
 describe('board content', () => {
   it('keeps only valid records: each class of bad content is reverted for everyone and never reaches the disk', async () => {
-    const { server, session } = await setup()
+    const dataDir = tempDataDir()
+    cleanup.push(() => fs.rmSync(dataDir, { recursive: true, force: true }))
+    const server = await startServer(dataDir)
+    cleanup.push(() => server.close())
+    const session = await createSession(server.url)
     const attacker = connect(server.url, session.id, session.tokens.participant)
     const witness = connect(server.url, session.id, session.tokens.participant)
     cleanup.push(() => attacker.destroy())
@@ -206,14 +212,21 @@ describe('board content', () => {
       await waitFor(() => JSON.stringify(good.get(key)) !== JSON.stringify(value), `${key} = ${JSON.stringify(value).slice(0, 30)} undone`)
     }
     expect(good.get('xy')).toEqual([10, 20])
-    // On disk: the same three records.
+    // On disk, after a restart: the same three records, all of them valid.
     attacker.destroy()
     witness.destroy()
     author.destroy()
-    server.persister.flush()
-    const stored = new Y.Doc()
-    for (const u of server.storage.updatesAfter(session.id, 0)) Y.applyUpdate(stored, u.update)
-    expect([...stored.getMap(Root.records).keys()].sort()).toEqual(['document:document', 'page:page', 'shape:good'])
+    await server.close()
+    const restarted = await startServer(dataDir)
+    cleanup.push(() => restarted.close())
+    const reader = connect(restarted.url, session.id, session.tokens.participant)
+    cleanup.push(() => reader.destroy())
+    await synced(reader)
+    const board = reader.doc.getMap(Root.records)
+    expect([...board.keys()].sort()).toEqual(['document:document', 'page:page', 'shape:good'])
+    const { schema } = boardSchema()
+    board.forEach((value, key) => expect(checkBoardRecord(schema, key, recordFromYMap(value as Y.Map<unknown>), session.id).ok, key).toBe(true))
+    expect((reader.doc.getMap(Root.meta).get('schema') as { hostile?: boolean }).hostile).toBeUndefined()
   })
 
   it('bounds how many records one connection may add: a flood of valid notes is cut off, others keep working', async () => {
