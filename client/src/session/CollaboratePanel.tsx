@@ -1,8 +1,31 @@
 // Collaborate: everyone puts ideas on stickies against a shared time box.
-import type { Editor } from 'tldraw'
+import { createShapeId, type Editor } from 'tldraw'
 import type { Timer } from '@sandbox/shared'
 import { TimerCard } from './TimerCard.tsx'
 import { useActions } from './useActions.ts'
+
+const NOTE_SIZE = 200
+
+/**
+ * A new sticky in the middle of the view (nudged aside from one already there), open for typing:
+ * the button works from the keyboard alone, where the note tool would need a click on the board.
+ */
+function addStickyInView(editor: Editor): void {
+  const center = editor.getViewportPageBounds().center
+  let x = center.x - NOTE_SIZE / 2
+  let y = center.y - NOTE_SIZE / 2
+  for (let i = 0; i < 20 && editor.getShapesAtPoint({ x: x + NOTE_SIZE / 2, y: y + NOTE_SIZE / 2 }).some((s) => s.type === 'note'); i++) {
+    x += 24
+    y += 24
+  }
+  const id = createShapeId()
+  editor.markHistoryStoppingPoint('add sticky')
+  editor.createShape({ id, type: 'note', x, y })
+  editor.select(id)
+  editor.setCurrentTool('select')
+  editor.setEditingShape(id)
+  editor.getContainer().focus()
+}
 
 export function CollaboratePanel({ timer, editor, stickyCount, problem }: { timer: Timer; editor: Editor | null; stickyCount: number; problem: string }) {
   const { canWrite } = useActions()
@@ -24,15 +47,12 @@ export function CollaboratePanel({ timer, editor, stickyCount, problem }: { time
           <button
             type="button"
             className="button button--secondary button--small"
-            onClick={() => {
-              editor.setCurrentTool('note')
-              editor.getContainer().focus()
-            }}
+            onClick={() => addStickyInView(editor)}
           >
             Add a sticky
           </button>
         ) : null}
-        {canWrite ? <p className="panel-card__hint">Or press N, then click on the board.</p> : null}
+        {canWrite ? <p className="panel-card__hint">It opens for typing in the middle of your view; or press N, then click on the board.</p> : null}
       </section>
     </>
   )

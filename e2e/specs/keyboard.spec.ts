@@ -1,0 +1,30 @@
+// Keyboard only: a participant in the collaborate phase adds a sticky with the panel's button and
+// types into it without touching the mouse; the others see it.
+import { test, expect } from '../fixtures/index.ts'
+import { TemplatePanel } from '../pages/TemplatePanel.ts'
+
+test('"Add a sticky" works from the keyboard: Enter opens a new sticky for typing, and others see it', async ({ newPerson, joinAs, session }) => {
+  const host = await newPerson()
+  await host.board.goto(session.facilitatorUrl)
+  await host.board.join('Host')
+  const hostPanel = new TemplatePanel(host.page)
+  await hostPanel.goToNextPhase('Frame')
+  await hostPanel.goToNextPhase('Collaborate')
+
+  const memberA = await joinAs('Member A')
+  const button = memberA.page.getByRole('button', { name: 'Add a sticky' })
+  await button.focus()
+  await memberA.page.keyboard.press('Enter')
+  const editor = memberA.board.notes().locator('[contenteditable="true"]')
+  await expect(editor).toBeFocused()
+  await memberA.page.keyboard.type('Typed without a mouse', { delay: 10 })
+  await memberA.page.keyboard.press('Escape')
+  await expect(host.board.note('Typed without a mouse')).toHaveCount(1)
+
+  // A second one lands beside the first, not on top of it.
+  await button.focus()
+  await memberA.page.keyboard.press('Enter')
+  await expect(memberA.board.notes()).toHaveCount(2)
+  const [first, second] = [await memberA.board.notes().nth(0).boundingBox(), await memberA.board.notes().nth(1).boundingBox()]
+  expect(first && second && (first.x !== second.x || first.y !== second.y)).toBe(true)
+})
