@@ -28,3 +28,28 @@ test('"Add a sticky" works from the keyboard: Enter opens a new sticky for typin
   const [first, second] = [await memberA.board.notes().nth(0).boundingBox(), await memberA.board.notes().nth(1).boundingBox()]
   expect(first && second && (first.x !== second.x || first.y !== second.y)).toBe(true)
 })
+
+test('a participant votes from the keyboard: the list in the converge panel casts and takes back dots', async ({ newPerson, joinAs, session }) => {
+  const host = await newPerson()
+  await host.board.goto(session.facilitatorUrl)
+  await host.board.join('Host')
+  const hostPanel = new TemplatePanel(host.page)
+  await hostPanel.goToNextPhase('Frame')
+  await hostPanel.goToNextPhase('Collaborate')
+  await host.board.addNote('Fewer meetings')
+  await hostPanel.goToNextPhase('Converge')
+
+  const memberA = await joinAs('Member A')
+  const panel = new TemplatePanel(memberA.page)
+  const summary = memberA.page.getByText('Vote from a list')
+  await summary.focus()
+  await memberA.page.keyboard.press('Enter')
+  const vote = memberA.page.getByRole('button', { name: 'Vote for “Fewer meetings”' })
+  await vote.focus()
+  await memberA.page.keyboard.press('Enter')
+  await memberA.page.keyboard.press('Enter')
+  await expect(panel.votesLeft).toContainText('1 of 3 votes left')
+  await memberA.page.getByRole('button', { name: 'Take back a vote from “Fewer meetings”' }).focus()
+  await memberA.page.keyboard.press('Enter')
+  await expect(panel.votesLeft).toContainText('2 of 3 votes left')
+})

@@ -95,6 +95,41 @@ export function ConvergePanel({ editor, stickies, votes, participantIds, voteLim
                 <p className="muted">Select one sticky on the board to put a dot on it.</p>
               )}
             </div>
+            {/* The canvas keeps keyboard focus to itself; the list puts every sticky a Tab away. */}
+            {stickies.length > 0 ? (
+              <details className="vote-list">
+                <summary>Vote from a list</summary>
+                <ul className="vote-list__items" aria-label="Stickies to vote on">
+                  {stickies.map((s) => {
+                    const own = votes[`${actor.participantId}|${s.id}`] ?? 0
+                    return (
+                      <li key={s.id} className="vote-list__item">
+                        <span className="vote-list__text">{stickyLabel(s)}</span>
+                        {own > 0 ? <span className="muted vote-list__mine">your dots: {own}</span> : null}
+                        <button
+                          type="button"
+                          className="button button--secondary button--small"
+                          aria-label={`Vote for “${stickyLabel(s)}”`}
+                          disabled={left === 0}
+                          onClick={() => apply(castVote(votes, actor.participantId, s.id, voteLimit))}
+                        >
+                          +
+                        </button>
+                        <button
+                          type="button"
+                          className="button button--ghost button--small"
+                          aria-label={`Take back a vote from “${stickyLabel(s)}”`}
+                          disabled={own === 0}
+                          onClick={() => apply(retractVote(votes, actor.participantId, s.id))}
+                        >
+                          −
+                        </button>
+                      </li>
+                    )
+                  })}
+                </ul>
+              </details>
+            ) : null}
           </>
         ) : null}
       </section>
