@@ -53,3 +53,14 @@ test('a participant votes from the keyboard: the list in the converge panel cast
   await memberA.page.keyboard.press('Enter')
   await expect(panel.votesLeft).toContainText('2 of 3 votes left')
 })
+
+test('the first Tab on the board offers a skip to the session panel, which then has focus', async ({ joinAs }) => {
+  const memberA = await joinAs('Member A')
+  await memberA.page.locator('body').focus()
+  await memberA.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+  await memberA.page.keyboard.press('Tab')
+  const skip = memberA.page.getByRole('link', { name: 'Skip to the session panel' })
+  await expect(skip).toBeFocused()
+  await memberA.page.keyboard.press('Enter')
+  await expect(memberA.page.getByRole('region', { name: /what to do now/ })).toBeFocused()
+})

@@ -57,6 +57,12 @@ export function BoardView({ session, token, participant, participantKey, license
 
   return (
     <div className="board-page">
+      {/* tldraw's toolbars come first in the tab order and the canvas keeps focus to itself. */}
+      {context ? (
+        <a className="skip-link" href="#session-sidebar-body">
+          Skip to the session panel
+        </a>
+      ) : null}
       <TopBar title={session.title} role={session.role} status={status} people={people} replayHref={replayPath(session.id, token)} />
       {licenseKey === null && isProductionOrigin() ? <LicenseNotice /> : null}
       {status.fatal && board.status === 'ready' ? <FatalNotice reason={status.fatal} /> : null}
