@@ -1,15 +1,21 @@
 // Keyboard only: a participant in the collaborate phase adds a sticky with the panel's button and
 // types into it without touching the mouse; the others see it.
-import { test, expect } from '../fixtures/index.ts'
+import { test, expect, type Person } from '../fixtures/index.ts'
 import { TemplatePanel } from '../pages/TemplatePanel.ts'
 
-test('"Add a sticky" works from the keyboard: Enter opens a new sticky for typing, and others see it', async ({ newPerson, joinAs, session }) => {
+/** The facilitator joins and moves the session to the collaborate phase. */
+async function hostInCollaborate(newPerson: () => Promise<Person>, facilitatorUrl: string): Promise<{ host: Person; panel: TemplatePanel }> {
   const host = await newPerson()
-  await host.board.goto(session.facilitatorUrl)
+  await host.board.goto(facilitatorUrl)
   await host.board.join('Host')
-  const hostPanel = new TemplatePanel(host.page)
-  await hostPanel.goToNextPhase('Frame')
-  await hostPanel.goToNextPhase('Collaborate')
+  const panel = new TemplatePanel(host.page)
+  await panel.goToNextPhase('Frame')
+  await panel.goToNextPhase('Collaborate')
+  return { host, panel }
+}
+
+test('"Add a sticky" works from the keyboard: Enter opens a new sticky for typing, and others see it', async ({ newPerson, joinAs, session }) => {
+  const { host } = await hostInCollaborate(newPerson, session.facilitatorUrl)
 
   const memberA = await joinAs('Member A')
   const button = memberA.page.getByRole('button', { name: 'Add a sticky' })
@@ -30,12 +36,7 @@ test('"Add a sticky" works from the keyboard: Enter opens a new sticky for typin
 })
 
 test('a participant votes from the keyboard: the list in the converge panel casts and takes back dots', async ({ newPerson, joinAs, session }) => {
-  const host = await newPerson()
-  await host.board.goto(session.facilitatorUrl)
-  await host.board.join('Host')
-  const hostPanel = new TemplatePanel(host.page)
-  await hostPanel.goToNextPhase('Frame')
-  await hostPanel.goToNextPhase('Collaborate')
+  const { host, panel: hostPanel } = await hostInCollaborate(newPerson, session.facilitatorUrl)
   await host.board.addNote('Fewer meetings')
   await hostPanel.goToNextPhase('Converge')
 

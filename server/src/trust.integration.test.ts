@@ -8,7 +8,7 @@ import * as encoding from 'lib0/encoding'
 import { CloseCode, MessageType, Root, SESSION_ID_PATTERN } from '@sandbox/shared'
 import type { Config } from './config.ts'
 import { createLogger } from './log.ts'
-import { connect, craftUpdates, createSession, join, putSticky, rawSocket, startServer, stickyMap, synced, waitFor, wsBase, type Client, type Identity } from './testing/harness.ts'
+import { awarenessFrameOf, connect, craftUpdates, createSession, join, putSticky, rawSocket, startServer, stickyMap, synced, waitFor, wsBase, type Client, type Identity } from './testing/harness.ts'
 import { teardownAfterEach } from './testing/teardown.ts'
 
 const cleanup = teardownAfterEach()
@@ -35,18 +35,7 @@ const frame = (write: (e: encoding.Encoder) => void): Buffer => {
   write(e)
   return Buffer.from(encoding.toUint8Array(e))
 }
-const awarenessFrame = (entries: { clientId: number; clock: number; state: unknown }[]) =>
-  frame((e) => {
-    encoding.writeVarUint(e, MessageType.awareness)
-    const inner = encoding.createEncoder()
-    encoding.writeVarUint(inner, entries.length)
-    for (const { clientId, clock, state } of entries) {
-      encoding.writeVarUint(inner, clientId)
-      encoding.writeVarUint(inner, clock)
-      encoding.writeVarString(inner, JSON.stringify(state))
-    }
-    encoding.writeVarUint8Array(e, encoding.toUint8Array(inner))
-  })
+const awarenessFrame = awarenessFrameOf
 const updateFrame = (update: Uint8Array) =>
   frame((e) => {
     encoding.writeVarUint(e, MessageType.sync)
