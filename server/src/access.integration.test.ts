@@ -8,20 +8,13 @@ import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import { CloseCode, MessageType, Root, tallyVotes, type Participant, type Task } from '@sandbox/shared'
 import { loadConfig, type Config } from './config.ts'
-import { createLogger } from './log.ts'
-import { connect, createSession, join, rawSocket, startServer, synced, waitFor, wsBase, type Client, type Identity } from './testing/harness.ts'
+import { connect, createSession, join, rawSocket, sessionWithLog, synced, waitFor, type Client, type Identity } from './testing/harness.ts'
 import { teardownAfterEach } from './testing/teardown.ts'
 
 const cleanup = teardownAfterEach()
 
 async function setup(overrides: Partial<Config> = {}) {
-  const lines: string[] = []
-  const log = createLogger('trace', { write: (line: string) => void lines.push(line) })
-  const server = await startServer(undefined, overrides, { log })
-  cleanup.push(() => server.close())
-  const session = await createSession(server.url)
-  const syncUrl = (token: string, extra = '') => `${wsBase(server.url)}/${session.id}?token=${token}${extra}`
-  const logged = (event: string) => lines.some((l) => (JSON.parse(l) as { event?: string }).event === event)
+  const { server, session, syncUrl, logged } = await sessionWithLog((step) => cleanup.push(step), overrides)
   /** A stock y-websocket client, joined under `name` first when one is given. */
   const open = async (token: string, name?: string): Promise<{ client: Client; identity: Identity | undefined }> => {
     const identity = name ? await join(server.url, session.id, token, name) : undefined

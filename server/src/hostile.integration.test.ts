@@ -17,13 +17,13 @@ import {
   PRESENCE_PROBE,
   putSticky,
   rawSocket,
+  sessionWithLog,
   startServer,
   stickyMap,
   synced,
   syncUpdateFrame,
   tempDataDir,
   waitFor,
-  wsBase,
 } from './testing/harness.ts'
 import { teardownAfterEach } from './testing/teardown.ts'
 import type { Config } from './config.ts'
@@ -32,14 +32,7 @@ const cleanup = teardownAfterEach()
 /** Far above the < 50 ms goal: a shared CI machine must not make this flaky. */
 const GENEROUS_P99_MS = 2_000
 
-async function setup(overrides: Partial<Config> = {}) {
-  const lines: string[] = []
-  const server = await startServer(undefined, overrides)
-  cleanup.push(() => server.close())
-  const session = await createSession(server.url)
-  const syncUrl = (token: string, extra = '') => `${wsBase(server.url)}/${session.id}?token=${token}${extra}`
-  return { server, session, syncUrl, lines }
-}
+const setup = (overrides: Partial<Config> = {}) => sessionWithLog((step) => cleanup.push(step), overrides, 'warn')
 
 /** Runs `attack` while a healthy room does round trips; prints and bounds its p99. */
 async function duringAttack<T>(serverUrl: string, name: string, attack: () => Promise<T>, repeatForMs = 0): Promise<T> {
@@ -307,13 +300,9 @@ describe('one connection cannot stall or lock out the others', () => {
   })
 
   it('writes a bounded number of warning lines for a presence flood', async () => {
-    const lines: string[] = []
-    const { default: pino } = await import('pino')
-    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) })
-    const server = await startServer(undefined, { messagesPerSecond: 100_000, messageBurst: 100_000 }, { log: log as never })
-    cleanup.push(() => server.close())
-    const session = await createSession(server.url)
-    const { ws } = await rawSocket(`${wsBase(server.url)}/${session.id}?token=${session.tokens.viewer}`)
+    const { session, syncUrl, lines } = await setup({ messagesPerSecond: 100_000, messageBurst: 100_000 })
+    // A participant: a viewer's 0.8 MB frames no longer get past ws's frame limit for viewers.
+    const { ws } = await rawSocket(syncUrl(session.tokens.participant))
     for (let i = 0; i < 200; i++) ws.send(awarenessFrameOf([{ clientId: 7, clock: i + 1, state: { junk: 'x'.repeat(800 * 1024) } }]))
     ws.send(PRESENCE_PROBE)
     await waitFor(() => lines.length > 0, 'a warning', 10_000)

@@ -7,23 +7,13 @@ import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import { CloseCode, MessageType, Root, SESSION_ID_PATTERN } from '@sandbox/shared'
 import type { Config } from './config.ts'
-import { createLogger } from './log.ts'
-import { awarenessFrameOf, connect, craftUpdates, createSession, join, putSticky, rawSocket, startServer, stickyMap, synced, waitFor, wsBase, type Client, type Identity } from './testing/harness.ts'
+import { awarenessFrameOf, sessionWithLog, connect, craftUpdates, createSession, join, putSticky, rawSocket, stickyMap, synced, waitFor, wsBase, type Client, type Identity } from './testing/harness.ts'
 import { teardownAfterEach } from './testing/teardown.ts'
 
 const cleanup = teardownAfterEach()
 
 /** A server whose log lines (at trace level, with the production redaction) land in `lines`. */
-async function setup(overrides: Partial<Config> = {}) {
-  const lines: string[] = []
-  const log = createLogger('trace', { write: (line: string) => void lines.push(line) })
-  const server = await startServer(undefined, overrides, { log })
-  cleanup.push(() => server.close())
-  const session = await createSession(server.url)
-  const syncUrl = (token: string, extra = '') => `${wsBase(server.url)}/${session.id}?token=${token}${extra}`
-  const logged = (event: string) => lines.some((l) => (JSON.parse(l) as { event?: string }).event === event)
-  return { server, session, lines, logged, syncUrl }
-}
+const setup = (overrides: Partial<Config> = {}) => sessionWithLog((step) => cleanup.push(step), overrides)
 
 function track(client: Client): Client {
   cleanup.push(() => client.destroy())

@@ -140,8 +140,8 @@ const checkedProps = new WeakMap<object, string>()
 /** JSON length of values Yjs holds (never mutated), by object. */
 const jsonChars = new WeakMap<object, number>()
 
-/** About the JSON length of a value: exact for objects (cached), a close bound for the rest. */
-function charsOf(value: unknown): number {
+/** About the JSON length of a value: exact for objects (measured once), a close bound for the rest. */
+export function valueChars(value: unknown): number {
   if (typeof value === 'string') return value.length + 2
   if (typeof value !== 'object' || value === null) return String(value).length
   let chars = jsonChars.get(value)
@@ -155,12 +155,10 @@ function charsOf(value: unknown): number {
 /** About the JSON length of a record (without one key's value, when given). */
 export function recordChars(record: Record<string, unknown>, without?: string): number {
   let chars = 2
-  for (const key in record) chars += key.length + 4 + (key === without ? 0 : charsOf(record[key]))
+  for (const key in record) chars += key.length + 4 + (key === without ? 0 : valueChars(record[key]))
   return chars
 }
 
-/** About the JSON length of any value Yjs holds; objects are measured once. */
-export const valueChars = (value: unknown): number => charsOf(value)
 
 /** Whether a record's JSON stays within MAX_RECORD_JSON_CHARS. */
 export const recordWithinSize = (record: Record<string, unknown>): boolean => recordChars(record) <= BoardLimits.MAX_RECORD_JSON_CHARS

@@ -10,7 +10,7 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { loadConfig, type Config } from '../config.ts'
 import { createServer, type SandboxServer } from '../createServer.ts'
-import type { Logger } from '../log.ts'
+import { createLogger, type Logger } from '../log.ts'
 import * as encoding from 'lib0/encoding'
 import { MessageType, recordToYMap, Root } from '@sandbox/shared'
 import { stickyRecord } from '@sandbox/shared/board'
@@ -46,6 +46,21 @@ export async function createSession(baseUrl: string, title = 'Test session'): Pr
   const res = await fetch(`${baseUrl}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title }) })
   if (res.status !== 201) throw new Error(`create session: ${res.status} ${await res.text()}`)
   return (await res.json()) as CreatedSession
+}
+
+/**
+ * A server on port 0 and one session on it; the server's log lines (with the production
+ * redaction) land in `lines`. `onCleanup` receives the server's close.
+ */
+export async function sessionWithLog(onCleanup: (step: () => unknown) => void, overrides: Partial<Config> = {}, logLevel = 'trace') {
+  const lines: string[] = []
+  const log = createLogger(logLevel, { write: (line: string) => void lines.push(line) })
+  const server = await startServer(undefined, overrides, { log })
+  onCleanup(() => server.close())
+  const session = await createSession(server.url)
+  const syncUrl = (token: string, extra = '') => `${wsBase(server.url)}/${session.id}?token=${token}${extra}`
+  const logged = (event: string) => lines.some((l) => (JSON.parse(l) as { event?: string }).event === event)
+  return { server, session, lines, logged, syncUrl }
 }
 
 export interface Identity {
