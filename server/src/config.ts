@@ -33,6 +33,7 @@ const envSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   MAX_ASSET_BYTES: int(10 * 1024 * 1024),
   MAX_ASSET_BYTES_PER_SESSION: int(200 * 1024 * 1024),
+  CLIENT_DIR: z.string().optional(),
 })
 
 export type Config = {
@@ -79,6 +80,8 @@ export type Config = {
   maxAssetBytes: number
   /** Image bytes one session may store in all (507 above it). */
   maxAssetBytesPerSession: number
+  /** The built client to serve (default client/dist); tests that build their own point it elsewhere. */
+  clientDir?: string
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -118,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
     maxAssetBytes: e.MAX_ASSET_BYTES,
     maxAssetBytesPerSession: e.MAX_ASSET_BYTES_PER_SESSION,
+    ...(e.CLIENT_DIR ? { clientDir: path.resolve(e.CLIENT_DIR) } : {}),
     ...overrides,
   }
 }

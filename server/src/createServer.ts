@@ -68,7 +68,7 @@ export async function createServer(
       joinsPerMinutePerAddress: config.joinsPerMinutePerAddress,
     },
     trustProxy: config.trustProxy,
-    clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
+    clientDir: options.clientDir ?? config.clientDir ?? DEFAULT_CLIENT_DIR,
     readDoc: (sessionId) => {
       const room = rooms.loaded.get(sessionId)
       if (room) return { doc: room.doc, release: () => {} }

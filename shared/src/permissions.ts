@@ -1,11 +1,13 @@
 // Who may change what in the guarded parts of the document. The server runs these on every
 // update that touches `session`, `tasks`, `votes` or `participants` and reverts what they refuse;
 // the client runs the same functions to decide which controls to show.
+import { checkFacilitationChange } from './facilitation.ts'
 import { canMovePhase } from './phases.ts'
 import {
   DEFAULT_VOTE_LIMIT,
   parseVoteKey,
   participantSchema,
+  serverSessionFieldSchemas,
   sessionFieldSchemas,
   taskSchema,
   validTasks,
@@ -88,6 +90,8 @@ export function authorizeChange(actor: Actor, before: GuardedState, after: Guard
 function checkSession(actor: Actor, before: GuardedState, after: GuardedState): Verdict {
   const keys = changedKeys(before.session, after.session)
   if (keys.length === 0) return allow
+  const serverOnly = keys.filter((k) => Object.hasOwn(serverSessionFieldSchemas, k))
+  if (serverOnly.length > 0) return refuse(`Only the server writes ${serverOnly.join(', ')}.`)
   if (actor.role !== 'facilitator') return refuse(`Only the facilitator can change ${keys.join(', ')}.`)
   for (const key of keys) {
     const schema = sessionFieldSchemas[key as keyof typeof sessionFieldSchemas]
@@ -95,6 +99,8 @@ function checkSession(actor: Actor, before: GuardedState, after: GuardedState): 
     if (!(key in after.session)) return refuse(`Session field “${key}” cannot be removed.`)
     if (!schema.safeParse(after.session[key]).success) return refuse(`Invalid value for session field “${key}”.`)
   }
+  const facilitation = checkFacilitationChange(before.session, after.session, keys, after.votes)
+  if (!facilitation.ok) return facilitation
   if (keys.includes('phase') && typeof before.session.phase === 'string') {
     const move = canMovePhase(
       before.session.phase as Phase,
@@ -193,6 +199,7 @@ function checkVotes(actor: Actor, before: GuardedState, after: GuardedState): Ve
   }
   if (!ownChanged) return allow
   if (phase !== 'converge') return refuse('Voting is open in the converge phase.')
+  if (after.session.hideVotes === true) return refuse('Votes are hidden until the reveal: they go to the server, not onto the shared board.')
   const limitValue = after.session.voteLimit
   const limit = typeof limitValue === 'number' ? limitValue : DEFAULT_VOTE_LIMIT
   let used = 0

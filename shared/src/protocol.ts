@@ -10,6 +10,12 @@ export const MessageType = {
   queryAwareness: 3,
   /** server → client: a state vector of what is durably stored, for the client's own client ids. */
   saved: 100,
+  /**
+   * both ways: one JSON message of the private channel (`privateChannel.ts`): a person's private
+   * stickies and hidden ballot, which the server keeps out of the shared document and sends to
+   * that person's own connections only.
+   */
+  private: 101,
 } as const
 export type MessageTypeName = keyof typeof MessageType
 
@@ -81,7 +87,7 @@ export const SyncParam = {
   token: 'token',
   participantId: 'pid',
   participantKey: 'pkey',
-  /** `1` to receive `MessageType.saved` acknowledgements. */
+  /** `1` to receive Sandbox's own message types (`saved` acknowledgements, the private channel). */
   ack: 'ack',
   /** The tldraw schema fingerprint the client was built with (`schemaHash` in shared/board). */
   schema: 'schema',

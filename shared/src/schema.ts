@@ -107,7 +107,34 @@ export const sessionFieldSchemas = {
   timer: timerSchema,
   /** Balancing seed, so auto-balance is deterministic and replayable. */
   seed: z.number().int().nonnegative(),
+  /** Collaborate: each person's new stickies are seen only by their author until the reveal. */
+  privateWriting: z.boolean(),
+  /** Set with the reveal: the revealed stickies carry no author label. */
+  anonymousReveal: z.boolean(),
+  /** Converge: ballots stay on the server until "Reveal votes" (on by default for new sessions). */
+  hideVotes: z.boolean(),
+  /** The facilitator revealed the hidden votes: the server wrote their totals into `voteTotals`. */
+  votesRevealed: z.boolean(),
 } as const
+
+const countsByKey = z.record(z.string().max(128), z.number().int().min(0).max(1_000_000))
+
+/**
+ * Keys of `Y.Map('session')` that only the server writes: what may be said about private stickies
+ * and hidden ballots without giving them away (how many each person wrote or cast), the totals
+ * after a reveal, and when each reveal happened (the replay's markers).
+ */
+export const serverSessionFieldSchemas = {
+  /** Participant id → private stickies written and not yet revealed. */
+  ideaCounts: countsByKey,
+  /** Participant id → hidden dots cast. */
+  ballotsUsed: countsByKey,
+  /** Sticky or frame id → dots, written at the reveal of hidden votes. */
+  voteTotals: countsByKey,
+  stickiesRevealedAt: z.number().int().nonnegative(),
+  votesRevealedAt: z.number().int().nonnegative(),
+} as const
+export type ServerSessionFields = { [K in keyof typeof serverSessionFieldSchemas]: z.infer<(typeof serverSessionFieldSchemas)[K]> }
 export type SessionFields = { [K in keyof typeof sessionFieldSchemas]: z.infer<(typeof sessionFieldSchemas)[K]> }
 export type SessionKey = keyof SessionFields
 

@@ -20,6 +20,10 @@ export function seedSessionDoc(doc: Y.Doc, title: string, now: number, seed: num
       voteLimit: DEFAULT_VOTE_LIMIT,
       timer: { state: 'idle', durationMs: 10 * 60_000 },
       seed,
+      privateWriting: false,
+      anonymousReveal: false,
+      hideVotes: true,
+      votesRevealed: false,
     }
     for (const [key, value] of Object.entries(fields)) session.set(key, value)
     const records = doc.getMap<Y.Map<unknown>>(Root.records)

@@ -7,6 +7,7 @@ import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import { FATAL_CLOSE_CODES, MessageType, PROTOCOL_VERSION, SYNC_PATH, SyncParam, closeReasonFor } from '@sandbox/shared'
 import { createPendingClients, type PendingClients } from './pendingClients.ts'
+import { openPrivateChannel, type PrivateChannel } from '../session/privateChannel.ts'
 
 export type ConnectionState = 'connecting' | 'live' | 'offline'
 export type SaveState = 'saving' | 'saved' | 'offline-unsaved'
@@ -37,6 +38,8 @@ export interface BoardConnection {
   readonly provider: WebsocketProvider
   /** Transaction origin of this client's own writes into the doc. */
   readonly localOrigin: object
+  /** This person's private stickies and hidden ballot (message type 101). */
+  readonly privateChannel: PrivateChannel
   getSnapshot(): ConnectionSnapshot
   subscribe(listener: () => void): () => void
   destroy(): void
@@ -65,6 +68,7 @@ export function openConnection(options: ConnectionOptions): BoardConnection {
     shouldReconnect: (event) => !FATAL_CLOSE_CODES.has(event.code),
   })
   const pending: PendingClients = createPendingClients(options.sessionId)
+  const privateChannel = openPrivateChannel(provider)
 
   /** Clocks the server says it stored, per client id, merged over every ack since the page opened. */
   const acked = new Map<number, number>()
@@ -178,6 +182,7 @@ export function openConnection(options: ConnectionOptions): BoardConnection {
     doc,
     provider,
     localOrigin,
+    privateChannel,
     getSnapshot: () => snapshot,
     subscribe(listener) {
       listeners.add(listener)
@@ -185,6 +190,7 @@ export function openConnection(options: ConnectionOptions): BoardConnection {
     },
     destroy() {
       listeners.clear()
+      privateChannel.destroy()
       window.removeEventListener('offline', onOffline)
       window.removeEventListener('online', onOnline)
       provider.destroy()

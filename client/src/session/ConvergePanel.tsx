@@ -1,36 +1,38 @@
 // Converge: group related stickies, then dot-vote. Each person has `voteLimit` dots; a dot goes
 // on the selected sticky and can be taken back. The shared rules keep the limit.
 import type { Editor } from 'tldraw'
-import { castVote, MAX_VOTE_LIMIT, retractVote, tallyVotes, votesUsedBy, type ParticipantIds, type VoteMap } from '@sandbox/shared'
+import { MAX_VOTE_LIMIT, type Participant, type VoteMap } from '@sandbox/shared'
+import { useSession } from './SessionContext.ts'
 import type { Sticky } from './stickies.ts'
 import { useActions } from './useActions.ts'
+import { VotingControls } from './VotingControls.tsx'
+import type { Voting } from './useVoting.ts'
 
 export interface ConvergePanelProps {
   editor: Editor | null
   stickies: readonly Sticky[]
   votes: VoteMap
-  /** Whose dots count in the ranking. */
-  participantIds: ParticipantIds
-  voteLimit: number
+  voting: Voting
+  session: Readonly<Record<string, unknown>>
+  participants: readonly Participant[]
   selectedId: string | null
 }
 
 export const stickyLabel = (s: Sticky | undefined): string => (s?.text ? s.text : 'Empty sticky')
 
-export function ConvergePanel({ editor, stickies, votes, participantIds, voteLimit, selectedId }: ConvergePanelProps) {
-  const { actor, isFacilitator, canWrite, write, report } = useActions()
-  const used = votesUsedBy(votes, actor.participantId)
-  const left = Math.max(0, voteLimit - used)
-  const tally = tallyVotes(votes, participantIds)
+export function ConvergePanel({ editor, stickies, votes, voting, session, participants, selectedId }: ConvergePanelProps) {
+  const { isFacilitator, canWrite, write } = useActions()
+  const { connection } = useSession()
+  const { used, left, limit: voteLimit, tally } = voting
   const selected = stickies.find((s) => s.id === selectedId)
-  const mine = selected ? (votes[`${actor.participantId}|${selected.id}`] ?? 0) : 0
-  const ranked = [...stickies].sort((a, b) => (tally.get(b.id) ?? 0) - (tally.get(a.id) ?? 0)).filter((s) => (tally.get(s.id) ?? 0) > 0)
-
-  const apply = (change: ReturnType<typeof castVote>) => {
-    if ('error' in change) report(change.error, 'error')
-    else write({ votes: { [change.key]: change.count } })
+  const mine = selected ? voting.mine(selected.id) : 0
+  const ranked = tally ? [...stickies].sort((a, b) => (tally.get(b.id) ?? 0) - (tally.get(a.id) ?? 0)).filter((s) => (tally.get(s.id) ?? 0) > 0) : []
+  const anyBallots = Object.values((session.ballotsUsed ?? {}) as Record<string, number>).some((n) => n > 0)
+  const started = Object.keys(votes).length > 0 || anyBallots
+  const clearAll = () => {
+    if (voting.blind) connection.privateChannel.send({ t: 'clearVotes' })
+    else write({ votes: Object.fromEntries(Object.keys(votes).map((k) => [k, null])) })
   }
-  const clearAll = () => write({ votes: Object.fromEntries(Object.keys(votes).map((k) => [k, null])) })
 
   return (
     <>
@@ -49,6 +51,7 @@ export function ConvergePanel({ editor, stickies, votes, participantIds, voteLim
         <h3 id="vote-title" className="panel-card__title">
           Dot vote
         </h3>
+        <VotingControls voting={voting} session={session} participants={participants} started={started} />
         {isFacilitator ? (
           <label className="inline-field">
             <span>Votes per person</span>
@@ -83,10 +86,10 @@ export function ConvergePanel({ editor, stickies, votes, participantIds, voteLim
                     {mine > 0 ? <span className="muted"> · your dots: {mine}</span> : null}
                   </p>
                   <div className="button-row">
-                    <button type="button" className="button button--primary button--small" disabled={left === 0} onClick={() => apply(castVote(votes, actor.participantId, selected.id, voteLimit))}>
+                    <button type="button" className="button button--primary button--small" disabled={left === 0 || !voting.canVote} onClick={() => voting.cast(selected.id)}>
                       Vote
                     </button>
-                    <button type="button" className="button button--secondary button--small" disabled={mine === 0} onClick={() => apply(retractVote(votes, actor.participantId, selected.id))}>
+                    <button type="button" className="button button--secondary button--small" disabled={mine === 0 || !voting.canVote} onClick={() => voting.takeBack(selected.id)}>
                       Take back a vote
                     </button>
                   </div>
@@ -101,7 +104,7 @@ export function ConvergePanel({ editor, stickies, votes, participantIds, voteLim
                 <summary>Vote from a list</summary>
                 <ul className="vote-list__items" aria-label="Stickies to vote on">
                   {stickies.map((s) => {
-                    const own = votes[`${actor.participantId}|${s.id}`] ?? 0
+                    const own = voting.mine(s.id)
                     return (
                       <li key={s.id} className="vote-list__item">
                         <span className="vote-list__text">{stickyLabel(s)}</span>
@@ -110,8 +113,8 @@ export function ConvergePanel({ editor, stickies, votes, participantIds, voteLim
                           type="button"
                           className="button button--secondary button--small"
                           aria-label={`Vote for “${stickyLabel(s)}”`}
-                          disabled={left === 0}
-                          onClick={() => apply(castVote(votes, actor.participantId, s.id, voteLimit))}
+                          disabled={left === 0 || !voting.canVote}
+                          onClick={() => voting.cast(s.id)}
                         >
                           +
                         </button>
@@ -119,8 +122,8 @@ export function ConvergePanel({ editor, stickies, votes, participantIds, voteLim
                           type="button"
                           className="button button--ghost button--small"
                           aria-label={`Take back a vote from “${stickyLabel(s)}”`}
-                          disabled={own === 0}
-                          onClick={() => apply(retractVote(votes, actor.participantId, s.id))}
+                          disabled={own === 0 || !voting.canVote}
+                          onClick={() => voting.takeBack(s.id)}
                         >
                           −
                         </button>
@@ -137,7 +140,9 @@ export function ConvergePanel({ editor, stickies, votes, participantIds, voteLim
         <h3 id="ranking-title" className="panel-card__title">
           Most dots so far
         </h3>
-        {ranked.length === 0 ? (
+        {!tally ? (
+          <p className="muted">Hidden until the facilitator reveals the votes, so nobody piles onto what already has dots.</p>
+        ) : ranked.length === 0 ? (
           <p className="muted">No votes yet.</p>
         ) : (
           <ol className="ranking" aria-label="Stickies by votes">
@@ -151,7 +156,7 @@ export function ConvergePanel({ editor, stickies, votes, participantIds, voteLim
             ))}
           </ol>
         )}
-        {isFacilitator && Object.keys(votes).length > 0 ? (
+        {isFacilitator && started ? (
           <button type="button" className="button button--ghost button--small" onClick={clearAll}>
             Clear all votes
           </button>

@@ -1,7 +1,7 @@
 // The session template on the board: the phase bar above the canvas, a sidebar with what the
 // current phase needs, and badges over the stickies. Mounted by BoardView inside `.board-panels`.
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { PHASE_INFO, recommendMode, warmupQuestion, type ParticipantIds, type Phase } from '@sandbox/shared'
+import { PHASE_INFO, recommendMode, Root, warmupQuestion, type ParticipantIds, type Phase } from '@sandbox/shared'
 import { usePeople } from '../board/usePeople.ts'
 import '../styles/session-layout.css'
 import '../styles/session-phases.css'
@@ -20,7 +20,8 @@ import { SplitPanel } from './SplitPanel.tsx'
 import { StickyOverlay } from './StickyOverlay.tsx'
 import { useSelectedSticky, useStickies } from './stickies.ts'
 import { ReportContext, type Report } from './useActions.ts'
-import { useParticipants, useSessionFields, useTasks, useVotes } from './useSessionState.ts'
+import { useParticipants, useSessionFields, useTasks, useVotes, useYMapJSON } from './useSessionState.ts'
+import { useVoting } from './useVoting.ts'
 import { WarmupPanel } from './WarmupPanel.tsx'
 
 export type SessionPanelsProps = SessionContextValue
@@ -38,8 +39,10 @@ const PHASE_WHY: Record<Phase, string> = {
 
 const NOTICE_MS = 6000
 
-export function SessionPanels({ doc, editor, participant, role, connection, title }: SessionPanelsProps) {
+export function SessionPanels({ doc, editor, role, connection, title }: SessionPanelsProps) {
   const session = useSessionFields(doc)
+  /** The session map as stored, for the rules that read fields beyond the template's. */
+  const rawSession = useYMapJSON(doc, Root.session)
   const tasks = useTasks(doc)
   const votes = useVotes(doc)
   const participants = useParticipants(doc)
@@ -52,6 +55,7 @@ export function SessionPanels({ doc, editor, participant, role, connection, titl
   const [focus, setFocus] = useState(false)
   const [notice, setNotice] = useState<{ message: string; tone: 'error' | 'info'; at: number } | null>(null)
   const { phase } = session
+  const voting = useVoting({ session: rawSession, votes, participantIds, voteLimit: session.voteLimit, inConverge: phase === 'converge' })
 
   const report = useCallback<Report>((message, tone = 'info') => setNotice({ message, tone, at: Date.now() }), [])
   useEffect(() => {
@@ -76,7 +80,7 @@ export function SessionPanels({ doc, editor, participant, role, connection, titl
       <PhaseBar phase={phase} tasks={tasks} participantIds={participantIds} />
       {phase === 'warmup' ? <CanvasBanner eyebrow="While everyone arrives" text={warmupQuestion(session.warmupIndex)} /> : null}
       {phase === 'frame' && session.problem ? <CanvasBanner eyebrow="The problem" text={session.problem} detail={recommendation} /> : null}
-      <StickyOverlay editor={editor} phase={phase} votes={votes} participantIds={participantIds} tasks={tasks} myId={participant.id} />
+      <StickyOverlay editor={editor} phase={phase} voting={voting} tasks={tasks} />
       <aside
         className={`session-sidebar session-sidebar--${phase}${sheetOpen ? ' session-sidebar--open' : ''}`}
         aria-label="Session panel"
@@ -108,7 +112,7 @@ export function SessionPanels({ doc, editor, participant, role, connection, titl
           {phase === 'frame' ? <FramePanel problem={session.problem} answers={session.frameAnswers} /> : null}
           {phase === 'collaborate' ? <CollaboratePanel timer={session.timer} editor={editor} stickyCount={stickies.length} problem={session.problem} /> : null}
           {phase === 'converge' ? (
-            <ConvergePanel editor={editor} stickies={stickies} votes={votes} participantIds={participantIds} voteLimit={session.voteLimit} selectedId={selectedId} />
+            <ConvergePanel editor={editor} stickies={stickies} votes={votes} voting={voting} session={rawSession} participants={participants} selectedId={selectedId} />
           ) : null}
           {phase === 'split' ? (
             <SplitPanel

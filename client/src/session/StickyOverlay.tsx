@@ -1,45 +1,71 @@
 // Badges drawn over the stickies, following the camera: the dots each sticky got (from converge
-// on) and, once it is a task, its owner's name on their colour. Display only; clicks go through.
+// on, once everyone may see them), this person's own dots with a control to add or take back one
+// right where the idea is, and, once it is a task, its owner's name on their colour.
 import type { Editor } from 'tldraw'
-import { phaseIndex, tallyVotes, type ParticipantIds, type Phase, type Task, type VoteMap } from '@sandbox/shared'
+import { phaseIndex, type Phase, type Task } from '@sandbox/shared'
 import { useStickyPlacements } from './stickies.ts'
+import type { Voting } from './useVoting.ts'
 
 export interface StickyOverlayProps {
   editor: Editor | null
   phase: Phase
-  votes: VoteMap
-  participantIds: ParticipantIds
+  voting: Voting
   tasks: readonly Task[]
-  myId: string
 }
 
-export function StickyOverlay({ editor, phase, votes, participantIds, tasks, myId }: StickyOverlayProps) {
+export function StickyOverlay({ editor, phase, voting, tasks }: StickyOverlayProps) {
   const placements = useStickyPlacements(editor)
   const showVotes = phaseIndex(phase) >= phaseIndex('converge')
   const showOwners = phaseIndex(phase) >= phaseIndex('split')
-  const tally = tallyVotes(votes, participantIds)
+  const canVote = phase === 'converge' && voting.canVote
   const taskBySticky = new Map<string, Task>()
   for (const t of tasks) for (const id of t.sourceShapeIds) taskBySticky.set(id, t)
 
   return (
-    <div className="sticky-overlay" aria-hidden="true">
+    <div className="sticky-overlay">
       {placements.map((p) => {
-        const count = showVotes ? (tally.get(p.id) ?? 0) : 0
-        const mine = votes[`${myId}|${p.id}`] ?? 0
+        const count = showVotes ? (voting.tally?.get(p.id) ?? 0) : 0
+        const mine = showVotes ? voting.mine(p.id) : 0
         const task = showOwners ? taskBySticky.get(p.id) : undefined
-        if (count === 0 && !task) return null
+        if (count === 0 && mine === 0 && !task && !canVote) return null
         return (
           <div key={p.id} className="sticky-badges" data-sticky-id={p.id} style={{ left: p.left, top: p.top, width: p.width, height: p.height }}>
             {count > 0 ? (
-              <span className={`vote-badge ${mine > 0 ? 'vote-badge--mine' : ''}`} data-testid="vote-badge" title={`${count} votes`}>
+              <span className={`vote-badge ${mine > 0 ? 'vote-badge--mine' : ''}`} data-testid="vote-badge" title={`${count} votes`} aria-hidden="true">
                 <span className="vote-badge__dot" />
                 {count}
+              </span>
+            ) : null}
+            {canVote ? (
+              <span className="sticky-vote" data-testid="sticky-vote">
+                {mine > 0 ? (
+                  <button type="button" className="sticky-vote__button sticky-vote__button--back" aria-label="Take back a vote from this sticky" onClick={() => voting.takeBack(p.id)}>
+                    −
+                  </button>
+                ) : null}
+                <button
+                  type="button"
+                  className={`sticky-vote__button ${mine > 0 ? 'sticky-vote__button--mine' : ''}`}
+                  aria-label={mine > 0 ? `Vote for this sticky (your dots: ${mine})` : 'Vote for this sticky'}
+                  aria-disabled={voting.left === 0}
+                  title={voting.left === 0 ? 'You have used all your votes' : 'Put a dot on this sticky'}
+                  onClick={() => voting.cast(p.id)}
+                >
+                  <span className="vote-badge__dot" aria-hidden="true" />
+                  {mine > 0 ? mine : '+'}
+                </button>
+              </span>
+            ) : mine > 0 && voting.tally === null ? (
+              <span className="vote-badge vote-badge--mine" data-testid="my-vote-badge" aria-hidden="true">
+                <span className="vote-badge__dot" />
+                {mine}
               </span>
             ) : null}
             {task ? (
               <span
                 className={`owner-badge ${task.ownerId ? '' : 'owner-badge--none'}`}
                 data-testid="owner-badge"
+                aria-hidden="true"
                 style={task.ownerId ? { backgroundColor: task.ownerColor ?? '#495057' } : undefined}
               >
                 {task.ownerId ? task.ownerName : 'No owner yet'}
