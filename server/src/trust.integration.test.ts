@@ -60,9 +60,10 @@ describe('identity and roles', () => {
     const { server, session } = await setup()
     // Every route under /api/sessions/:id is listed here; a new one fails this test until it is.
     const sessionRoutes = [...server.http.printRoutes({ commonPrefix: false }).matchAll(/── \/(\w+) \(/g)].map((m) => m[1]).sort()
-    expect(sessionRoutes).toEqual(['assets', 'participants', 'state', 'tasks', 'timeline', 'updates'])
+    expect(sessionRoutes).toEqual(['assets', 'links', 'participants', 'state', 'tasks', 'timeline', 'updates'])
     const requests: [string, string][] = [
       ['GET', ''],
+      ['GET', '/links'],
       ['POST', '/participants'],
       ['GET', '/tasks?format=csv'],
       ['GET', '/timeline'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { colorFor, PARTICIPANT_COLORS } from './identity.ts'
+import { cleanName, colorFor, nameKey, PARTICIPANT_COLORS } from './identity.ts'
 
 /** WCAG relative luminance of a #rrggbb colour. */
 function luminance(hex: string): number {
@@ -18,5 +18,18 @@ describe('participant colours', () => {
   it('are distinct, and a participant id always maps to the same one', () => {
     expect(new Set(PARTICIPANT_COLORS).size).toBe(PARTICIPANT_COLORS.length)
     expect(colorFor('p_abc')).toBe(colorFor('p_abc'))
+  })
+})
+
+describe('name keys', () => {
+  it('treat names differing only in case, spacing or width as the same person', () => {
+    expect(nameKey(cleanName('  alex   KIM '))).toBe(nameKey('Alex Kim'))
+    expect(nameKey('AlexKim')).toBe(nameKey('Alex Kim'))
+    expect(nameKey('Ａｌｅｘ')).toBe(nameKey('alex'))
+  })
+
+  it('keep an added initial or team apart', () => {
+    expect(nameKey('Alex Kim')).not.toBe(nameKey('Alex K.'))
+    expect(nameKey('Alex (Design)')).not.toBe(nameKey('Alex'))
   })
 })

@@ -14,3 +14,13 @@ export function colorFor(participantId: string): string {
 
 export const MAX_NAME_LENGTH = 40
 export const cleanName = (name: string): string => name.replace(/\s+/g, ' ').trim().slice(0, MAX_NAME_LENGTH)
+
+/**
+ * What two names must not share in one session, so people can tell each other apart: case,
+ * spacing and compatibility forms (full-width letters, ligatures) do not count.
+ */
+export const nameKey = (name: string): string => name.normalize('NFKC').replace(/\s+/g, '').toLocaleLowerCase('en')
+
+/** The sentence a second person with a name already taken meets. */
+export const nameTakenMessage = (name: string): string =>
+  `Someone called “${name}” is already here. Add an initial or your team so people can tell you apart.`

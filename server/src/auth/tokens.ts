@@ -1,5 +1,6 @@
 // Role tokens and participant keys. Tokens are stored as SHA-256 hashes and compared in constant
-// time; participant keys are an HMAC of the participant id under a secret kept in DATA_DIR.
+// time; a new session's participant and viewer tokens derive from its facilitator token; participant
+// keys are an HMAC of the participant id under a secret kept in DATA_DIR.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -9,8 +10,32 @@ import type { SessionRow } from '../storage/Storage.ts'
 
 export const hashToken = (token: string): string => crypto.createHash('sha256').update(token, 'utf8').digest('hex')
 
+/**
+ * The participant and viewer tokens of a session, derived from its facilitator token (HMAC-SHA256
+ * under the facilitator token, cut to TOKEN_BYTES: 192 bits). The server keeps only hashes, so this
+ * is how a facilitator gets the other links back; holding a derived token says nothing of the
+ * facilitator's.
+ */
+export function derivedToken(facilitatorToken: string, role: Exclude<Role, 'facilitator'>): string {
+  return crypto.createHmac('sha256', facilitatorToken).update(`sandbox ${role} link`, 'utf8').digest().subarray(0, TOKEN_BYTES).toString('base64url')
+}
+
+/** A new session's tokens: one random facilitator token, the other two derived from it. */
 export function newTokens(): Record<Role, string> {
-  return { participant: randomId(TOKEN_BYTES), facilitator: randomId(TOKEN_BYTES), viewer: randomId(TOKEN_BYTES) }
+  const facilitator = randomId(TOKEN_BYTES)
+  return { participant: derivedToken(facilitator, 'participant'), facilitator, viewer: derivedToken(facilitator, 'viewer') }
+}
+
+const sameHash = (token: string, hash: string): boolean => crypto.timingSafeEqual(Buffer.from(hashToken(token), 'hex'), Buffer.from(hash, 'hex'))
+
+/**
+ * The participant and viewer tokens a facilitator token derives, when they are this session's
+ * (sessions created before derivation have random ones: null).
+ */
+export function derivableTokens(session: SessionRow, facilitatorToken: string): { participant: string; viewer: string } | null {
+  const participant = derivedToken(facilitatorToken, 'participant')
+  const viewer = derivedToken(facilitatorToken, 'viewer')
+  return sameHash(participant, session.tokenHashes.participant) && sameHash(viewer, session.tokenHashes.viewer) ? { participant, viewer } : null
 }
 
 const ROLE_ORDER: readonly Role[] = ['facilitator', 'participant', 'viewer']

@@ -5,6 +5,7 @@ export const HttpErrors = {
   unauthorized: { status: 401, message: 'This link is missing a valid token; ask the facilitator for a fresh link.' },
   forbidden: { status: 403, message: 'Your role cannot do this.' },
   notFound: { status: 404, message: 'There is no session with this id.' },
+  nameTaken: { status: 409, message: 'Someone with this name is already here. Add an initial or your team so people can tell you apart.' },
   sessionFull: { status: 409, message: 'This session has reached its participant limit; ask the facilitator to start a new session.' },
   tooLarge: { status: 413, message: 'The request body is too large.' },
   tooManySessions: { status: 429, message: 'This server has created as many sessions as it may this hour; try again later.' },

@@ -1,4 +1,5 @@
-// Session routes: create a session, read it with a role token, join as a participant, export tasks.
+// Session routes: create a session, read it with a role token, hand a role its links back, join as
+// a participant, export tasks.
 // Creating and joining are bounded: per client address, and overall (sessions per hour on this
 // process, participants per session), so a link in the wrong hands cannot fill the disk or a board.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
@@ -11,6 +12,8 @@ import {
   EXPORT_FORMATS,
   PARTICIPANT_COLORS,
   isSessionId,
+  nameKey,
+  nameTakenMessage,
   randomId,
   readTasks,
   Root,
@@ -21,7 +24,7 @@ import {
   type Participant,
   type Role,
 } from '@sandbox/shared'
-import { hashToken, newTokens, roleForToken } from '../auth/tokens.ts'
+import { derivableTokens, hashToken, newTokens, roleForToken } from '../auth/tokens.ts'
 import type { SessionRow } from '../storage/Storage.ts'
 import { HttpError } from './errors.ts'
 import type { AppDeps } from './app.ts'
@@ -93,6 +96,22 @@ export function authorize(deps: AppDeps, req: FastifyRequest, id: string): { ses
   return { session, role }
 }
 
+/**
+ * A board link as handed out. Without PUBLIC_URL the links use the Host header the caller sent.
+ * That is safe to keep: the links go back to that same caller only (a page on a rebound name that
+ * asks gets links to its own name), and the websocket checks origins apart (see syncSocket.ts).
+ */
+function boardLink(deps: AppDeps, req: FastifyRequest, sessionId: string, token: string): string {
+  const base = deps.publicUrl ?? `${req.protocol}://${req.headers.host}`
+  return `${base}/s/${sessionId}?token=${token}`
+}
+
+/** Someone else in the session already goes by this name (case and spacing aside). */
+function nameTakenBy(participants: Record<string, Participant>, name: string, participantId: string): boolean {
+  const key = nameKey(name)
+  return Object.values(participants).some((p) => p.id !== participantId && nameKey(p.name) === key)
+}
+
 export function parse<T>(schema: z.ZodType<T>, value: unknown, code: 'badBody' | 'badQuery'): T {
   const result = schema.safeParse(value ?? {})
   if (!result.success) throw new HttpError(code, result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '))
@@ -124,11 +143,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
       createdAt: Date.now(),
       tokenHashes: { participant: hashToken(tokens.participant), facilitator: hashToken(tokens.facilitator), viewer: hashToken(tokens.viewer) },
     })
-    // Without PUBLIC_URL the links use the Host header the creator sent. That is safe to keep:
-    // the links go back to that same caller only (a page on a rebound name that creates a session
-    // gets links to its own name), and the websocket checks origins apart (see syncSocket.ts).
-    const base = deps.publicUrl ?? `${req.protocol}://${req.headers.host}`
-    const link = (token: string) => `${base}/s/${id}?token=${token}`
+    const link = (token: string) => boardLink(deps, req, id, token)
     req.log.info({ event: 'session.created', session: id }, 'session created')
     return reply.code(201).send({
       id,
@@ -143,6 +158,27 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
   app.get<{ Params: { id: string } }>('/api/sessions/:id', async (req) => {
     const { session, role } = authorize(deps, req, req.params.id)
     return { id: session.id, title: session.title, createdAt: session.createdAt, role }
+  })
+
+  // The links this token may hand out: a participant the join link, a viewer the view link, a
+  // facilitator all three when the session's tokens derive from theirs (sessions created before
+  // derivation answer `derivable: false`, and the client falls back to links it remembers).
+  app.get<{ Params: { id: string } }>('/api/sessions/:id/links', async (req, reply) => {
+    const { session, role } = authorize(deps, req, req.params.id)
+    const token = bearerToken(req) as string
+    const link = (t: string) => boardLink(deps, req, session.id, t)
+    reply.header('cache-control', 'no-store')
+    switch (role) {
+      case 'participant':
+        return { role, joinUrl: link(token) }
+      case 'viewer':
+        return { role, viewUrl: link(token) }
+      case 'facilitator': {
+        const derived = derivableTokens(session, token)
+        if (!derived) return { role, facilitatorUrl: link(token), derivable: false }
+        return { role, joinUrl: link(derived.participant), viewUrl: link(derived.viewer), facilitatorUrl: link(token), derivable: true }
+      }
+    }
   })
 
   const joinLimit = { max: quotas.joinsPerMinutePerAddress, timeWindow: '1 minute', errorResponseBuilder: tooFast('joins') }
@@ -168,7 +204,12 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
         `This session has reached its limit of ${quotas.maxParticipantsPerSession} participants; ask the facilitator to start a new session for more people.`,
       )
     }
-    const color = colorInSession(records.toJSON() as Record<string, Participant>, participantId)
+    const participants = records.toJSON() as Record<string, Participant>
+    if (nameTakenBy(participants, name, participantId)) {
+      deps.rooms.scheduleUnload(room)
+      throw new HttpError('nameTaken', nameTakenMessage(name))
+    }
+    const color = colorInSession(participants, participantId)
     const participant = { id: participantId, name, color, role, joinedAt: Date.now() }
     room.recordParticipant(participant)
     deps.rooms.scheduleUnload(room)
