@@ -1,4 +1,4 @@
-// A write to the guarded maps (session, tasks, votes) described as data, so the client can ask
+// A write to the guarded maps (session, tasks, votes, answers) described as data, so the client can ask
 // the shared rules (`authorizeChange`) before writing, exactly as the server will afterwards.
 import type { GuardedState } from './permissions.ts'
 
@@ -7,9 +7,10 @@ export interface GuardedPatch {
   session?: Readonly<Record<string, unknown>>
   tasks?: Readonly<Record<string, unknown>>
   votes?: Readonly<Record<string, unknown>>
+  answers?: Readonly<Record<string, unknown>>
 }
 
-const PATCHED_KEYS = ['session', 'tasks', 'votes'] as const
+export const PATCHED_KEYS = ['session', 'tasks', 'votes', 'answers'] as const
 
 export function applyGuardedPatch(state: GuardedState, patch: GuardedPatch): GuardedState {
   const next: GuardedState = { ...state }

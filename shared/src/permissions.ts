@@ -1,5 +1,5 @@
 // Who may change what in the guarded parts of the document. The server runs these on every
-// update that touches `session`, `tasks`, `votes` or `participants` and reverts what they refuse;
+// update that touches `session`, `tasks`, `votes`, `participants` or `answers` and reverts what they refuse;
 // the client runs the same functions to decide which controls to show.
 import { checkFacilitationChange } from './facilitation.ts'
 import { canMovePhase } from './phases.ts'
@@ -7,6 +7,7 @@ import {
   DEFAULT_VOTE_LIMIT,
   parseVoteKey,
   participantSchema,
+  personalAnswersSchema,
   serverSessionFieldSchemas,
   sessionFieldSchemas,
   taskSchema,
@@ -31,9 +32,11 @@ export interface GuardedState {
   tasks: Readonly<Record<string, unknown>>
   votes: Readonly<Record<string, unknown>>
   participants: Readonly<Record<string, unknown>>
+  /** Participant id → that person's own answers to the frame questions. */
+  answers: Readonly<Record<string, unknown>>
 }
 
-export const emptyGuardedState = (): GuardedState => ({ session: {}, tasks: {}, votes: {}, participants: {} })
+export const emptyGuardedState = (): GuardedState => ({ session: {}, tasks: {}, votes: {}, participants: {}, answers: {} })
 
 export type Verdict = { ok: true } | { ok: false; reason: string }
 const allow: Verdict = { ok: true }
@@ -83,7 +86,12 @@ export function authorizeChange(actor: Actor, before: GuardedState, after: Guard
   if (changedKeys(before.participants, after.participants).length > 0) {
     return refuse('Only the server records who is in the session.')
   }
-  const checks = [checkSession(actor, before, after), checkTasks(actor, before, after), checkVotes(actor, before, after)]
+  const checks = [
+    checkSession(actor, before, after),
+    checkTasks(actor, before, after),
+    checkVotes(actor, before, after),
+    checkAnswers(actor, before, after),
+  ]
   return checks.find((v) => !v.ok) ?? allow
 }
 
@@ -207,5 +215,26 @@ function checkVotes(actor: Actor, before: GuardedState, after: GuardedState): Ve
     if (parseVoteKey(key)?.participantId === actor.participantId && typeof count === 'number') used += count
   }
   if (used > limit) return refuse(`Each person has ${limit} votes; this would use ${used}.`)
+  return allow
+}
+
+/**
+ * Each person answers the frame questions for themselves, in the frame phase: the facilitator sees
+ * how the group answered and decides (`session.frameAnswers`). Only people the server knows as
+ * participants answer, so an anonymous socket cannot stuff the count.
+ */
+export function checkAnswers(actor: Actor, before: GuardedState, after: GuardedState): Verdict {
+  const keys = changedKeys(before.answers, after.answers)
+  if (keys.length === 0) return allow
+  for (const key of keys) {
+    if (key !== actor.participantId) return refuse('You can only answer the frame questions for yourself.')
+    const next = after.answers[key]
+    if (next !== undefined && !personalAnswersSchema.safeParse(next).success) {
+      return refuse('An answer to the frame questions must be one of the offered options.')
+    }
+  }
+  if (!actor.identified) return refuse('Join the session with your name to answer the frame questions; this connection has not joined.')
+  if (!participantRecord(after.participants, actor.participantId)) return refuse('Only people who joined this session as participants answer the frame questions.')
+  if (after.session.phase !== 'frame') return refuse('The frame questions are answered in the frame phase.')
   return allow
 }

@@ -12,6 +12,8 @@ export const Root = {
   votes: 'votes',
   /** Y.Map: participant id → Participant. Written by the server only. */
   participants: 'participants',
+  /** Y.Map: participant id → FrameAnswers, each person's own answers to the frame questions. */
+  answers: 'answers',
   /** Y.Map: tldraw record id → Y.Map(field → JSON value). One entry per record field. */
   records: 'tldraw',
   /** Y.Map: `schema` → tldraw's serialized store schema, for migrations on load. */
@@ -82,6 +84,19 @@ export const frameAnswersSchema = z.object({
   dependence: z.enum(['independent', 'interdependent']).optional(),
 })
 export type FrameAnswers = z.infer<typeof frameAnswersSchema>
+/** One person's entry in `Y.Map('answers')`: the same three answers, and nothing else. */
+export const personalAnswersSchema = frameAnswersSchema.strict()
+
+/** "Bring everyone here": the facilitator's viewport (page coordinates) at `at`, which every client fits once. */
+export const summonSchema = z.object({
+  at: z.number().int().nonnegative(),
+  x: z.number().finite().min(-1e9).max(1e9),
+  y: z.number().finite().min(-1e9).max(1e9),
+  w: z.number().finite().positive().max(1e9),
+  h: z.number().finite().positive().max(1e9),
+  by: id,
+})
+export type Summon = z.infer<typeof summonSchema>
 
 /** A countdown kept in server time (epoch ms) so every client shows the same seconds. */
 export const timerSchema = z.discriminatedUnion('state', [
@@ -115,6 +130,8 @@ export const sessionFieldSchemas = {
   hideVotes: z.boolean(),
   /** The facilitator revealed the hidden votes: the server wrote their totals into `voteTotals`. */
   votesRevealed: z.boolean(),
+  /** The last "Bring everyone here", or null before the first. */
+  summon: summonSchema.nullable(),
 } as const
 
 const countsByKey = z.record(z.string().max(128), z.number().int().min(0).max(1_000_000))

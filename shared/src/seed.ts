@@ -24,6 +24,7 @@ export function seedSessionDoc(doc: Y.Doc, title: string, now: number, seed: num
       anonymousReveal: false,
       hideVotes: true,
       votesRevealed: false,
+      summon: null,
     }
     for (const [key, value] of Object.entries(fields)) session.set(key, value)
     const records = doc.getMap<Y.Map<unknown>>(Root.records)

@@ -52,6 +52,7 @@ export function readGuardedState(doc: Y.Doc): GuardedState {
     tasks: doc.getMap(Root.tasks).toJSON(),
     votes: doc.getMap(Root.votes).toJSON(),
     participants: doc.getMap(Root.participants).toJSON(),
+    answers: doc.getMap(Root.answers).toJSON(),
   }
 }
 

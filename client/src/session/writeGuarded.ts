@@ -6,6 +6,7 @@ import {
   applyGuardedPatch,
   authorizeChange,
   isEmptyPatch,
+  PATCHED_KEYS,
   readGuardedState,
   Root,
   type Actor,
@@ -19,7 +20,7 @@ export function writeGuarded(doc: Y.Doc, actor: Actor, patch: GuardedPatch, orig
   const verdict = authorizeChange(actor, before, applyGuardedPatch(before, patch))
   if (!verdict.ok) return verdict
   doc.transact(() => {
-    for (const name of ['session', 'tasks', 'votes'] as const) {
+    for (const name of PATCHED_KEYS) {
       const changes = patch[name]
       if (!changes) continue
       const map = doc.getMap(Root[name])

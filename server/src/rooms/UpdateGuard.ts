@@ -1,4 +1,4 @@
-// Keeps the JSON of the guarded maps (session, tasks, votes, participants) as the server last
+// Keeps the JSON of the guarded maps (session, tasks, votes, participants, answers) as the server last
 // accepted it, judges a client's transaction against the shared rules, and writes the old values
 // back when the rules refuse it. Writing back (rather than refusing the bytes) keeps every peer's
 // Yjs history consistent and brings a hand-crafted client back in line with everyone else.
@@ -15,7 +15,7 @@ import {
 } from '@sandbox/shared'
 
 export type GuardedKey = keyof GuardedState
-const GUARDED_KEYS: readonly GuardedKey[] = ['session', 'tasks', 'votes', 'participants']
+const GUARDED_KEYS: readonly GuardedKey[] = ['session', 'tasks', 'votes', 'participants', 'answers']
 
 export class UpdateGuard {
   private accepted: GuardedState
@@ -29,6 +29,7 @@ export class UpdateGuard {
       tasks: doc.getMap(Root.tasks),
       votes: doc.getMap(Root.votes),
       participants: doc.getMap(Root.participants),
+      answers: doc.getMap(Root.answers),
     }
     this.accepted = readGuardedState(doc)
   }

@@ -14,7 +14,7 @@ const CONTENT_ANY = 8
 const TYPE_MAP = 1
 
 /** Top-level maps whose values are plain JSON. */
-const JSON_ROOTS: ReadonlySet<string> = new Set([Root.session, Root.tasks, Root.votes, Root.participants, Root.meta])
+const JSON_ROOTS: ReadonlySet<string> = new Set([Root.session, Root.tasks, Root.votes, Root.participants, Root.answers, Root.meta])
 
 /** A resolved location: the top-level type and how many types down (0 = directly in the root). */
 export interface Place {
