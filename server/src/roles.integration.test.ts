@@ -49,6 +49,8 @@ describe('roles', () => {
     const pid = identity?.participantId as string
     fac.doc.transact(() => {
       fac.doc.getMap(Root.session).set('phase', 'frame')
+      // Open voting: the dots are in the shared map, where a crafted client can try its luck.
+      fac.doc.getMap(Root.session).set('hideVotes', false)
     })
     for (const phase of ['collaborate', 'converge']) {
       await settle()
@@ -74,7 +76,7 @@ describe('roles', () => {
     const { client: fac } = await open(session.tokens.facilitator, 'Host')
     const { client: memberA, identity } = await open(session.tokens.participant, 'Member A')
     const { identity: memberB } = await open(session.tokens.participant, 'Member B')
-    const task: Task = { id: 't1', title: 'Write the brief', ownerId: null, ownerName: null, ownerColor: null, ownerSource: null, status: 'todo', note: '', sourceShapeIds: ['shape:a'], createdAt: Date.now() }
+    const task: Task = { id: 't1', title: 'Write the brief', ownerId: null, ownerName: null, ownerColor: null, ownerSource: null, status: 'todo', note: '', description: '', sourceShapeIds: ['shape:a'], createdAt: Date.now() }
     fac.doc.getMap(Root.tasks).set('t1', task)
     fac.doc.getMap(Root.tasks).set('t2', { ...task, id: 't2', ownerId: memberB?.participantId, ownerName: 'Member B', ownerColor: memberB?.color, ownerSource: 'assign' })
     await waitFor(() => memberA.doc.getMap(Root.tasks).has('t2'), 'tasks arrive')

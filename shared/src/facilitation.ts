@@ -11,6 +11,10 @@ type Verdict = { ok: true } | { ok: false; reason: string }
 /** Phases in which private writing may be on: it is a way to collaborate, set up before it starts. */
 const PRIVATE_WRITING_PHASES: readonly Phase[] = ['warmup', 'frame', 'collaborate']
 
+/** Whether new stickies are private now: the facilitator turned it on, and the phase allows it. */
+export const privateWritingActive = (session: SessionJSON): boolean =>
+  session.privateWriting === true && PRIVATE_WRITING_PHASES.includes(session.phase as Phase)
+
 /** Votes are hidden when the session says so; sessions created before blind voting vote openly. */
 export const votesHidden = (session: SessionJSON): boolean => session.hideVotes === true && session.votesRevealed !== true
 

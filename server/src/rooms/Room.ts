@@ -13,6 +13,7 @@ import type { Connection } from './Connection.ts'
 import { ConnectionBudgets } from './connectionBudget.ts'
 import type { CommitListener, Persister } from './Persister.ts'
 import { awarenessFrame, RoomPresence } from './RoomPresence.ts'
+import { RoomSecrets } from './RoomSecrets.ts'
 import { TransactionJudge } from './TransactionJudge.ts'
 import { inspectUpdate } from './validateUpdate.ts'
 
@@ -58,6 +59,8 @@ export class Room implements CommitListener {
   readonly doc: Y.Doc
   readonly connections = new Set<Connection>()
   readonly presence: RoomPresence
+  /** Private stickies and hidden ballots, kept out of the document until their reveal. */
+  readonly secrets: RoomSecrets
   private readonly judge: TransactionJudge
   private readonly budgets: ConnectionBudgets
   /** Where each document type sits (see checkPlacement), cached across updates. */
@@ -95,8 +98,10 @@ export class Room implements CommitListener {
     this.presence = new RoomPresence(doc, this.connections, this.budgets)
     doc.on('afterTransaction', this.onAfterTransaction)
     doc.on('update', this.onUpdate)
+    this.secrets = new RoomSecrets(this, deps.storage, this.log)
     const migrated = this.judge.board.migrate()
     if (migrated > 0) this.log.info({ event: 'room.migrated', records: migrated }, 'board migrated to this build’s schema')
+    this.secrets.settle(true)
   }
 
   get awareness(): awarenessProtocol.Awareness {
@@ -130,6 +135,7 @@ export class Room implements CommitListener {
     conn.send(encoding.toUint8Array(e))
     const presence = this.presence.fullFrame()
     if (presence) conn.send(presence)
+    this.secrets.welcome(conn)
   }
 
   removeConnection(conn: Connection): void {
@@ -176,6 +182,11 @@ export class Room implements CommitListener {
       case MessageType.queryAwareness: {
         conn.send(this.presence.fullFrame() ?? awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [])))
         return null
+      }
+      case MessageType.private: {
+        // Sandbox's own channel: only for connections that opted in to Sandbox's message types.
+        if (!conn.wantsAcks) return CloseCode.malformed
+        return this.secrets.handle(conn, d, data.length)
       }
       default:
         return CloseCode.malformed
@@ -259,6 +270,8 @@ export class Room implements CommitListener {
       }
       if (!budget.refusals.take()) return CloseCode.tooManyRefusals
     }
+    // What was accepted may call for a reveal (private writing ended, the votes revealed).
+    if (!broken) this.secrets.settle()
     return this.refusePending(conn)
   }
 

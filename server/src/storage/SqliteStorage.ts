@@ -8,7 +8,7 @@ import Database from 'better-sqlite3'
 import type { Logger } from '../log.ts'
 import { CorruptionReport } from './CorruptionReport.ts'
 import { dataDirProblem, DataDirError, ensureWritableDataDir } from './dataDir.ts'
-import type { Checkpoint, Integrity, LoggedUpdate, PageLimits, SessionRow, Storage, UpdateToAppend } from './Storage.ts'
+import type { Checkpoint, Integrity, LoggedUpdate, PageLimits, Secret, SecretKind, SessionRow, Storage, UpdateToAppend } from './Storage.ts'
 
 /**
  * Schema versions, in order; `PRAGMA user_version` says how many have run. Databases made before
@@ -51,6 +51,18 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE updates ADD COLUMN size_bytes INTEGER;
   CREATE INDEX updates_by_size ON updates (session_id, size_bytes);
   ALTER TABLE checkpoints ADD COLUMN checksum INTEGER;
+  `,
+  // 3: what the server keeps out of the shared document until a reveal (private stickies, hidden
+  // ballots), one row per owner and item.
+  `
+  CREATE TABLE secrets (
+    session_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    owner_id TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (session_id, kind, owner_id, item_id)
+  ) STRICT, WITHOUT ROWID;
   `,
 ]
 export const SCHEMA_VERSION = MIGRATIONS.length
@@ -146,6 +158,10 @@ export class SqliteStorage implements Storage {
               + (SELECT COALESCE(SUM(length(bytes)), 0) FROM updates INDEXED BY updates_by_size WHERE session_id = @id AND size_bytes IS NULL)
               + (SELECT COALESCE(SUM(length(state)), 0) FROM checkpoints WHERE session_id = @id) AS bytes`,
       ),
+      putSecret: db.prepare('INSERT OR REPLACE INTO secrets (session_id, kind, owner_id, item_id, value) VALUES (?, ?, ?, ?, ?)'),
+      deleteSecret: db.prepare('DELETE FROM secrets WHERE session_id = ? AND kind = ? AND owner_id = ? AND item_id = ?'),
+      secrets: db.prepare('SELECT owner_id, item_id, value FROM secrets WHERE session_id = ? AND kind = ?'),
+      deleteSecrets: db.prepare('DELETE FROM secrets WHERE session_id = ? AND kind = ?'),
     }
   }
 
@@ -229,6 +245,23 @@ export class SqliteStorage implements Storage {
 
   storedBytes(sessionId: string): number {
     return (this.stmt.storedBytes.get({ id: sessionId }) as { bytes: number }).bytes
+  }
+
+  putSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string, value: string): void {
+    this.stmt.putSecret.run(sessionId, kind, ownerId, itemId, value)
+  }
+
+  deleteSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string): void {
+    this.stmt.deleteSecret.run(sessionId, kind, ownerId, itemId)
+  }
+
+  secrets(sessionId: string, kind: SecretKind): Secret[] {
+    const rows = this.stmt.secrets.all(sessionId, kind) as { owner_id: string; item_id: string; value: string }[]
+    return rows.map((r) => ({ ownerId: r.owner_id, itemId: r.item_id, value: r.value }))
+  }
+
+  deleteSecrets(sessionId: string, kind: SecretKind): void {
+    this.stmt.deleteSecrets.run(sessionId, kind)
   }
 
   /** The schema version this database is at (`PRAGMA user_version`). */

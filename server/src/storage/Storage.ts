@@ -53,6 +53,16 @@ export interface PageLimits {
   untilSeq?: number
 }
 
+/** What the server keeps out of the shared document until a reveal. */
+export type SecretKind = 'sticky' | 'ballot'
+
+/** One owner's item: a private sticky (`itemId` = record id, `value` = its JSON) or a hidden ballot (`itemId` = '', `value` = its JSON). */
+export interface Secret {
+  ownerId: string
+  itemId: string
+  value: string
+}
+
 export interface Storage {
   createSession(row: SessionRow): void
   getSession(id: string): SessionRow | null
@@ -77,6 +87,11 @@ export interface Storage {
   historyBounds(sessionId: string): { first: number; last: number; count: number } | null
   /** Bytes of this session's log rows and checkpoints (all are kept), for a storage quota. */
   storedBytes(sessionId: string): number
+  /** Writes one owner's item, replacing what was stored under the same key. */
+  putSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string, value: string): void
+  deleteSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string): void
+  secrets(sessionId: string, kind: SecretKind): Secret[]
+  deleteSecrets(sessionId: string, kind: SecretKind): void
   /** Corrupt rows found while reading (logged as `storage.corrupt`, listed by /healthz). */
   readonly corruption: CorruptionReport
   /** Ok, or the error that makes the store unusable right now. */
