@@ -8,7 +8,7 @@ import type * as Y from 'yjs'
 import { MessageType, Root, type Participant } from '@sandbox/shared'
 import { readAwarenessUpdate, writeAwarenessUpdate, type AwarenessEntry } from './awarenessFilter.ts'
 import type { Connection } from './Connection.ts'
-import { ConnectionLimits, type ConnectionBudgets } from './connectionBudget.ts'
+import { ConnectionLimits, type ConnectionBudget, type ConnectionBudgets } from './connectionBudget.ts'
 
 const ANON_COLOR = '#868e96'
 
@@ -19,6 +19,16 @@ export function awarenessFrame(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(e)
 }
 
+/** Two connections of one verified participant (anonymous sockets are never the same person). */
+const samePerson = (a: Connection, b: Connection): boolean => a.identified && b.identified && a.participantId === b.participantId
+
+/** A presence warning is written once per connection and kind: what happened, not how often. */
+function logOnce(budget: ConnectionBudget, event: string, fields: Record<string, unknown>, message: string): void {
+  if (budget.loggedReasons.has(event)) return
+  budget.loggedReasons.add(event)
+  budget.log.warn({ event, ...fields }, `${message} (logged once per connection)`)
+}
+
 export class RoomPresence {
   readonly awareness: awarenessProtocol.Awareness
   private readonly doc: Y.Doc
@@ -27,8 +37,10 @@ export class RoomPresence {
   /** Presence changes of this event-loop turn, sent as one frame (see onUpdate). */
   private readonly changed = new Set<number>()
   private flushTimer: NodeJS.Immediate | null = null
-  /** Echoes of other people's presence dropped (stock providers re-broadcast what they receive). */
+  /** Echoes, stale states and removals of others dropped without a word (see apply). */
   echoesDropped = 0
+  /** Client ids a person's new socket took over from their stale one (see apply). */
+  takenOver = 0
 
   constructor(doc: Y.Doc, connections: ReadonlySet<Connection>, budgets: ConnectionBudgets) {
     this.doc = doc
@@ -50,27 +62,49 @@ export class RoomPresence {
     if (owned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, owned, conn)
   }
 
+  /**
+   * What ordinary clients send that is not theirs, and why none of it is an attack or worth a log line:
+   * - echoes: a stock y-websocket provider re-broadcasts every presence change it receives, so each
+   *   client sends back everyone else's states, at the clock the server already has;
+   * - removals of someone else: a client whose timer found another client silent for 30 s (a
+   *   background tab's timers are throttled) broadcasts that client's removal;
+   * - a reconnect the server has not noticed yet: after a network blip the old socket stays open
+   *   here until the ping finds it dead (up to a minute), while the client, on a new socket, goes on
+   *   with the same client id. Its newer states must win, or its presence freezes until then (this
+   *   and the echoes were the 1,810 `awareness.spoof_dropped` lines of a 25-minute meeting).
+   * A newer state for a client id another participant's connection introduced is the one real
+   * spoof; it is dropped and logged once per connection.
+   */
   apply(conn: Connection, update: Uint8Array): void {
     const budget = this.budgets.of(conn)
     const entries = readAwarenessUpdate(update, ConnectionLimits.MAX_PRESENCE_STATE_BYTES)
     const accepted: AwarenessEntry[] = []
     for (const entry of entries) {
       if (!conn.awarenessClientIds.has(entry.clientId)) {
-        if (this.ownerOf(entry.clientId)) {
-          // Not an attack: a stock y-websocket provider re-broadcasts every presence change it
-          // receives, so each client echoes everyone else's. Dropped without a log line.
+        // As y-protocols judges it: only a higher clock than the one here changes anything.
+        const newer = entry.clock > (this.awareness.meta.get(entry.clientId)?.clock ?? 0)
+        if (!newer || (entry.state === null && !entry.oversized)) {
+          // An echo, a stale state or someone else's removal: y-protocols would ignore or misapply it.
           this.echoesDropped += 1
           continue
         }
-        if (entry.state === null && !entry.oversized) continue
-        if (conn.awarenessClientIds.size >= ConnectionLimits.MAX_PRESENCE_IDS) {
-          budget.log.warn({ event: 'awareness.too_many_ids' }, 'presence for an extra client id dropped')
+        const owner = this.ownerOf(entry.clientId)
+        if (owner && !samePerson(owner, conn)) {
+          logOnce(budget, 'awareness.spoof_dropped', { clientId: entry.clientId, owner: owner.id }, 'presence for another person’s client id dropped')
+          continue
+        }
+        if (owner) {
+          // The same person's client on a new socket: the old one is stale (see above).
+          owner.awarenessClientIds.delete(entry.clientId)
+          this.takenOver += 1
+        } else if (conn.awarenessClientIds.size >= ConnectionLimits.MAX_PRESENCE_IDS) {
+          logOnce(budget, 'awareness.too_many_ids', { clientId: entry.clientId }, 'presence for an extra client id dropped')
           continue
         }
         conn.awarenessClientIds.add(entry.clientId)
       }
       if (entry.oversized) {
-        budget.log.warn({ event: 'awareness.too_large', limit: ConnectionLimits.MAX_PRESENCE_STATE_BYTES }, 'oversized presence dropped')
+        logOnce(budget, 'awareness.too_large', { limit: ConnectionLimits.MAX_PRESENCE_STATE_BYTES }, 'oversized presence dropped')
         continue
       }
       accepted.push({ ...entry, state: entry.state && this.withTrustedUser(conn, entry.state) })
@@ -78,7 +112,7 @@ export class RoomPresence {
     if (accepted.length === 0) return
     const rewritten = writeAwarenessUpdate(accepted)
     if (!budget.presenceBytes.take(rewritten.length)) {
-      budget.log.warn({ event: 'awareness.rate_limited', bytes: rewritten.length }, 'presence over its rate dropped')
+      logOnce(budget, 'awareness.rate_limited', { bytes: rewritten.length }, 'presence over its rate dropped')
       return
     }
     awarenessProtocol.applyAwarenessUpdate(this.awareness, rewritten, conn)
