@@ -158,7 +158,7 @@ export function generateSession(
       asPerson(person, (doc) => doc.getMap(Root.votes).set(key, next))
     } else if (allStickies.length > 0 && roll < 0.032 && phase >= 4) {
       const shapeId = allStickies[Math.floor(random() * allStickies.length)] as string
-      const task: Task = { id: `task_${seq}`, title: `Task from ${shapeId}`, ownerId: person.id, ownerName: 'Bench', ownerColor: null, ownerSource: 'claim', status: 'todo', note: '', sourceShapeIds: [shapeId], createdAt: at }
+      const task: Task = { id: `task_${seq}`, title: `Task from ${shapeId}`, ownerId: person.id, ownerName: 'Bench', ownerColor: null, ownerSource: 'claim', status: 'todo', note: '', description: '', sourceShapeIds: [shapeId], createdAt: at }
       asServer((doc) => doc.getMap(Root.tasks).set(task.id, task))
     } else if (person.stickies.length > 0) {
       // Drags: one update per pointer move, the position only (as the client writes it).

@@ -44,7 +44,7 @@ async function recordSession(baseURL: string, session: CreatedSession): Promise<
   await sleep(400)
   const task: Task = {
     id: 'task_late', title: 'Late idea', ownerId: null, ownerName: null, ownerColor: null, ownerSource: null,
-    status: 'todo', note: '', sourceShapeIds: ['shape:late'], createdAt: Date.now(),
+    status: 'todo', note: '', description: '', sourceShapeIds: ['shape:late'], createdAt: Date.now(),
   }
   doc.getMap(Root.tasks).set(task.id, task)
   // Everything must be stored before the replay reads it: wait until the log has the task.

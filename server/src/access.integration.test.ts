@@ -46,7 +46,7 @@ async function moveTo(fac: Client, watcher: Client, target: string): Promise<voi
 }
 
 const unownedTask = (id: string): Task => ({
-  id, title: `Task ${id}`, ownerId: null, ownerName: null, ownerColor: null, ownerSource: null, status: 'todo', note: '', sourceShapeIds: [`shape:${id}`], createdAt: 1,
+  id, title: `Task ${id}`, ownerId: null, ownerName: null, ownerColor: null, ownerSource: null, status: 'todo', note: '', description: '', sourceShapeIds: [`shape:${id}`], createdAt: 1,
 })
 
 const updateFrame = (update: Uint8Array): Buffer => {

@@ -11,6 +11,7 @@ const task = (id: string, ownerId: string | null = null, createdAt = 1): Task =>
   ownerSource: ownerId ? 'claim' : null,
   status: 'todo',
   note: '',
+  description: '',
   sourceShapeIds: [],
   createdAt,
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { escapeMarkdownCell, neutraliseCell, stripUnsafeCharacters, taskRows, tasksToMarkdown } from './exportTasks.ts'
+import { CSV_COLUMNS, escapeMarkdownCell, neutraliseCell, stripUnsafeCharacters, taskRows, tasksToMarkdown } from './exportTasks.ts'
 import type { Task } from './schema.ts'
 
 const task: Task = {
@@ -11,6 +11,7 @@ const task: Task = {
   ownerSource: 'claim',
   status: 'doing',
   note: 'line one\nline *two*',
+  description: '',
   sourceShapeIds: ['shape:a'],
   createdAt: 0,
 }
@@ -27,8 +28,8 @@ describe('exports', () => {
     expect(escapeMarkdownCell('x\ny')).toBe('x<br>y')
     const md = tasksToMarkdown('Plan', [task])
     const row = md.split('\n').find((l) => l.includes('HYPERLINK')) as string
-    // Four cells: the escaped pipe in the owner's name does not add a column.
-    expect(row.split(/(?<!\\)\|/).length - 2).toBe(4)
+    // Five cells: the escaped pipe in the owner's name does not add a column.
+    expect(row.split(/(?<!\\)\|/).length - 2).toBe(5)
     expect(md).toContain('line \\*two\\*')
   })
 
@@ -56,7 +57,7 @@ describe('exports', () => {
 
     const sneaky: Task = { ...task, title: '\u202egnp.exe', ownerName: 'Member\u0000 P', note: ' \n=cmd|calc', sourceShapeIds: ['shape:\u2067a'] }
     const [row] = taskRows([sneaky]) as [string[]]
-    expect(row).toHaveLength(8)
+    expect(row).toHaveLength(9)
     for (const cell of row) expect(cell).not.toMatch(/[\u0000\u202a-\u202e\u2066-\u2069]/)
     expect(row[1]).toBe('gnp.exe')
     expect(row[3]).toBe('Member P')
@@ -67,5 +68,17 @@ describe('exports', () => {
     expect(md).not.toMatch(/[\u0000\u202a-\u202e\u2066-\u2069]/)
     expect(md).toContain('# Plan — action items')
     expect(md).toContain('| gnp.exe | Member P |')
+  })
+
+  it('keeps a task’s description: the last CSV column, the last Markdown column, line breaks kept', () => {
+    const described: Task = { ...task, title: 'Onboarding', description: '=Fix the emails\n• Write a guide' }
+    const [row] = taskRows([described]) as [string[]]
+    // The columns before it keep their positions: readers of the old export still find them.
+    expect(CSV_COLUMNS.slice(0, 8)).toEqual(['id', 'title', 'ownerId', 'ownerName', 'status', 'note', 'sourceShapeIds', 'createdAt'])
+    expect(CSV_COLUMNS[8]).toBe('description')
+    expect(row[8]).toBe("'=Fix the emails\n• Write a guide")
+    const md = tasksToMarkdown('Plan', [described])
+    expect(md).toContain('| Task | Owner | Status | Note | Description |')
+    expect(md).toContain('| =Fix the emails<br>• Write a guide |')
   })
 })

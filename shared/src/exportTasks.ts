@@ -5,7 +5,8 @@ import type { Task } from './schema.ts'
 export const EXPORT_FORMATS = ['json', 'csv', 'md'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 
-export const CSV_COLUMNS = ['id', 'title', 'ownerId', 'ownerName', 'status', 'note', 'sourceShapeIds', 'createdAt'] as const
+/** `description` came last, so the columns older readers know keep their positions. */
+export const CSV_COLUMNS = ['id', 'title', 'ownerId', 'ownerName', 'status', 'note', 'sourceShapeIds', 'createdAt', 'description'] as const
 
 /**
  * Characters stripped from every exported cell: NUL (cuts a cell short in some readers), other C0
@@ -29,7 +30,7 @@ export function neutraliseCell(value: string): string {
 
 export function taskRows(tasks: readonly Task[]): string[][] {
   return sortTasks(tasks).map((t) =>
-    [t.id, t.title, t.ownerId ?? '', t.ownerName ?? '', t.status, t.note, t.sourceShapeIds.join(' '), new Date(t.createdAt).toISOString()].map(
+    [t.id, t.title, t.ownerId ?? '', t.ownerName ?? '', t.status, t.note, t.sourceShapeIds.join(' '), new Date(t.createdAt).toISOString(), t.description].map(
       neutraliseCell,
     ),
   )
@@ -54,10 +55,10 @@ const STATUS_LABEL: Record<Task['status'], string> = { todo: 'To do', doing: 'Do
 export function tasksToMarkdown(title: string, tasks: readonly Task[]): string {
   const lines = [`# ${escapeMarkdownCell(title || 'Sandbox session')} — action items`, '']
   if (tasks.length === 0) return [...lines, '_No tasks yet._', ''].join('\n')
-  lines.push('| Task | Owner | Status | Note |', '| --- | --- | --- | --- |')
+  lines.push('| Task | Owner | Status | Note | Description |', '| --- | --- | --- | --- | --- |')
   for (const t of sortTasks(tasks)) {
     lines.push(
-      `| ${escapeMarkdownCell(t.title)} | ${escapeMarkdownCell(t.ownerName ?? 'Unassigned')} | ${STATUS_LABEL[t.status]} | ${escapeMarkdownCell(t.note)} |`,
+      `| ${escapeMarkdownCell(t.title)} | ${escapeMarkdownCell(t.ownerName ?? 'Unassigned')} | ${STATUS_LABEL[t.status]} | ${escapeMarkdownCell(t.note)} | ${escapeMarkdownCell(t.description)} |`,
     )
   }
   return [...lines, ''].join('\n')

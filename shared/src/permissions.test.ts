@@ -27,6 +27,7 @@ const task = (over: Partial<Task> = {}): Task => ({
   ownerSource: null,
   status: 'todo',
   note: '',
+  description: '',
   sourceShapeIds: ['shape:a'],
   createdAt: 1,
   ...over,

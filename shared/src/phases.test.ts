@@ -14,6 +14,7 @@ const task = (id: string, ownerId: string | null): Task => ({
   ownerSource: null,
   status: 'todo',
   note: '',
+  description: '',
   sourceShapeIds: [`shape:${id}`],
   createdAt: 1,
 })

@@ -49,6 +49,8 @@ export const taskSchema = z.object({
   ownerSource: z.enum(OWNER_SOURCES).nullable().default(null),
   status: z.enum(TASK_STATUSES),
   note: z.string().max(4000).default(''),
+  /** What the sticky said beyond its first line (a group's task: its stickies, one per line). */
+  description: z.string().max(20000).default(''),
   sourceShapeIds: z.array(z.string().max(128)).max(100),
   createdAt: z.number().int().nonnegative(),
   updatedAt: z.number().int().nonnegative().optional(),

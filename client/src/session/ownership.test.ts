@@ -11,6 +11,7 @@ const task = (id: string, ownerId: string | null = null): Task => ({
   ownerSource: ownerId ? 'assign' : null,
   status: 'todo',
   note: '',
+  description: '',
   sourceShapeIds: [`shape:${id}`],
   createdAt: 1,
 })

@@ -6,7 +6,7 @@
 // A refused transaction is written back to the records as last accepted, the way UpdateGuard
 // does for the guarded maps, so every peer (the author too) converges on the accepted board.
 import * as Y from 'yjs'
-import { POSITION_KEY, recordEntries, recordFromYMap, recordToYMap, Root, SERVER_ORIGIN } from '@sandbox/shared'
+import { checkShapeDeletion, convertedShapeIds, POSITION_KEY, recordEntries, recordFromYMap, recordToYMap, Root, SERVER_ORIGIN, type Role } from '@sandbox/shared'
 import { BoardLimits, boardSchema, checkBoardRecord, completeRecord, DOCUMENT_RECORD_ID } from '@sandbox/shared/board'
 import { isPosition, movedRecord } from './boardMoves.ts'
 
@@ -14,6 +14,7 @@ export type BoardRecord = Record<string, unknown>
 
 /** Who wrote a transaction, as far as the board's rules care. */
 export interface BoardAuthor {
+  role: Role
   participantId: string
   identified: boolean
   isParticipant(id: string): boolean
@@ -205,6 +206,8 @@ export class BoardGuard {
     const completed = new Map<string, BoardRecord>()
     /** Records whose own fields were judged on the fast path (see movedRecord). */
     const fast = new Set<string>()
+    /** Shape ids tasks were made from, read once and only when a participant deletes a shape. */
+    let converted: Set<string> | undefined
     for (const [id, fields] of changed) {
       const before = accepted.get(id)
       if (before && fields) {
@@ -239,6 +242,12 @@ export class BoardGuard {
       }
       if (given === undefined) {
         if (before && id === DOCUMENT_RECORD_ID) refused.set(id, 'the document record cannot be deleted')
+        else if (before?.typeName === 'shape' && author.role !== 'facilitator') {
+          // Stickies that became tasks (and a converted group's frame) stay: shared/convertedShapes.ts.
+          converted ??= convertedShapeIds(this.doc.getMap(Root.tasks).values())
+          const deletion = checkShapeDeletion(author.role, id, String(before.type), converted)
+          if (!deletion.ok) refused.set(id, deletion.reason)
+        }
         continue
       }
       let verdict = checkBoardRecord(schema, id, given, this.sessionId, before)

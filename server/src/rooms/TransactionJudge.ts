@@ -82,7 +82,7 @@ export class TransactionJudge {
       return 'malformed update'
     }
     const participants = this.doc.getMap(Root.participants)
-    const author = { participantId: conn.participantId, identified: conn.identified, isParticipant: (id: string) => participants.has(id) }
+    const author = { role: conn.role, participantId: conn.participantId, identified: conn.identified, isParticipant: (id: string) => participants.has(id) }
     const verdict = this.board.judge(this.boardTouched, meta, author)
     const refusedIds = [...verdict.refused.keys()].filter((id) => id !== 'meta')
     if (refusedIds.length > 0 || verdict.refused.has('meta')) this.board.revert(refusedIds, verdict.refused.has('meta'))
