@@ -14,6 +14,7 @@ import {
   type TLUserPreferences,
 } from 'tldraw'
 import 'tldraw/tldraw.css'
+import { AuthorLabels } from '../session/AuthorLabels.tsx'
 import { assetUrls } from './assetUrls.ts'
 import type { PresenceUser } from './presenceSync.ts'
 import { isSafeLink } from './readRecord.ts'
@@ -33,7 +34,7 @@ function StylePanelWhenUseful(props: TLUiStylePanelProps) {
 }
 
 // The top bar already lists who is here with names and colours; tldraw's own avatar row would repeat it.
-const TLDRAW_COMPONENTS: TLComponents = { SharePanel: null, StylePanel: StylePanelWhenUseful }
+const TLDRAW_COMPONENTS: TLComponents = { SharePanel: null, StylePanel: StylePanelWhenUseful, InFrontOfTheCanvas: AuthorLabels }
 // What the server's asset route stores (it reads the type from the bytes); anything else, such as
 // SVG or video, is refused here with tldraw's own message instead of a failed upload.
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const

@@ -3,6 +3,7 @@ import type { Role } from '@sandbox/shared'
 import type { ConnectionSnapshot, ConnectionState, SaveState } from '../board/connection.ts'
 import type { Person } from '../board/usePeople.ts'
 import { Link } from '../router.tsx'
+import { InviteButton } from './InviteDialog.tsx'
 import { PresenceList } from './PresenceList.tsx'
 
 const CONNECTION_TEXT: Record<ConnectionState, string> = {
@@ -30,9 +31,11 @@ export interface TopBarProps {
   people: Person[]
   /** Link to this session's replay. */
   replayHref: string
+  /** The session and the token this page holds, for "Invite people". */
+  invite?: { sessionId: string; token: string }
 }
 
-export function TopBar({ title, role, status, people, replayHref }: TopBarProps) {
+export function TopBar({ title, role, status, people, replayHref, invite }: TopBarProps) {
   return (
     <header className="topbar">
       <div className="topbar__left">
@@ -48,6 +51,7 @@ export function TopBar({ title, role, status, people, replayHref }: TopBarProps)
         </span>
       </div>
       <div className="topbar__right">
+        {invite ? <InviteButton sessionId={invite.sessionId} token={invite.token} title={title} role={role} /> : null}
         <PresenceList people={people} />
         <Link href={replayHref} className="topbar__link">
           Replay

@@ -8,11 +8,14 @@ export type ApiErrorCode = 'network' | 'unauthorized' | 'notFound' | 'server' | 
 export class ApiError extends Error {
   readonly code: ApiErrorCode
   readonly status: number
-  constructor(code: ApiErrorCode, status: number, message: string) {
+  /** The server's own error code (`nameTaken`, `sessionFull`…), when it sent one. */
+  readonly reason: string | undefined
+  constructor(code: ApiErrorCode, status: number, message: string, reason?: string) {
     super(message)
     this.name = 'ApiError'
     this.code = code
     this.status = status
+    this.reason = reason
   }
 }
 
@@ -69,9 +72,10 @@ async function request<T>(schema: z.ZodType<T>, path: string, init: RequestInit 
   if (!response.ok) {
     const parsed = errorBodySchema.safeParse(body)
     const message = parsed.success ? parsed.data.error.message : `The server answered ${response.status}.`
-    if (response.status === 401 || response.status === 403) throw new ApiError('unauthorized', response.status, message)
-    if (response.status === 404) throw new ApiError('notFound', 404, message)
-    throw new ApiError('server', response.status, message)
+    const reason = parsed.success ? parsed.data.error.code : undefined
+    if (response.status === 401 || response.status === 403) throw new ApiError('unauthorized', response.status, message, reason)
+    if (response.status === 404) throw new ApiError('notFound', 404, message, reason)
+    throw new ApiError('server', response.status, message, reason)
   }
   const parsed = schema.safeParse(body)
   if (!parsed.success) throw new ApiError('invalidResponse', response.status, 'The server sent an answer this page does not understand; reload the page.')
@@ -85,6 +89,20 @@ export const createSession = (title: string): Promise<CreatedSession> =>
 
 export const fetchSession = (sessionId: string, token: string): Promise<SessionInfo> =>
   request(sessionInfoSchema, `/api/sessions/${encodeURIComponent(sessionId)}`, { token })
+
+const linksSchema = z.object({
+  role: roleSchema,
+  joinUrl: z.string().optional(),
+  viewUrl: z.string().optional(),
+  facilitatorUrl: z.string().optional(),
+  /** Facilitator only: false for a session whose other links cannot be worked out from this token. */
+  derivable: z.boolean().optional(),
+})
+export type SessionLinks = z.infer<typeof linksSchema>
+
+/** The links this token may hand out (a facilitator: all three, when the server can derive them). */
+export const fetchLinks = (sessionId: string, token: string): Promise<SessionLinks> =>
+  request(linksSchema, `/api/sessions/${encodeURIComponent(sessionId)}/links`, { token })
 
 export interface JoinRequest {
   name: string

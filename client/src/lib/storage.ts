@@ -1,5 +1,6 @@
 // What this browser remembers: one participant identity (reused across sessions) and the
-// sessions it created or joined, with the role tokens it holds for each. localStorage only;
+// sessions it created or opened a link of, with every role token it was given for each (so a
+// facilitator can always find their links again). localStorage only;
 // every read is validated because another tab or an older version may have written it.
 import { z } from 'zod'
 import type { Role } from '@sandbox/shared'
@@ -82,6 +83,19 @@ export function bestToken(entry: SessionEntry): { role: Role; token: string } | 
     if (token) return { role, token }
   }
   return null
+}
+
+/** Every link this browser was given for a session, with its role, most capable first. */
+export function heldLinks(entry: SessionEntry): { role: Role; token: string }[] {
+  return ROLE_PREFERENCE.flatMap((role) => {
+    const token = entry.tokens[role]
+    return token ? [{ role, token }] : []
+  })
+}
+
+/** The tokens this browser holds for one session (empty when it never saw the session). */
+export function rememberedTokens(id: string): Partial<Record<Role, string>> {
+  return loadSessions().find((s) => s.id === id)?.tokens ?? {}
 }
 
 /** What this browser remembers about a session link, for opening the board while the server is unreachable. */

@@ -15,7 +15,7 @@ type PageState =
   | { kind: 'notFound' }
   | { kind: 'invalidLink' }
   | { kind: 'failed'; message: string }
-  | { kind: 'needName'; session: SessionInfo; busy: boolean; error: string | null }
+  | { kind: 'needName'; session: SessionInfo; busy: boolean; error: string | null; name?: string }
   | { kind: 'ready'; session: SessionInfo; participant: SessionParticipant; participantKey: string | undefined }
 
 async function join(sessionId: string, token: string, name: string, stored: StoredIdentity | null): Promise<JoinedParticipant> {
@@ -73,6 +73,9 @@ function offlineState(sessionId: string, token: string): PageState | null {
   }
 }
 
+/** Someone else in the session already has this name: the person picks another. */
+const isNameTaken = (error: unknown): error is ApiError => error instanceof ApiError && error.reason === 'nameTaken'
+
 const describe = (error: unknown): string =>
   error instanceof ApiError ? error.message : 'Something went wrong while opening the board. Try again.'
 
@@ -105,9 +108,14 @@ export function BoardPage({ sessionId, token }: { sessionId: string; token: stri
       if (session.role === 'viewer') return anonymousViewer(session)
       const stored = loadIdentity()
       if (!stored) return { kind: 'needName', session, busy: false, error: null }
-      const joined = await join(sessionId, token, stored.name, stored)
-      remember(joined)
-      return ready(session, joined)
+      try {
+        const joined = await join(sessionId, token, stored.name, stored)
+        remember(joined)
+        return ready(session, joined)
+      } catch (error) {
+        if (isNameTaken(error)) return { kind: 'needName', session, busy: false, error: error.message, name: stored.name }
+        throw error
+      }
     }
     open()
       .then((next) => !cancelled && setState(next))
@@ -133,13 +141,14 @@ export function BoardPage({ sessionId, token }: { sessionId: string; token: stri
     (name: string) => {
       if (state.kind !== 'needName' || !token) return
       const { session } = state
-      setState({ kind: 'needName', session, busy: true, error: null })
-      join(sessionId, token, name, null)
+      setState({ kind: 'needName', session, busy: true, error: null, name })
+      // A person asked again (their name was taken here) keeps their identity under the new name.
+      join(sessionId, token, name, loadIdentity())
         .then((joined) => {
           remember(joined)
           setState(ready(session, joined))
         })
-        .catch((error: unknown) => setState({ kind: 'needName', session, busy: false, error: describe(error) }))
+        .catch((error: unknown) => setState({ kind: 'needName', session, busy: false, error: describe(error), name }))
     },
     [state, sessionId, token],
   )
@@ -179,7 +188,7 @@ export function BoardPage({ sessionId, token }: { sessionId: string; token: stri
     case 'needName':
       return (
         <div className="board-page board-page--waiting">
-          <NameDialog sessionTitle={state.session.title} busy={state.busy} error={state.error} onSubmit={submitName} />
+          <NameDialog sessionTitle={state.session.title} busy={state.busy} error={state.error} initialName={state.name} onSubmit={submitName} />
         </div>
       )
     case 'ready':

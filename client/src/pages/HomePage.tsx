@@ -1,10 +1,20 @@
 // Start a session, hand out its three links, and find the sessions this browser has seen.
 import { useState, type FormEvent } from 'react'
 import { ApiError, createSession, type CreatedSession } from '../lib/api.ts'
-import { bestToken, loadSessions, rememberSession, type SessionEntry } from '../lib/storage.ts'
+import { bestToken, heldLinks, loadSessions, rememberSession, type SessionEntry } from '../lib/storage.ts'
 import { CopyField } from '../components/CopyField.tsx'
 import { ROLE_LABEL } from '../components/TopBar.tsx'
 import { Link, boardPath, replayPath } from '../router.tsx'
+import '../styles/session-links.css'
+import type { Role } from '@sandbox/shared'
+
+/** How "Your sessions" names each link it keeps. */
+const LINK_LABEL: Record<Role, string> = {
+  facilitator: 'Facilitator link (yours — do not share)',
+  participant: 'Join link',
+  viewer: 'View-only link',
+}
+const LINK_NAME: Record<Role, string> = { facilitator: 'facilitator link', participant: 'join link', viewer: 'view-only link' }
 
 export function HomePage() {
   const [title, setTitle] = useState('')
@@ -98,7 +108,7 @@ export function HomePage() {
             Your sessions
           </h2>
           {sessions.length === 0 ? (
-            <p className="muted">Sessions you create or join in this browser appear here.</p>
+            <p className="muted">Sessions you create or open a link of in this browser appear here, with every link you were given.</p>
           ) : (
             <ul className="session-list">
               {sessions.map((entry) => (
@@ -115,19 +125,43 @@ export function HomePage() {
 function SessionRow({ entry }: { entry: SessionEntry }) {
   const best = bestToken(entry)
   if (!best) return null
+  const links = heldLinks(entry)
+  const title = entry.title || 'Untitled session'
   return (
-    <li className="session-list__item">
-      <div className="session-list__main">
-        <Link href={boardPath(entry.id, best.token)} className="session-list__link">
-          {entry.title || 'Untitled session'}
+    <li className="session-list__item session-list__item--links">
+      <div className="session-list__head">
+        <div className="session-list__main">
+          <Link href={boardPath(entry.id, best.token)} className="session-list__link">
+            {title}
+          </Link>
+          <span className="session-list__meta">
+            {ROLE_LABEL[best.role]} · {new Date(entry.lastOpenedAt).toLocaleDateString(undefined, { dateStyle: 'medium' })}
+          </span>
+        </div>
+        <Link href={replayPath(entry.id, best.token)} className="button button--ghost button--small">
+          Replay
         </Link>
-        <span className="session-list__meta">
-          {ROLE_LABEL[best.role]} · {new Date(entry.lastOpenedAt).toLocaleDateString(undefined, { dateStyle: 'medium' })}
-        </span>
       </div>
-      <Link href={replayPath(entry.id, best.token)} className="button button--ghost button--small">
-        Replay
-      </Link>
+      {/* Every link this browser was given, so a facilitator can always hand out the join link again. */}
+      <details className="session-links">
+        <summary className="session-links__summary">
+          {links.length === 1 ? 'Your link' : `Your ${links.length} links`}
+          <span className="visually-hidden"> for {title}</span>
+          <span className="session-links__roles" aria-hidden="true">
+            {links.map((l) => ROLE_LABEL[l.role]).join(' · ')}
+          </span>
+        </summary>
+        <div className="session-links__body">
+          {links.map(({ role, token }) => (
+            <CopyField
+              key={role}
+              label={LINK_LABEL[role]}
+              copyLabel={`Copy ${LINK_NAME[role]} of ${title}`}
+              value={new URL(boardPath(entry.id, token), window.location.origin).href}
+            />
+          ))}
+        </div>
+      </details>
     </li>
   )
 }

@@ -106,10 +106,10 @@ function boardLink(deps: AppDeps, req: FastifyRequest, sessionId: string, token:
   return `${base}/s/${sessionId}?token=${token}`
 }
 
-/** Someone else in the session already goes by this name (case and spacing aside). */
-function nameTakenBy(participants: Record<string, Participant>, name: string, participantId: string): boolean {
+/** The name of someone else in the session who already goes by this one (case and spacing aside). */
+function nameTakenBy(participants: Record<string, Participant>, name: string, participantId: string): string | null {
   const key = nameKey(name)
-  return Object.values(participants).some((p) => p.id !== participantId && nameKey(p.name) === key)
+  return Object.values(participants).find((p) => p.id !== participantId && nameKey(p.name) === key)?.name ?? null
 }
 
 export function parse<T>(schema: z.ZodType<T>, value: unknown, code: 'badBody' | 'badQuery'): T {
@@ -205,9 +205,10 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
       )
     }
     const participants = records.toJSON() as Record<string, Participant>
-    if (nameTakenBy(participants, name, participantId)) {
+    const taken = nameTakenBy(participants, name, participantId)
+    if (taken) {
       deps.rooms.scheduleUnload(room)
-      throw new HttpError('nameTaken', nameTakenMessage(name))
+      throw new HttpError('nameTaken', nameTakenMessage(taken))
     }
     const color = colorInSession(participants, participantId)
     const participant = { id: participantId, name, color, role, joinedAt: Date.now() }

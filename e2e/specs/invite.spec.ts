@@ -1,0 +1,153 @@
+// Issue "Facilitation that beats Miro", inviting people: the facilitator copies the join link from
+// "Invite people", a late joiner opens it and is a participant, a second person with the same name
+// is asked to add something, and stickies show their author's full name.
+import { mkdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import type { Page } from '@playwright/test'
+import { test, expect, type Person } from '../fixtures/index.ts'
+import { HomePage } from '../pages/HomePage.ts'
+import { TemplatePanel } from '../pages/TemplatePanel.ts'
+
+/** Set SANDBOX_SCREENSHOTS=1 to write docs/screenshots/invite-dialog.png and duplicate-name.png. */
+const SCREENSHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+async function snap(page: Page, name: string): Promise<void> {
+  if (!process.env.SANDBOX_SCREENSHOTS) return
+  await mkdir(SCREENSHOT_DIR, { recursive: true })
+  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png` })
+}
+
+test.use({ viewport: { width: 1280, height: 800 } })
+
+const inviteButton = (page: Page) => page.getByRole('button', { name: 'Invite people', exact: true })
+const inviteDialog = (page: Page) => page.getByRole('dialog', { name: 'Invite people' })
+
+/** A person whose browser lets the page read and write the clipboard. */
+async function withClipboard(person: Person, origin: string): Promise<Person> {
+  await person.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin })
+  return person
+}
+
+test('the facilitator copies the join link; a late joiner who opens it is a participant with their full name on stickies', async ({
+  newPerson,
+  session,
+  baseURL,
+}) => {
+  const host = await withClipboard(await newPerson(), baseURL as string)
+  await host.board.goto(session.facilitatorUrl)
+  await host.board.join('Host')
+
+  await inviteButton(host.page).click()
+  const dialog = inviteDialog(host.page)
+  await expect(dialog).toBeVisible()
+  const joinLink = dialog.getByRole('textbox', { name: 'Join link' })
+  await expect(joinLink).toHaveValue(session.joinUrl)
+  await expect(dialog.getByRole('textbox', { name: 'View-only link' })).toHaveValue(session.viewUrl)
+  // The facilitator's own link is named as such and marked as not for sharing.
+  await expect(dialog.getByRole('heading', { name: 'Your facilitator link — do not share it' })).toBeVisible()
+  await expect(dialog.getByRole('textbox', { name: 'Facilitator link (yours only)' })).toHaveValue(session.facilitatorUrl)
+  // Focus moved into the dialog, onto the first Copy button.
+  await expect(dialog.getByRole('button', { name: 'Copy join link' })).toBeFocused()
+  await snap(host.page, 'invite-dialog')
+
+  await dialog.getByRole('button', { name: 'Copy join link' }).click()
+  await expect(dialog.getByRole('status').filter({ hasText: 'Copied' })).toBeVisible()
+  const copied = await host.page.evaluate(() => navigator.clipboard.readText())
+  expect(copied).toBe(session.joinUrl)
+
+  // Escape closes the dialog and gives focus back to the button that opened it.
+  await host.page.keyboard.press('Escape')
+  await expect(dialog).toBeHidden()
+  await expect(inviteButton(host.page)).toBeFocused()
+
+  // A late joiner opens the copied link in their own browser.
+  const late = await newPerson()
+  await late.board.goto(copied)
+  await late.board.join('Late Joiner')
+  await expect(late.page.getByText('Your role: Participant')).toBeAttached()
+  const lateTemplate = new TemplatePanel(late.page)
+  await expect(lateTemplate.nextPhase).toHaveCount(0)
+  await expect(new TemplatePanel(host.page).nextPhase).toBeVisible()
+  // A participant's invite shows the join link only.
+  await inviteButton(late.page).click()
+  const lateDialog = inviteDialog(late.page)
+  await expect(lateDialog.getByRole('textbox', { name: 'Join link' })).toHaveValue(session.joinUrl)
+  await expect(lateDialog.getByRole('textbox')).toHaveCount(1)
+  await lateDialog.getByRole('button', { name: 'Done' }).click()
+  await expect(lateDialog).toBeHidden()
+
+  // Their sticky carries their whole name (tldraw's own label would say "Late").
+  const note = await late.board.addNote('Shorter stand-ups')
+  const shapeId = await note.getAttribute('data-shape-id')
+  for (const page of [late.page, host.page]) {
+    await expect(page.locator(`[data-testid="author-label"][data-sticky-id="${shapeId}"]`)).toHaveText('Late Joiner')
+    await expect(page.locator('.tl-note__attribution')).toBeHidden()
+  }
+})
+
+test('a second person with a name already taken is asked to add something, and then joins', async ({ newPerson, joinAs, session }) => {
+  await joinAs('Late Joiner')
+  const second = await newPerson()
+  await second.board.goto(session.joinUrl)
+  await second.board.nameBox.fill('late joiner')
+  await second.board.joinButton.click()
+  const refusal = second.board.joinDialog.getByRole('alert')
+  await expect(refusal).toHaveText('Someone called “Late Joiner” is already here. Add an initial or your team so people can tell you apart.')
+  // The refused name stays in the box, so adding an initial is one keystroke away.
+  await expect(second.board.nameBox).toHaveValue('late joiner')
+  await snap(second.page, 'duplicate-name')
+  await second.board.nameBox.fill('Late Joiner (Design)')
+  await expect(refusal).toHaveCount(0)
+  await second.board.joinButton.click()
+  await expect(second.board.joinDialog).toBeHidden()
+  await second.board.expectLive()
+  await expect(second.page.getByText('Your role: Participant')).toBeAttached()
+  // Reloading rejoins under the same name: it is theirs.
+  await second.board.reload()
+  await expect(second.board.joinDialog).toHaveCount(0)
+})
+
+test('"Your sessions" keeps every link this browser was given, each with its role', async ({ newPerson }) => {
+  const person = await newPerson()
+  const home = new HomePage(person.page)
+  await home.goto()
+  const links = await home.createSession('Planning links')
+  await person.page.reload()
+  const row = home.yourSessions.getByRole('listitem').filter({ hasText: 'Planning links' })
+  await row.getByText('Your 3 links').click()
+  await expect(row.getByRole('textbox', { name: 'Join link' })).toHaveValue(links.joinUrl)
+  await expect(row.getByRole('textbox', { name: 'View-only link' })).toHaveValue(links.viewUrl)
+  await expect(row.getByRole('textbox', { name: /^Facilitator link/ })).toHaveValue(links.facilitatorUrl)
+
+  // A link opened in another browser is remembered there with its role and the session's title.
+  const guest = await newPerson()
+  await guest.board.goto(links.joinUrl)
+  await guest.board.join('Guest Member')
+  const guestHome = new HomePage(guest.page)
+  await guestHome.goto()
+  const guestRow = guestHome.yourSessions.getByRole('listitem').filter({ hasText: 'Planning links' })
+  await expect(guestRow).toContainText('Participant')
+  await guestRow.getByText('Your link').click()
+  await expect(guestRow.getByRole('textbox', { name: 'Join link' })).toHaveValue(links.joinUrl)
+  await expect(guestRow.getByRole('textbox')).toHaveCount(1)
+})
+
+test('the invite dialog fits a phone screen', async ({ newPerson, session }) => {
+  const host = await newPerson()
+  await host.page.setViewportSize({ width: 390, height: 844 })
+  await host.board.goto(session.facilitatorUrl)
+  await host.board.join('Host')
+  await inviteButton(host.page).click()
+  const dialog = inviteDialog(host.page)
+  await expect(dialog.getByRole('textbox', { name: 'Join link' })).toHaveValue(session.joinUrl)
+  const box = await dialog.boundingBox()
+  expect(box).not.toBeNull()
+  expect((box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= 390).toBe(true)
+  // Every control can be reached on screen.
+  for (const name of ['Copy join link', 'Copy view-only link', 'Done']) {
+    const button = dialog.getByRole('button', { name })
+    await button.scrollIntoViewIfNeeded()
+    await expect(button).toBeInViewport()
+  }
+  await host.page.keyboard.press('Escape')
+  await expect(dialog).toBeHidden()
+})
