@@ -63,7 +63,7 @@ export function BoardView({ session, token, participant, participantKey, license
           Skip to the session panel
         </a>
       ) : null}
-      <TopBar title={session.title} role={session.role} status={status} people={people} replayHref={replayPath(session.id, token)} />
+      <TopBar title={session.title} role={session.role} status={status} people={people} replayHref={replayPath(session.id, token)} invite={{ sessionId: session.id, token }} />
       {licenseKey === null && isProductionOrigin() ? <LicenseNotice /> : null}
       {status.fatal && board.status === 'ready' ? <FatalNotice reason={status.fatal} /> : null}
       {board.status === 'ready' ? <UnreadableNotice unreadable={board.unreadable} /> : null}
