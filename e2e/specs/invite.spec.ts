@@ -2,6 +2,7 @@
 // "Invite people", a late joiner opens it and is a participant, a second person with the same name
 // is asked to add something, and stickies show their author's full name.
 import { mkdir } from 'node:fs/promises'
+import AxeBuilder from '@axe-core/playwright'
 import { fileURLToPath } from 'node:url'
 import type { Page } from '@playwright/test'
 import { test, expect, type Person } from '../fixtures/index.ts'
@@ -17,6 +18,14 @@ async function snap(page: Page, name: string): Promise<void> {
 }
 
 test.use({ viewport: { width: 1280, height: 800 } })
+
+/** axe-core's critical and serious findings on the page as it is. */
+async function violations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze()
+  return result.violations
+    .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+    .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)
+}
 
 const inviteButton = (page: Page) => page.getByRole('button', { name: 'Invite people', exact: true })
 const inviteDialog = (page: Page) => page.getByRole('dialog', { name: 'Invite people' })
@@ -48,6 +57,7 @@ test('the facilitator copies the join link; a late joiner who opens it is a part
   // Focus moved into the dialog, onto the first Copy button.
   await expect(dialog.getByRole('button', { name: 'Copy join link' })).toBeFocused()
   await snap(host.page, 'invite-dialog')
+  expect(await violations(host.page)).toEqual([])
 
   await dialog.getByRole('button', { name: 'Copy join link' }).click()
   await expect(dialog.getByRole('status').filter({ hasText: 'Copied' })).toBeVisible()
@@ -117,6 +127,7 @@ test('"Your sessions" keeps every link this browser was given, each with its rol
   await expect(row.getByRole('textbox', { name: 'Join link' })).toHaveValue(links.joinUrl)
   await expect(row.getByRole('textbox', { name: 'View-only link' })).toHaveValue(links.viewUrl)
   await expect(row.getByRole('textbox', { name: /^Facilitator link/ })).toHaveValue(links.facilitatorUrl)
+  expect(await violations(person.page)).toEqual([])
 
   // A link opened in another browser is remembered there with its role and the session's title.
   const guest = await newPerson()
@@ -148,6 +159,7 @@ test('the invite dialog fits a phone screen', async ({ newPerson, session }) => 
     await button.scrollIntoViewIfNeeded()
     await expect(button).toBeInViewport()
   }
+  expect(await violations(host.page)).toEqual([])
   await host.page.keyboard.press('Escape')
   await expect(dialog).toBeHidden()
 })
