@@ -9,8 +9,8 @@ import * as syncProtocol from 'y-protocols/sync'
 import type { WebsocketProvider } from 'y-websocket'
 import { MessageType } from '@sandbox/shared'
 
-export const PROBE_AFTER_MS = 2_500
-export const SILENT_MS = 5_000
+export const PROBE_AFTER_MS = 3_000
+export const SILENT_MS = 6_000
 const CHECK_EVERY_MS = 500
 
 export type HeartbeatVerdict = 'fine' | 'probe' | 'silent'
@@ -28,7 +28,9 @@ export function watchHeartbeat(provider: WebsocketProvider, onSilent: () => void
   let silentSocket: WebSocket | null = null
   const timer = window.setInterval(() => {
     const ws = provider.ws
-    if (!ws || !provider.wsconnected || ws === silentSocket) return
+    // Until a socket has synced, the server may still be loading the room: y-websocket's own
+    // patience applies, and the top bar says Connecting…, not Live.
+    if (!ws || !provider.wsconnected || !provider.synced || ws === silentSocket) return
     const now = Date.now()
     const verdict = heartbeatVerdict(now - provider.wsLastMessageReceived, now - probedAt)
     if (verdict === 'probe' && ws.readyState === WebSocket.OPEN) {

@@ -17,8 +17,12 @@ export function WarmupPanel({ warmupIndex, people }: { warmupIndex: number; peop
         <h3 id="warmup-title" className="panel-card__eyebrow">
           Conversation starter
         </h3>
-        <p className="warmup-question">{warmupQuestion(warmupIndex)}</p>
-        <p className="panel-card__hint">Go round once; a sentence each is plenty. People share ideas more freely with people they know a little.</p>
+        {/* The question is shown once, large, in the middle of the board (CanvasBanner, hidden from
+            screen readers); here it is read out, not shown a second time. */}
+        <p className="warmup-question visually-hidden">{warmupQuestion(warmupIndex)}</p>
+        <p className="panel-card__hint">
+          The question is in the middle of the board. Go round once; a sentence each is plenty. People share ideas more freely with people they know a little.
+        </p>
         {isFacilitator ? (
           <button type="button" className="button button--secondary button--small" onClick={shuffle}>
             Another question
