@@ -14,6 +14,8 @@ export class TemplatePanel {
   readonly sidebar: Locator
   readonly sidebarTitle: Locator
   readonly notice: Locator
+  /** The shared timer in the phase bar: digits (role timer), state (role status), controls. */
+  readonly timeBox: Locator
 
   constructor(page: Page) {
     this.page = page
@@ -25,6 +27,11 @@ export class TemplatePanel {
     this.sidebar = page.getByRole('complementary', { name: 'Session panel' })
     this.sidebarTitle = this.sidebar.getByRole('heading', { level: 2 })
     this.notice = this.sidebar.getByRole('alert')
+    this.timeBox = this.phaseBar.getByRole('group', { name: 'Time box' })
+  }
+
+  timerButton(name: string): Locator {
+    return this.timeBox.getByRole('button', { name, exact: true })
   }
 
   button(name: string | RegExp): Locator {

@@ -1,4 +1,6 @@
 // Avatars of everyone on the board: initial on their colour, name beside it when there is room.
+// Clicking someone follows their view until you move (or click them again).
+import { requestFollow, useFollowing } from '../board/following.ts'
 import type { Person } from '../board/usePeople.ts'
 
 const MAX_SHOWN = 6
@@ -13,20 +15,27 @@ const initials = (name: string): string =>
     .join('') || '?'
 
 export function PresenceList({ people }: { people: Person[] }) {
+  const following = useFollowing()
   const shown = people.slice(0, MAX_SHOWN)
   const hidden = people.slice(MAX_SHOWN)
   return (
     <div className="presence" role="group" aria-label="People on the board">
       <ul className="presence__list">
         {shown.map((person) => (
-          <li key={person.id} className="presence__person" title={person.isSelf ? `${person.name} (you)` : person.name}>
-            <span className="avatar" style={{ backgroundColor: person.color }} aria-hidden="true">
-              {initials(person.name)}
-            </span>
-            <span className="presence__name">
-              {person.name}
-              {person.isSelf ? <span className="presence__you"> (you)</span> : null}
-            </span>
+          <li key={person.id} className="presence__person" title={person.isSelf ? `${person.name} (you)` : `Follow ${person.name}’s view`}>
+            {person.isSelf ? (
+              <PersonLabel person={person} />
+            ) : (
+              <button
+                type="button"
+                className="presence__follow"
+                aria-label={`Follow ${person.name}`}
+                aria-pressed={following?.id === person.id}
+                onClick={() => requestFollow(following?.id === person.id ? null : { id: person.id, name: person.name })}
+              >
+                <PersonLabel person={person} />
+              </button>
+            )}
           </li>
         ))}
         {hidden.length > 0 ? (
@@ -37,5 +46,19 @@ export function PresenceList({ people }: { people: Person[] }) {
         ) : null}
       </ul>
     </div>
+  )
+}
+
+function PersonLabel({ person }: { person: Person }) {
+  return (
+    <>
+      <span className="avatar" style={{ backgroundColor: person.color }} aria-hidden="true">
+        {initials(person.name)}
+      </span>
+      <span className="presence__name">
+        {person.name}
+        {person.isSelf ? <span className="presence__you"> (you)</span> : null}
+      </span>
+    </>
   )
 }

@@ -1,7 +1,6 @@
 // Collaborate: everyone puts ideas on stickies against a shared time box.
 import { createShapeId, type Editor } from 'tldraw'
 import type { Timer } from '@sandbox/shared'
-import { TimerCard } from './TimerCard.tsx'
 import { useActions } from './useActions.ts'
 
 const NOTE_SIZE = 200
@@ -37,7 +36,6 @@ export function CollaboratePanel({ timer, editor, stickyCount, problem }: { time
           <p className="problem-text">{problem}</p>
         </section>
       ) : null}
-      <TimerCard timer={timer} />
       <section className="panel-card" aria-labelledby="ideas-title">
         <h3 id="ideas-title" className="panel-card__title">
           Ideas <span className="count-pill">{stickyCount}</span>

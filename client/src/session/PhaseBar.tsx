@@ -1,14 +1,20 @@
-// The strip above the board: every phase in order, the current one and what it asks of people.
-// The facilitator moves the group one step at a time; everyone else watches it move.
+// The strip above the board: every phase in order, the current one and what it asks of people,
+// and the shared timer. The facilitator moves the group one step at a time, runs the timer and
+// can bring everyone to their view; everyone else watches it move.
 import { useState } from 'react'
 import { canMovePhase, nextPhase, PHASE_INFO, PHASES, phaseIndex, previousPhase, type ParticipantIds, type Phase, type Task } from '@sandbox/shared'
+import { BringEveryoneHere } from './BringEveryoneHere.tsx'
 import { serverNow } from './serverClock.ts'
+import { useSession } from './SessionContext.ts'
+import { TimerCard } from './TimerCard.tsx'
 import { useActions } from './useActions.ts'
+import { useSessionFields } from './useSessionState.ts'
 
 export const MODE_LABEL = { together: 'Together · collaboration', alone: 'On your own · cooperation' } as const
 
 export function PhaseBar({ phase, tasks, participantIds }: { phase: Phase; tasks: readonly Task[]; participantIds: ParticipantIds }) {
   const { isFacilitator, write } = useActions()
+  const { timer } = useSessionFields(useSession().doc)
   const [refusal, setRefusal] = useState<{ from: Phase; to: Phase } | null>(null)
   const current = phaseIndex(phase)
   const info = PHASE_INFO[phase]
@@ -48,6 +54,7 @@ export function PhaseBar({ phase, tasks, participantIds }: { phase: Phase; tasks
         </ol>
         {isFacilitator ? (
           <div className="phase-bar__actions">
+            <BringEveryoneHere />
             <button type="button" className="button button--secondary button--small" disabled={!previous} onClick={() => move(previous)}>
               Previous phase
             </button>
@@ -57,11 +64,14 @@ export function PhaseBar({ phase, tasks, participantIds }: { phase: Phase; tasks
           </div>
         ) : null}
       </div>
-      <p className="phase-bar__ask" aria-live="polite">
-        <span className="phase-bar__current">{info.label}</span>
-        <span className={`mode-tag mode-tag--${info.mode}`}>{MODE_LABEL[info.mode]}</span>
-        <span className="phase-bar__sentence">{info.ask}</span>
-      </p>
+      <div className="phase-bar__line">
+        <p className="phase-bar__ask">
+          <span className="phase-bar__current">{info.label}</span>
+          <span className={`mode-tag mode-tag--${info.mode}`}>{MODE_LABEL[info.mode]}</span>
+          <span className="phase-bar__sentence">{info.ask}</span>
+        </p>
+        <TimerCard timer={timer} />
+      </div>
       {shownRefusal ? (
         <p className="phase-bar__refusal" role="alert">
           {shownRefusal}

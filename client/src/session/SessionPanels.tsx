@@ -1,7 +1,7 @@
 // The session template on the board: the phase bar above the canvas, a sidebar with what the
 // current phase needs, and badges over the stickies. Mounted by BoardView inside `.board-panels`.
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { PHASE_INFO, recommendMode, Root, warmupQuestion, type ParticipantIds, type Phase } from '@sandbox/shared'
+import { PHASE_INFO, Root, warmupQuestion, type ParticipantIds, type Phase } from '@sandbox/shared'
 import { usePeople } from '../board/usePeople.ts'
 import '../styles/session-layout.css'
 import '../styles/session-phases.css'
@@ -23,6 +23,8 @@ import { ReportContext, type Report } from './useActions.ts'
 import { useParticipants, useSessionFields, useTasks, useVotes, useYMapJSON } from './useSessionState.ts'
 import { useVoting } from './useVoting.ts'
 import { WarmupPanel } from './WarmupPanel.tsx'
+import { AttentionLayer } from './AttentionLayer.tsx'
+import { useGroupFrame } from './useAttention.ts'
 
 export type SessionPanelsProps = SessionContextValue
 
@@ -73,11 +75,13 @@ export function SessionPanels({ doc, editor, role, connection, title }: SessionP
 
   const [sheetOpen, setSheetOpen] = useState(false)
   const info = PHASE_INFO[phase]
-  const framed = recommendMode(session.frameAnswers)
+  // The facilitator's decision where made, the group's majority elsewhere.
+  const framed = useGroupFrame(doc, session.frameAnswers).recommendation
   const recommendation = framed.kind === 'incomplete' ? undefined : `Recommendation: ${framed.headline.toLowerCase()}.`
   return (
     <ReportContext.Provider value={report}>
       <PhaseBar phase={phase} tasks={tasks} participantIds={participantIds} />
+      <AttentionLayer />
       {phase === 'warmup' ? <CanvasBanner eyebrow="While everyone arrives" text={warmupQuestion(session.warmupIndex)} /> : null}
       {phase === 'frame' && session.problem ? <CanvasBanner eyebrow="The problem" text={session.problem} detail={recommendation} /> : null}
       <StickyOverlay editor={editor} phase={phase} voting={voting} tasks={tasks} />
