@@ -31,6 +31,9 @@ async function recordSession(baseURL: string, session: CreatedSession): Promise<
   const session_ = doc.getMap(Root.session)
   const addSticky = (id: string, x: number, text: string, index: string) => records.set(id, recordToYMap(noteRecord(id, x, text, index)))
 
+  // Open voting, so the dots show as they are cast (new sessions vote blind until the reveal).
+  session_.set('hideVotes', false)
+  await sleep(400)
   addSticky('shape:early1', 100, 'Early idea one', 'a2')
   await sleep(400)
   addSticky('shape:early2', 350, 'Early idea two', 'a3')
@@ -40,7 +43,12 @@ async function recordSession(baseURL: string, session: CreatedSession): Promise<
   session_.set('phase', 'frame')
   await sleep(400)
   addSticky('shape:late', 600, 'Late idea', 'a4')
-  for (const phase of ['collaborate', 'converge', 'split'] as const) session_.set('phase', phase)
+  for (const phase of ['collaborate', 'converge'] as const) session_.set('phase', phase)
+  doc.getMap(Root.votes).set(`${joined.participantId}|shape:late`, 2)
+  session_.set('phase', 'split')
+  await sleep(400)
+  // Far from the others: the replay has to move its view to keep it in sight.
+  records.set('shape:far', recordToYMap(stickyRecord({ id: 'shape:far', x: 2600, y: 1400, text: 'Far idea', index: 'a5' })))
   await sleep(400)
   const task: Task = {
     id: 'task_late', title: 'Late idea', ownerId: null, ownerName: null, ownerColor: null, ownerSource: null,
@@ -56,15 +64,22 @@ async function recordSession(baseURL: string, session: CreatedSession): Promise<
   return { middle }
 }
 
-test('replaying a session: empty at the start, early stickies midway, everything at the end', async ({ server, session, newPerson }) => {
+test('replaying a session: opens on the first sticky, empty at the start, early stickies midway, everything at the end', async ({ server, session, newPerson }) => {
   const { middle } = await recordSession(server.baseURL, session)
   const viewer = await newPerson()
   const replay = new ReplayPage(viewer.page)
   await replay.goto(session.id, session.tokens.viewer)
 
-  // At the start the board is empty.
+  // It opens where something first happened (the first sticky), not on an empty board at 0:00.
+  await expect(replay.note('Early idea one')).toHaveCount(1)
+  await expect(replay.notes()).toHaveCount(1)
   await expect(replay.phase).toHaveText('Warm-up')
+
+  // At the session's start the board is empty.
+  const { start } = (await (await fetch(`${server.baseURL}/api/sessions/${session.id}/timeline?token=${session.tokens.viewer}`)).json()) as { start: number }
+  await replay.scrubTo(start)
   await expect(replay.notes()).toHaveCount(0)
+  await expect(replay.phase).toHaveText('Warm-up')
 
   // Phase changes are marked on the timeline.
   await expect(replay.marker(/^Phase: Frame/)).toHaveCount(1)
@@ -84,9 +99,19 @@ test('replaying a session: empty at the start, early stickies midway, everything
   await replay.play.click()
   await expect(replay.note('Late idea')).toHaveCount(1, { timeout: 15_000 })
   await expect(replay.play).toBeVisible({ timeout: 15_000 })
-  await expect(replay.notes()).toHaveCount(3)
+  await expect(replay.notes()).toHaveCount(4)
   await expect(replay.tasks).toContainText('Late idea')
   await expect(replay.phase).toHaveText('Split')
+
+  // Badges as on the live board: the dots the sticky got, and its task's owner (none yet).
+  const badges = viewer.page.locator('.replay-badges .sticky-badges[data-sticky-id="shape:late"]')
+  await expect(badges.getByTestId('vote-badge')).toHaveText('2')
+  await expect(badges.getByTestId('owner-badge')).toHaveText('No owner yet')
+
+  // The view followed the board as it grew: the far sticky is in sight, inside the canvas.
+  const far = await replay.note('Far idea').boundingBox()
+  const canvasBox = await viewer.page.locator('.tl-canvas').boundingBox()
+  expect(far && canvasBox && far.x >= canvasBox.x && far.y >= canvasBox.y && far.x + far.width <= canvasBox.x + canvasBox.width && far.y + far.height <= canvasBox.y + canvasBox.height).toBe(true)
 
   // The board is read-only: no drawing tools, and the keyboard shortcut creates nothing.
   await expect(viewer.page.getByRole('button', { name: /^Note\b/ })).toHaveCount(0)
@@ -94,7 +119,7 @@ test('replaying a session: empty at the start, early stickies midway, everything
   await canvas.click({ position: { x: 60, y: 60 } })
   await viewer.page.keyboard.press('n')
   await canvas.click({ position: { x: 80, y: 400 } })
-  await expect(replay.notes()).toHaveCount(3)
+  await expect(replay.notes()).toHaveCount(4)
 
   // A link to a moment opens that moment.
   const shared = await newPerson()

@@ -27,6 +27,22 @@ interface Change {
 
 export const KEYFRAME_EVERY = 500
 
+const isShape = (value: unknown): boolean => (value as { typeName?: unknown } | null | undefined)?.typeName === 'shape'
+const PHASE_KEY = entryKey(Root.session, 'phase')
+const TASKS_PREFIX = entryKey(Root.tasks, '')
+const VOTES_PREFIX = entryKey(Root.votes, '')
+
+/**
+ * Whether a change is something people did that the replay should open on: a shape drawn, moved
+ * or removed, a task, a vote, or the phase moving on. Seeding the board, a join or the session's
+ * first settings are not (a replay that opens on them shows an empty board at 0:00).
+ */
+export function isActivity(change: { key: string; before: unknown; after: unknown }): boolean {
+  if (change.key.startsWith(RECORD_PREFIX)) return isShape(change.after) || isShape(change.before)
+  if (change.key.startsWith(TASKS_PREFIX) || change.key.startsWith(VOTES_PREFIX)) return true
+  return change.key === PHASE_KEY && change.before !== undefined
+}
+
 /** Everything a Y.Doc holds, as entries (for the first frame from `/state?at=`). */
 export function entriesFromDoc(doc: Y.Doc): Entries {
   const entries: Entries = new Map()
@@ -61,6 +77,8 @@ export class ReplayModel {
   viewCount = 0
   /** Whether the whole log has been received (the last chunk said no more). */
   complete = false
+  /** When people first did something (see isActivity), once the log has got that far. */
+  firstActivityAt: number | null = null
 
   constructor() {
     const records = this.builder.getMap<Y.Map<unknown>>(Root.records)
@@ -119,6 +137,7 @@ export class ReplayModel {
         console.warn('Sandbox replay: skipped an update that could not be applied', next.seq, error)
       }
       this.steps.push(this.pendingChanges)
+      if (this.firstActivityAt === null && this.pendingChanges.some(isActivity)) this.firstActivityAt = next.at
       this.ats.push(next.at)
       this.authors.push(next.author)
       if (this.steps.length % KEYFRAME_EVERY === 0) this.keyframes.push({ count: this.steps.length, state: new Map(this.built) })

@@ -8,6 +8,7 @@ import { ApiError, fetchConfig, fetchSession, type SessionInfo } from '../lib/ap
 import { Board } from '../board/Board.tsx'
 import { StatusPage } from '../components/StatusPage.tsx'
 import { Link, boardPath } from '../router.tsx'
+import { ReplayBadges } from './ReplayBadges.tsx'
 import { ReplaySidebar, summarize } from './ReplaySidebar.tsx'
 import { ReplayTimeline, type Speed } from './ReplayTimeline.tsx'
 import { usePlayback } from './usePlayback.ts'
@@ -67,19 +68,20 @@ export function ReplayPage({ sessionId, token, at }: { sessionId: string; token:
       </StatusPage>
     )
   }
-  return <ReplayView session={state.session} token={token ?? ''} initialAt={at ?? state.session.createdAt} openedAt={openedAt} licenseKey={licenseKey} />
+  return <ReplayView session={state.session} token={token ?? ''} initialAt={at} openedAt={openedAt} licenseKey={licenseKey} />
 }
 
 interface ReplayViewProps {
   session: SessionInfo
   token: string
-  initialAt: number
+  /** The moment in the link, or null to open where people first did something. */
+  initialAt: number | null
   openedAt: number
   licenseKey: string | null | undefined
 }
 
 function ReplayView({ session, token, initialAt, openedAt, licenseKey }: ReplayViewProps) {
-  const replay = useReplay(session.id, token, initialAt, openedAt)
+  const replay = useReplay(session.id, token, initialAt, session.createdAt, openedAt)
   const { model, timeline, moment, version, show } = replay
   const start = timeline?.start ?? session.createdAt
   const end = Math.max(timeline?.end ?? start, model.ats.at(-1) ?? start, start)
@@ -100,15 +102,18 @@ function ReplayView({ session, token, initialAt, openedAt, licenseKey }: ReplayV
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [model, version, moment])
 
-  // Keep `t` in the URL without a history entry per frame (browsers also rate-limit replaceState).
+  // Keep `t` in the URL without a history entry per frame (browsers also rate-limit replaceState),
+  // once there is a moment to keep.
+  const shown = replay.firstFrameMs !== null
   useEffect(() => {
+    if (!shown) return
     const timer = setTimeout(() => {
       const url = new URL(window.location.href)
       url.searchParams.set('t', String(Math.round(moment)))
       window.history.replaceState(window.history.state, '', url)
     }, URL_UPDATE_MS)
     return () => clearTimeout(timer)
-  }, [moment])
+  }, [moment, shown])
 
   const step = useCallback(
     (direction: -1 | 1) => {
@@ -120,22 +125,50 @@ function ReplayView({ session, token, initialAt, openedAt, licenseKey }: ReplayV
     [timeline, moment, start, end, show, playback],
   )
 
-  // Bring the board into view the first time there is something on it.
+  // Keep what is on the board in view as it grows: fit it whenever some of it would be out of
+  // view, until the person moves the camera themselves (then "Fit the board" brings it back).
   const editorRef = useRef<Editor | null>(null)
-  const fitted = useRef(false)
+  const [editor, setEditor] = useState<Editor | null>(null)
+  const followed = useRef<{ x: number; y: number; z: number } | null>(null)
+  const [following, setFollowing] = useState(true)
+  const fit = useCallback((ed: Editor) => {
+    const content = ed.getCurrentPageBounds()
+    if (!content) return
+    // The inset keeps stickies clear of tldraw's controls and of their badges.
+    ed.zoomToBounds(content, { inset: 72, targetZoom: 1 })
+    followed.current = ed.getCamera()
+  }, [])
   useEffect(() => {
-    const editor = editorRef.current
-    if (!editor || fitted.current || editor.getCurrentPageShapeIds().size === 0) return
-    fitted.current = true
-    editor.zoomToFit()
-    if (editor.getZoomLevel() > 1) editor.resetZoom()
-  }, [version])
+    const ed = editorRef.current
+    if (!ed || !following) return
+    const camera = ed.getCamera()
+    const last = followed.current
+    if (last && (Math.abs(last.x - camera.x) > 0.5 || Math.abs(last.y - camera.y) > 0.5 || Math.abs(last.z - camera.z) > 0.001)) {
+      setFollowing(false)
+      return
+    }
+    const content = ed.getCurrentPageBounds()
+    if (content && (last === null || !ed.getViewportPageBounds().contains(content))) fit(ed)
+  }, [version, following, fit, editor])
+  const fitAgain = () => {
+    if (editorRef.current) fit(editorRef.current)
+    setFollowing(true)
+  }
 
   // The canvas must not re-render with every frame of scrubbing: the store drives what it shows.
   const board = useMemo(
     () =>
       licenseKey !== undefined ? (
-        <Board store={replay.store} user={REPLAY_USER} readOnly licenseKey={licenseKey ?? undefined} onEditor={(e) => (editorRef.current = e)} />
+        <Board
+          store={replay.store}
+          user={REPLAY_USER}
+          readOnly
+          licenseKey={licenseKey ?? undefined}
+          onEditor={(e) => {
+            editorRef.current = e
+            setEditor(e)
+          }}
+        />
       ) : null,
     [replay.store, licenseKey],
   )
@@ -169,6 +202,12 @@ function ReplayView({ session, token, initialAt, openedAt, licenseKey }: ReplayV
       <main className="replay-main">
         <div className="replay-board" data-testid="replay-board">
           {board}
+          <ReplayBadges editor={editor} view={model.view} version={version} phase={summary.phase} people={summary.people} tasks={summary.tasks} />
+          {!following ? (
+            <button type="button" className="button button--secondary button--small replay-board__fit" onClick={fitAgain}>
+              Fit the board
+            </button>
+          ) : null}
         </div>
         <ReplaySidebar summary={summary} />
       </main>

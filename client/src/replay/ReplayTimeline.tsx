@@ -118,11 +118,14 @@ export function ReplayTimeline(props: ReplayTimelineProps) {
 const MarkerList = memo(function MarkerList({ markers, start, span, onSeek }: { markers: Marker[]; start: number; span: number; onSeek(t: number): void }) {
   return (
     <ol className="replay-timeline__markers" aria-label="Events">
-      {markers.map((m, i) => (
-        <li key={`${m.kind}-${m.at}-${i}`} className={`marker marker--${m.kind}`} style={{ left: `${(Math.min(Math.max(m.at - start, 0), span) / span) * 100}%` } as CSSProperties}>
+      {markers.map((m, i) => {
+        const share = Math.min(Math.max(m.at - start, 0), span) / span
+        return (
+        <li key={`${m.kind}-${m.at}-${i}`} className={`marker marker--${m.kind}${share > 2 / 3 ? ' marker--late' : ''}`} style={{ left: `${share * 100}%` } as CSSProperties}>
           <button type="button" className="marker__dot" aria-label={`${m.label} at ${formatOffset(m.at - start)}`} data-tooltip={`${m.label} · ${formatOffset(m.at - start)}`} onClick={() => onSeek(m.at)} />
         </li>
-      ))}
+        )
+      })}
     </ol>
   )
 })

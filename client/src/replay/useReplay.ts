@@ -1,4 +1,6 @@
-// Loads a session's replay and moves it to any moment. The first frame comes from the server
+// Loads a session's replay and moves it to any moment. Opened without a moment, it shows the first
+// one where people did something (ReplayModel.firstActivityAt), not an empty board at 0:00; opened
+// at a moment (a shared link), the first frame comes from the server
 // (`/state?at=`: a checkpoint plus a short tail), so it does not wait for the log; meanwhile the
 // log streams in chunks into the ReplayModel, a slice per animation frame, and from then on every
 // moment it covers is drawn locally. A moment not covered yet costs one request, latest wins,
@@ -35,18 +37,24 @@ export interface ReplayState {
 
 const describe = (error: unknown): string => (error instanceof ApiError ? error.message : 'The replay could not be loaded. Reload the page to try again.')
 
-export function useReplay(sessionId: string, token: string, initialAt: number, openedAt: number): ReplayState {
+/**
+ * `initialAt` null: open where people first did something (or at the end, if nobody did);
+ * `placeholderAt` is the moment the timeline shows until then.
+ */
+export function useReplay(sessionId: string, token: string, initialAt: number | null, placeholderAt: number, openedAt: number): ReplayState {
   const [model] = useState(() => new ReplayModel())
   const [store] = useState(() => createReplayStore(sessionId, token))
   const [unreadable] = useState(() => createUnreadableRecords())
   const [timeline, setTimeline] = useState<Timeline | null>(null)
-  const [moment, setMoment] = useState(initialAt)
+  const [moment, setMoment] = useState(initialAt ?? placeholderAt)
   const [version, setVersion] = useState(0)
   const [loadedUntil, setLoadedUntil] = useState(0)
   const [loadedAll, setLoadedAll] = useState(false)
   const [firstFrameMs, setFirstFrameMs] = useState<number | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const momentRef = useRef(initialAt)
+  const momentRef = useRef(initialAt ?? placeholderAt)
+  /** Whether a moment has been chosen (given, or found in the log). */
+  const chosen = useRef(initialAt !== null)
   const remote = useRef<{ inFlight: boolean; wanted: number | null }>({ inFlight: false, wanted: null })
   const disposed = useRef(false)
 
@@ -70,7 +78,8 @@ export function useReplay(sessionId: string, token: string, initialAt: number, o
             Y.applyUpdate(doc, await fetchStateAt(sessionId, token, at))
             // The log may have caught up while we waited: then the local state wins.
             if (!disposed.current && !model.covers(momentRef.current) && r.wanted === null) {
-              applyToStore(store, model.view, model.showExternal(entriesFromDoc(doc)), unreadable)
+              const changed = model.showExternal(entriesFromDoc(doc))
+              applyToStore(store, model.view, changed, unreadable)
               drew()
             }
             doc.destroy()
@@ -89,7 +98,9 @@ export function useReplay(sessionId: string, token: string, initialAt: number, o
       momentRef.current = t
       setMoment(t)
       if (model.covers(t)) {
-        applyToStore(store, model.view, model.seek(model.countAt(t)), unreadable)
+        // Seek first: from a keyframe, seeking replaces model.view with another map.
+        const changed = model.seek(model.countAt(t))
+        applyToStore(store, model.view, changed, unreadable)
         drew()
       } else {
         fetchMoment(t)
@@ -102,7 +113,12 @@ export function useReplay(sessionId: string, token: string, initialAt: number, o
     // React's StrictMode runs this twice; each run has its own `cancelled`, so one loop survives.
     let cancelled = false
     disposed.current = false
-    show(momentRef.current)
+    if (chosen.current) show(momentRef.current)
+    const chooseFirstActivity = () => {
+      if (chosen.current || model.firstActivityAt === null) return
+      chosen.current = true
+      show(model.firstActivityAt)
+    }
     fetchTimeline(sessionId, token).then(
       (tl) => !disposed.current && setTimeline(tl),
       (e: unknown) => !disposed.current && setError(describe(e)),
@@ -118,6 +134,7 @@ export function useReplay(sessionId: string, token: string, initialAt: number, o
           if (more) chunk = fetchFeed(sessionId, token, lastSeq, FEED_CHUNK_UPDATES)
           while (model.queuedCount > 0 && !cancelled) {
             model.pump(PUMP_BUDGET_MS)
+            chooseFirstActivity()
             // The view came from the server: switch to the local replay once it covers the moment.
             if (model.viewCount < 0 && model.covers(momentRef.current)) show(momentRef.current)
             setLoadedUntil(model.ats.at(-1) ?? 0)
@@ -127,7 +144,11 @@ export function useReplay(sessionId: string, token: string, initialAt: number, o
         }
         if (cancelled) return
         setLoadedAll(true)
-        if (model.viewCount < 0) show(momentRef.current)
+        if (!chosen.current) {
+          // Nobody did anything: the end shows who came.
+          chosen.current = true
+          show(model.ats.at(-1) ?? momentRef.current)
+        } else if (model.viewCount < 0) show(momentRef.current)
       } catch (e) {
         if (!cancelled) setError(describe(e))
       }
