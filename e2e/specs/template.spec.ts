@@ -93,6 +93,10 @@ test('facilitator and two participants run the template from warm-up to review',
   await vote(memberA, 'Write a getting-started guide', 1)
   await vote(memberB, 'Fix onboarding emails', 1)
   await vote(memberB, 'Speed up the signup form', 2)
+  // Votes are hidden until the facilitator reveals them: nobody piles onto what already has dots.
+  await expect(host.page.getByTestId('vote-badge')).toHaveCount(0)
+  await expect(memberB.page.getByTestId('vote-badge')).toHaveCount(0)
+  await host.page.getByRole('button', { name: 'Reveal votes' }).click()
   const onboardingBadges = await host.template.badgesOver(host.board.note('Fix onboarding emails'))
   await expect(onboardingBadges.getByTestId('vote-badge')).toHaveText('3')
   await expect((await host.template.badgesOver(host.board.note('Speed up the signup form'))).getByTestId('vote-badge')).toHaveText('2')

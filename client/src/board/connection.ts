@@ -7,7 +7,8 @@ import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import { FATAL_CLOSE_CODES, MessageType, PROTOCOL_VERSION, SYNC_PATH, SyncParam, closeReasonFor } from '@sandbox/shared'
 import { createPendingClients, type PendingClients } from './pendingClients.ts'
-import { openPrivateChannel, type PrivateChannel } from '../session/privateChannel.ts'
+import { watchHeartbeat } from './heartbeat.ts'
+import { openPrivateChannel, type PrivateChannel } from './privateChannel.ts'
 
 export type ConnectionState = 'connecting' | 'live' | 'offline'
 export type SaveState = 'saving' | 'saved' | 'offline-unsaved'
@@ -176,6 +177,11 @@ export function openConnection(options: ConnectionOptions): BoardConnection {
   }
   window.addEventListener('offline', onOffline)
   window.addEventListener('online', onOnline)
+  // A socket that went quiet without closing is offline too, within seconds (heartbeat.ts).
+  const stopHeartbeat = watchHeartbeat(provider, () => {
+    connection = 'offline'
+    update()
+  })
   provider.connect()
 
   return {
@@ -193,6 +199,7 @@ export function openConnection(options: ConnectionOptions): BoardConnection {
       privateChannel.destroy()
       window.removeEventListener('offline', onOffline)
       window.removeEventListener('online', onOnline)
+      stopHeartbeat()
       provider.destroy()
       void persistence.destroy()
       doc.destroy()

@@ -3,6 +3,7 @@
 import * as Y from 'yjs'
 import type { SerializedSchema, TLRecord, TLStore } from 'tldraw'
 import { Root, recordEntries, recordFromYMap, recordToYMap, storageKeyOf } from '@sandbox/shared'
+import type { PrivateRecords } from './privateRecords.ts'
 import { readRecord } from './readRecord.ts'
 
 type RecordMaps = Y.Map<Y.Map<unknown>>
@@ -137,7 +138,14 @@ interface PendingChange {
  * transaction; remote edits are applied in one `mergeRemoteChanges` per Yjs transaction.
  * `readOnly` (viewers) never writes: the server would drop it and the save indicator would hang.
  */
-export function bindRecords(doc: Y.Doc, store: TLStore, localOrigin: object, readOnly: boolean, unreadable: Unreadable): () => void {
+export function bindRecords(
+  doc: Y.Doc,
+  store: TLStore,
+  localOrigin: object,
+  readOnly: boolean,
+  unreadable: Unreadable,
+  privacy?: PrivateRecords,
+): () => void {
   const records = recordMaps(doc)
   const pending = new Map<string, PendingChange>()
   let frame: number | null = null
@@ -150,6 +158,12 @@ export function bindRecords(doc: Y.Doc, store: TLStore, localOrigin: object, rea
     doc.transact(() => {
       for (const [id, change] of changes) {
         const record = store.get(id as TLRecord['id']) as unknown as Record<string, unknown> | undefined
+        // Private writing: this person's private stickies go to the server alone, never into the document.
+        if (privacy?.has(id) || (privacy && change.added && record && privacy.claims(record as unknown as TLRecord))) {
+          if (record) privacy.put(record as unknown as TLRecord)
+          else privacy.remove(id)
+          continue
+        }
         if (!record) {
           if (records.has(id)) records.delete(id)
           continue
@@ -214,6 +228,7 @@ export function bindRecords(doc: Y.Doc, store: TLStore, localOrigin: object, rea
       for (const id of touched) {
         const map = records.get(id)
         if (map instanceof Y.Map) {
+          privacy?.released(id)
           let record: TLRecord | null = null
           try {
             record = readRecord(recordFromYMap(map))

@@ -6,6 +6,7 @@ import { atom, createTLStore, createUserId, UserRecordType, type TLStore, type T
 import { createAssetStore } from './assetStore.ts'
 import { openConnection, type BoardConnection } from './connection.ts'
 import { bindPresence, type PresenceUser } from './presenceSync.ts'
+import { bindPrivateRecords, type PrivateRecords } from './privateRecords.ts'
 import { schemaHash } from '@sandbox/shared/board'
 import { bindRecords, createUnreadableRecords, hasSeededBoard, loadRecords, type UnreadableRecords } from './recordSync.ts'
 
@@ -22,7 +23,7 @@ export interface YjsStoreOptions {
 
 export type YjsStoreState =
   | { status: 'loading'; connection: BoardConnection | null; waitingForSeed: boolean }
-  | { status: 'ready'; connection: BoardConnection; store: TLStore; unreadable: UnreadableRecords }
+  | { status: 'ready'; connection: BoardConnection; store: TLStore; unreadable: UnreadableRecords; privacy: PrivateRecords }
   | { status: 'error'; connection: BoardConnection | null; error: string }
 
 const toTLUser = (user: PresenceUser): TLUser =>
@@ -71,9 +72,11 @@ export function useYjsStore(options: YjsStoreOptions): YjsStoreState {
       }
       loaded = true
       loadRecords(connection.doc, store, unreadable)
-      disposers.push(bindRecords(connection.doc, store, connection.localOrigin, readOnly, unreadable))
+      const privacy = bindPrivateRecords(connection.doc, store, connection.privateChannel, !readOnly && authenticated)
+      disposers.push(() => privacy.dispose())
+      disposers.push(bindRecords(connection.doc, store, connection.localOrigin, readOnly, unreadable, privacy))
       disposers.push(bindPresence(connection.provider.awareness, store, $presenceUser, user))
-      setState({ status: 'ready', connection, store, unreadable })
+      setState({ status: 'ready', connection, store, unreadable, privacy })
     }
 
     const syncStatus = () => {

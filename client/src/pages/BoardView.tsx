@@ -13,6 +13,9 @@ import { FatalNotice, isVersionMismatch, UnreadableNotice } from '../components/
 import { SessionContext, type SessionContextValue, type SessionParticipant } from '../session/SessionContext.ts'
 import { SessionPanels } from '../session/SessionPanels.tsx'
 import { replayPath } from '../router.tsx'
+import { AnnouncerProvider } from '../components/Announcer.tsx'
+import { SessionAnnouncements } from './SessionAnnouncements.tsx'
+import { useF6Regions } from './useF6Regions.ts'
 
 export interface BoardViewProps {
   session: SessionInfo
@@ -37,6 +40,7 @@ export function BoardView({ session, token, participant, participantKey, license
   const status = useConnectionSnapshot(board.connection)
   const people = usePeople(board.connection?.provider.awareness ?? null)
   const [editor, setEditor] = useState<Editor | null>(null)
+  useF6Regions()
 
   const context = useMemo<SessionContextValue | null>(
     () =>
@@ -49,6 +53,7 @@ export function BoardView({ session, token, participant, participantKey, license
             participant,
             doc: board.connection.doc,
             connection: board.connection,
+            privateRecords: board.privacy,
             editor,
           }
         : null,
@@ -56,6 +61,7 @@ export function BoardView({ session, token, participant, participantKey, license
   )
 
   return (
+    <AnnouncerProvider>
     <div className="board-page">
       {/* tldraw's toolbars come first in the tab order and the canvas keeps focus to itself. */}
       {context ? (
@@ -93,9 +99,11 @@ export function BoardView({ session, token, participant, participantKey, license
             <div className="board-panels" data-slot="session-panels">
               <SessionPanels {...context} />
             </div>
+            <SessionAnnouncements doc={context.doc} />
           </SessionContext.Provider>
         ) : null}
       </main>
     </div>
+    </AnnouncerProvider>
   )
 }

@@ -98,6 +98,7 @@ function MyTasksLive({ session, token, identity }: { session: SessionInfo; token
         role: session.role,
         participant: { id: identity.participantId, name: identity.name, color: identity.color ?? '#868e96', known: true },
         doc: connection.doc,
+        privateRecords: null,
         connection,
         editor: null,
       },

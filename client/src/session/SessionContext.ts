@@ -5,6 +5,7 @@ import type * as Y from 'yjs'
 import type { Editor } from 'tldraw'
 import type { Role } from '@sandbox/shared'
 import type { BoardConnection } from '../board/connection.ts'
+import type { PrivateRecords } from '../board/privateRecords.ts'
 
 export interface SessionParticipant {
   /** The server-minted participant id, or a local placeholder for an anonymous viewer. */
@@ -25,6 +26,8 @@ export interface SessionContextValue {
   /** The shared document: `doc.getMap(Root.session)`, `Root.tasks`, `Root.votes`… */
   doc: Y.Doc
   connection: BoardConnection
+  /** This person's private stickies (private writing), kept off the shared document until the reveal; null off the board. */
+  privateRecords: PrivateRecords | null
   /** The tldraw editor, once mounted. */
   editor: Editor | null
 }

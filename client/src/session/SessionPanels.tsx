@@ -14,10 +14,13 @@ import { enableFocusMode } from './focusMode.ts'
 import { FramePanel } from './FramePanel.tsx'
 import { possibleOwners } from './ownership.ts'
 import { PhaseBar } from './PhaseBar.tsx'
+import { PrivateWritingControls } from './PrivateWritingControls.tsx'
 import { ReviewPanel } from './ReviewPanel.tsx'
 import type { SessionContextValue } from './SessionContext.ts'
 import { SplitPanel } from './SplitPanel.tsx'
 import { StickyOverlay } from './StickyOverlay.tsx'
+import { StickyGuards } from './StickyGuards.tsx'
+import { GroupBadges } from './GroupBadges.tsx'
 import { useSelectedSticky, useStickies } from './stickies.ts'
 import { ReportContext, type Report } from './useActions.ts'
 import { useParticipants, useSessionFields, useTasks, useVotes, useYMapJSON } from './useSessionState.ts'
@@ -41,7 +44,7 @@ const PHASE_WHY: Record<Phase, string> = {
 
 const NOTICE_MS = 6000
 
-export function SessionPanels({ doc, editor, role, connection, title }: SessionPanelsProps) {
+export function SessionPanels({ doc, editor, role, connection, title, privateRecords }: SessionPanelsProps) {
   const session = useSessionFields(doc)
   /** The session map as stored, for the rules that read fields beyond the template's. */
   const rawSession = useYMapJSON(doc, Root.session)
@@ -66,6 +69,8 @@ export function SessionPanels({ doc, editor, role, connection, title }: SessionP
     return () => window.clearTimeout(timer)
   }, [notice])
   useEffect(() => setNotice(null), [phase])
+  // What the server refused on the private channel (a vote over the limit, a sticky too large).
+  useEffect(() => connection.privateChannel.onMessage((m) => (m.t === 'refused' ? report(m.reason, 'error') : undefined)), [connection, report])
 
   const focusOn = focus && phase === 'execute'
   useEffect(() => {
@@ -84,7 +89,9 @@ export function SessionPanels({ doc, editor, role, connection, title }: SessionP
       <AttentionLayer />
       {phase === 'warmup' ? <CanvasBanner eyebrow="While everyone arrives" text={warmupQuestion(session.warmupIndex)} /> : null}
       {phase === 'frame' && session.problem ? <CanvasBanner eyebrow="The problem" text={session.problem} detail={recommendation} /> : null}
-      <StickyOverlay editor={editor} phase={phase} voting={voting} tasks={tasks} />
+      <StickyOverlay editor={editor} phase={phase} voting={voting} tasks={tasks} privateRecords={privateRecords} />
+      <StickyGuards editor={editor} role={role} tasks={tasks} />
+      <GroupBadges editor={editor} stickies={stickies} phase={phase} voting={voting} />
       <aside
         className={`session-sidebar session-sidebar--${phase}${sheetOpen ? ' session-sidebar--open' : ''}`}
         aria-label="Session panel"
@@ -114,15 +121,17 @@ export function SessionPanels({ doc, editor, role, connection, title }: SessionP
         <div className="session-sidebar__body" id="session-sidebar-body" role="region" tabIndex={0} aria-label={`${info.label}: what to do now`}>
           {phase === 'warmup' ? <WarmupPanel warmupIndex={session.warmupIndex} people={people} /> : null}
           {phase === 'frame' ? <FramePanel problem={session.problem} answers={session.frameAnswers} /> : null}
+          {phase === 'collaborate' ? <PrivateWritingControls session={rawSession} participants={participants} /> : null}
           {phase === 'collaborate' ? <CollaboratePanel timer={session.timer} editor={editor} stickyCount={stickies.length} problem={session.problem} /> : null}
           {phase === 'converge' ? (
             <ConvergePanel editor={editor} stickies={stickies} votes={votes} voting={voting} session={rawSession} participants={participants} selectedId={selectedId} />
           ) : null}
           {phase === 'split' ? (
             <SplitPanel
+              editor={editor}
               stickies={stickies}
               tasks={tasks}
-              votes={votes}
+              voting={voting}
               participants={participants}
               participantIds={participantIds}
               presentIds={presentIds}
@@ -136,7 +145,7 @@ export function SessionPanels({ doc, editor, role, connection, title }: SessionP
               title={session.title || title}
               problem={session.problem}
               tasks={tasks}
-              votes={votes}
+              voting={voting}
               participantIds={participantIds}
               ideaCount={stickies.length}
             />

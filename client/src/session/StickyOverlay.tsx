@@ -1,7 +1,9 @@
 // Badges drawn over the stickies, following the camera: the dots each sticky got (from converge
 // on, once everyone may see them), this person's own dots with a control to add or take back one
 // right where the idea is, and, once it is a task, its owner's name on their colour.
+import { useEffect, useRef, useSyncExternalStore } from 'react'
 import type { Editor } from 'tldraw'
+import type { PrivateRecords } from '../board/privateRecords.ts'
 import { phaseIndex, type Phase, type Task } from '@sandbox/shared'
 import { useStickyPlacements } from './stickies.ts'
 import type { Voting } from './useVoting.ts'
@@ -11,13 +13,20 @@ export interface StickyOverlayProps {
   phase: Phase
   voting: Voting
   tasks: readonly Task[]
+  /** This person's private stickies, marked "Only you" until the reveal. */
+  privateRecords: PrivateRecords | null
 }
 
-export function StickyOverlay({ editor, phase, voting, tasks }: StickyOverlayProps) {
+const NO_IDS: ReadonlySet<string> = new Set()
+const noSubscription = () => () => {}
+
+export function StickyOverlay({ editor, phase, voting, tasks, privateRecords }: StickyOverlayProps) {
   const placements = useStickyPlacements(editor)
+  const privateIds = useSyncExternalStore(privateRecords?.subscribe ?? noSubscription, () => privateRecords?.ids ?? NO_IDS)
   const showVotes = phaseIndex(phase) >= phaseIndex('converge')
   const showOwners = phaseIndex(phase) >= phaseIndex('split')
   const canVote = phase === 'converge' && voting.canVote
+  useVoteKeys(editor, canVote ? voting : null)
   const taskBySticky = new Map<string, Task>()
   for (const t of tasks) for (const id of t.sourceShapeIds) taskBySticky.set(id, t)
 
@@ -27,9 +36,15 @@ export function StickyOverlay({ editor, phase, voting, tasks }: StickyOverlayPro
         const count = showVotes ? (voting.tally?.get(p.id) ?? 0) : 0
         const mine = showVotes ? voting.mine(p.id) : 0
         const task = showOwners ? taskBySticky.get(p.id) : undefined
-        if (count === 0 && mine === 0 && !task && !canVote) return null
+        const isPrivate = privateIds.has(p.id)
+        if (count === 0 && mine === 0 && !task && !canVote && !isPrivate) return null
         return (
           <div key={p.id} className="sticky-badges" data-sticky-id={p.id} style={{ left: p.left, top: p.top, width: p.width, height: p.height }}>
+            {isPrivate ? (
+              <span className="private-badge" data-testid="private-badge" title="Only you can see this sticky until the facilitator reveals it">
+                Only you
+              </span>
+            ) : null}
             {count > 0 ? (
               <span className={`vote-badge ${mine > 0 ? 'vote-badge--mine' : ''}`} data-testid="vote-badge" title={`${count} votes`} aria-hidden="true">
                 <span className="vote-badge__dot" />
@@ -77,4 +92,39 @@ export function StickyOverlay({ editor, phase, voting, tasks }: StickyOverlayPro
       })}
     </div>
   )
+}
+
+/** Keys that take typing: a vote key pressed there is a letter, not a vote. */
+const isTyping = (target: EventTarget | null): boolean =>
+  target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+
+/**
+ * U puts a dot on the selected sticky (or frame), Shift+U takes one back: keyboard users vote
+ * where the idea is, like everyone else. tldraw binds no plain or shifted U.
+ */
+export const VOTE_KEY = 'u'
+
+function useVoteKeys(editor: Editor | null, voting: Voting | null): void {
+  // The latest voting state, read when a key is pressed; the listener stays for the editor's life.
+  const latest = useRef(voting)
+  latest.current = voting
+  useEffect(() => {
+    if (!editor) return
+    const onKey = (e: KeyboardEvent) => {
+      const voting = latest.current
+      if (!voting) return
+      if (e.key.toLowerCase() !== VOTE_KEY || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return
+      if (editor.getEditingShapeId() !== null) return
+      const selected = editor.getSelectedShapes()
+      const only = selected.length === 1 ? selected[0] : undefined
+      if (!only || (only.type !== 'note' && only.type !== 'frame')) return
+      e.preventDefault()
+      e.stopPropagation()
+      if (e.shiftKey) voting.takeBack(only.id)
+      else voting.cast(only.id)
+    }
+    // Capture: tldraw handles keys on its container and would see a U first.
+    window.addEventListener('keydown', onKey, true)
+    return () => window.removeEventListener('keydown', onKey, true)
+  }, [editor])
 }

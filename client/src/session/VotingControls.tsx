@@ -30,7 +30,7 @@ export function VotingControls({ voting, session, participants, started }: Votin
           <span>Hide votes until reveal</span>
         </label>
       ) : null}
-      {isFacilitator && started ? <p className="panel-card__hint">Voting has started; clear the votes to change how the group votes.</p> : null}
+      {isFacilitator && started && !(voting.blind && !voting.hidden) ? <p className="panel-card__hint">Voting has started; clear the votes to change how the group votes.</p> : null}
       {voting.hidden ? (
         <p className="panel-card__hint" role="status">
           Votes are hidden until the facilitator reveals them: you see only your own dots.

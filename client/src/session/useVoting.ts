@@ -2,10 +2,10 @@
 // - open voting: dots live in the shared `votes` map, counts show as they come;
 // - blind voting ("Hide votes until reveal"): each person's ballot stays on the server and comes
 //   back on the private channel to that person only; nobody sees counts until the reveal.
-import { useMemo } from 'react'
-import { castVote, retractVote, votesHidden, visibleTally, votesUsedBy, type ParticipantIds, type VoteMap } from '@sandbox/shared'
+import { useMemo, useSyncExternalStore } from 'react'
+import { castVote, changeBallot, retractVote, votesHidden, visibleTally, votesUsedBy, type ParticipantIds, type VoteMap } from '@sandbox/shared'
 import { useActions } from './useActions.ts'
-import { useBallot } from './privateChannel.ts'
+import { useSession } from './SessionContext.ts'
 
 export interface Voting {
   /** Ballots are hidden until the facilitator reveals them. */
@@ -64,5 +64,25 @@ export function useVoting({ session, votes, participantIds, voteLimit, inConverg
     mine,
     cast: (target) => change(target, 1),
     takeBack: (target) => change(target, -1),
+  }
+}
+
+interface Ballot {
+  votes: Readonly<Record<string, number>>
+  /** Adds or takes back a hidden dot; a change the rules refuse is reported, not sent. */
+  change(target: string, delta: 1 | -1, limit: number): void
+}
+
+function useBallot(): Ballot {
+  const { connection } = useSession()
+  const channel = connection.privateChannel
+  const votes = useSyncExternalStore(channel.subscribe, () => channel.votes)
+  return {
+    votes,
+    change(target, delta, limit) {
+      const next = changeBallot(votes, target, delta, limit)
+      if ('error' in next) return
+      channel.send({ t: 'vote', target, delta })
+    },
   }
 }

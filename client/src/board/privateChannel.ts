@@ -1,11 +1,9 @@
 // The client end of the private channel (message type 101, see shared/privateChannel.ts): this
 // person's hidden ballot and private stickies, which the server sends to nobody else.
-import { useSyncExternalStore } from 'react'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import type { WebsocketProvider } from 'y-websocket'
-import { changeBallot, MessageType, type PrivateMessage, type PrivateRequest } from '@sandbox/shared'
-import { useSession } from './SessionContext.ts'
+import { MessageType, type PrivateMessage, type PrivateRequest } from '@sandbox/shared'
 
 export interface PrivateChannel {
   /** This person's hidden dots: sticky or frame id → count. */
@@ -75,26 +73,6 @@ export function openPrivateChannel(provider: WebsocketProvider): PrivateChannel 
       delete provider.messageHandlers[MessageType.private]
       listeners.clear()
       messageListeners.clear()
-    },
-  }
-}
-
-export interface Ballot {
-  votes: Readonly<Record<string, number>>
-  /** Adds or takes back a hidden dot; a change the rules refuse is reported, not sent. */
-  change(target: string, delta: 1 | -1, limit: number): void
-}
-
-export function useBallot(): Ballot {
-  const { connection } = useSession()
-  const channel = connection.privateChannel
-  const votes = useSyncExternalStore(channel.subscribe, () => channel.votes)
-  return {
-    votes,
-    change(target, delta, limit) {
-      const next = changeBallot(votes, target, delta, limit)
-      if ('error' in next) return
-      channel.send({ t: 'vote', target, delta })
     },
   }
 }
