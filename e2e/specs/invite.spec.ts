@@ -116,6 +116,30 @@ test('a second person with a name already taken is asked to add something, and t
   await expect(second.board.joinDialog).toHaveCount(0)
 })
 
+test('a remembered name someone else has in the next session is asked again, starting from that name', async ({ joinAs, request }) => {
+  const person = await joinAs('Late Joiner')
+  const created = await request.post('/api/sessions', { data: { title: 'Next session' } })
+  expect(created.status()).toBe(201)
+  const next = (await created.json()) as { id: string; joinUrl: string; tokens: { participant: string } }
+  const other = await request.post(`/api/sessions/${next.id}/participants`, {
+    data: { name: 'Late Joiner' },
+    headers: { authorization: `Bearer ${next.tokens.participant}` },
+  })
+  expect(other.status()).toBe(200)
+
+  await person.board.goto(next.joinUrl)
+  await expect(person.board.joinDialog.getByRole('alert')).toHaveText(
+    'Someone called “Late Joiner” is already here. Add an initial or your team so people can tell you apart.',
+  )
+  await expect(person.board.nameBox).toHaveValue('Late Joiner')
+  await expect(person.board.nameBox).toBeFocused()
+  await person.page.keyboard.type(' R')
+  await person.board.joinButton.click()
+  await expect(person.board.joinDialog).toBeHidden()
+  await person.board.expectLive()
+  await expect(person.page.getByRole('list', { name: /People/ }).getByText('Late Joiner R')).toBeVisible()
+})
+
 test('"Your sessions" keeps every link this browser was given, each with its role', async ({ newPerson }) => {
   const person = await newPerson()
   const home = new HomePage(person.page)
