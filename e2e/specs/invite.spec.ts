@@ -166,6 +166,17 @@ test('"Your sessions" keeps every link this browser was given, each with its rol
   await expect(guestRow.getByRole('textbox')).toHaveCount(1)
 })
 
+test('a viewer’s invite hands out the view-only link and nothing else', async ({ newPerson, session }) => {
+  const viewer = await newPerson()
+  await viewer.board.goto(session.viewUrl)
+  await viewer.board.expectLive()
+  await inviteButton(viewer.page).click()
+  const dialog = inviteDialog(viewer.page)
+  await expect(dialog.getByRole('textbox', { name: 'View-only link' })).toHaveValue(session.viewUrl)
+  await expect(dialog.getByRole('textbox')).toHaveCount(1)
+  await expect(dialog.getByRole('heading', { name: /facilitator link/ })).toHaveCount(0)
+})
+
 test('the invite dialog fits a phone screen', async ({ newPerson, session }) => {
   const host = await newPerson()
   await host.page.setViewportSize({ width: 390, height: 844 })
