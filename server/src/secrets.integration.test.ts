@@ -117,6 +117,11 @@ describe('private writing', () => {
     expect((revealed.props as { textLastEditedBy: unknown }).textLastEditedBy).toBeNull()
     expect(session(otherStock).get('stickiesRevealedAt')).toEqual(expect.any(Number))
     expect(session(otherStock).get('ideaCounts')).toEqual({})
+    // The replay marks the moment: before it, the log holds none of the private stickies.
+    const timeline = (await (await fetch(`${server.url}/api/sessions/${s.id}/timeline`, { headers: { authorization: `Bearer ${s.tokens.viewer}` } })).json()) as {
+      events: { type: string; what?: string }[]
+    }
+    expect(timeline.events).toContainEqual(expect.objectContaining({ type: 'reveal', what: 'stickies' }))
   })
 
   it('keeps private stickies across a server restart and reveals them when the phase moves on', async () => {

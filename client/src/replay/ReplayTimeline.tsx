@@ -33,7 +33,7 @@ export function formatOffset(ms: number): string {
 const clock = (t: number) => new Date(t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
 
 interface Marker {
-  kind: 'phase' | 'task' | 'vote'
+  kind: 'phase' | 'task' | 'vote' | 'reveal'
   at: number
   label: string
 }
@@ -48,6 +48,7 @@ function markersFor(events: readonly TimelineEvent[], start: number, end: number
   for (const e of events) {
     if (e.type === 'phase') markers.push({ kind: 'phase', at: e.at, label: `Phase: ${PHASE_INFO[e.phase].label}` })
     else if (e.type === 'task') markers.push({ kind: 'task', at: e.at, label: `Task created: ${e.title}` })
+    else if (e.type === 'reveal') markers.push({ kind: 'reveal', at: e.at, label: e.what === 'stickies' ? 'Private stickies revealed' : 'Votes revealed' })
     else if (e.type === 'vote' && e.delta > 0) {
       const bucket = Math.floor(((e.at - start) / span) * VOTE_BUCKETS)
       const entry = votes.get(bucket)

@@ -1,25 +1,17 @@
 // The replay API (server/src/http/replayRoutes.ts): the timeline as JSON, the document at one
 // moment, and the update feed in binary chunks. Checked at this boundary like lib/api.ts.
 import { z } from 'zod'
-import { PHASES } from '@sandbox/shared'
+import { timelineEventSchema, type TimelineEvent } from '@sandbox/shared'
 import { ApiError } from '../lib/api.ts'
 
-const base = { at: z.number(), seq: z.number() }
-const eventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('phase'), ...base, phase: z.enum(PHASES), from: z.enum(PHASES).nullable() }),
-  z.object({ type: z.literal('join'), ...base, participantId: z.string(), name: z.string(), color: z.string() }),
-  z.object({ type: z.literal('task'), ...base, taskId: z.string(), title: z.string(), sourceShapeIds: z.array(z.string()) }),
-  z.object({ type: z.literal('owner'), ...base, taskId: z.string(), title: z.string(), ownerId: z.string(), ownerName: z.string(), via: z.string().nullable() }),
-  z.object({ type: z.literal('vote'), ...base, participantId: z.string(), shapeId: z.string(), delta: z.number() }),
-])
-export type TimelineEvent = z.infer<typeof eventSchema>
+export type { TimelineEvent }
 
 const timelineSchema = z.object({
   title: z.string(),
   start: z.number(),
   end: z.number(),
   updates: z.number(),
-  events: z.array(eventSchema.or(z.object({ type: z.string(), at: z.number() }).transform(() => null))).transform((events) => events.filter((e): e is TimelineEvent => e !== null)),
+  events: z.array(timelineEventSchema.or(z.object({ type: z.string(), at: z.number() }).transform(() => null))).transform((events) => events.filter((e): e is TimelineEvent => e !== null)),
   gaps: z.array(z.object({ from: z.number(), to: z.number() })).default([]),
 })
 export type Timeline = z.infer<typeof timelineSchema>

@@ -4,17 +4,18 @@
 // kept (within a byte budget, for a while) and extended with only the updates logged since the
 // last request. Corrupt log rows are skipped and counted, as live loading does (storage/rebuild.ts).
 import * as Y from 'yjs'
-import { parseVoteKey, participantSchema, phaseSchema, Root, taskSchema, type Phase } from '@sandbox/shared'
+import { parseVoteKey, participantSchema, phaseSchema, Root, taskSchema, type Phase, type TimelineEvent } from '@sandbox/shared'
 import type { CorruptReason } from '../storage/CorruptionReport.ts'
 import { applyLoggedUpdate } from '../storage/rebuild.ts'
 import type { LoggedUpdate, Storage } from '../storage/Storage.ts'
 
-export type TimelineEvent =
-  | { type: 'phase'; at: number; seq: number; phase: Phase; from: Phase | null }
-  | { type: 'join'; at: number; seq: number; participantId: string; name: string; color: string }
-  | { type: 'task'; at: number; seq: number; taskId: string; title: string; sourceShapeIds: string[] }
-  | { type: 'owner'; at: number; seq: number; taskId: string; title: string; ownerId: string; ownerName: string; via: string | null }
-  | { type: 'vote'; at: number; seq: number; participantId: string; shapeId: string; delta: number }
+export type { TimelineEvent }
+
+/** Session fields the server stamps at a reveal, and what each one revealed. */
+const REVEALS = [
+  ['stickiesRevealedAt', 'stickies'],
+  ['votesRevealedAt', 'votes'],
+] as const
 
 export interface Timeline {
   sessionId: string
@@ -175,6 +176,7 @@ function applyLogged(entry: Entry, u: LoggedUpdate, storage: Storage): void {
     return parsed.success ? parsed.data : null
   }
   const phaseBefore = readPhase()
+  const revealsBefore = REVEALS.map(([key]) => session.get(key))
   const events: TimelineEvent[] = []
   const base = { at: u.at, seq: u.seq }
 
@@ -221,6 +223,10 @@ function applyLogged(entry: Entry, u: LoggedUpdate, storage: Storage): void {
   if (problem !== 'checksum' && problem !== 'decode') entry.appliedSinceMeasure += u.update.length
   const phaseAfter = readPhase()
   if (phaseAfter && phaseAfter !== phaseBefore) timeline.events.push({ type: 'phase', ...base, phase: phaseAfter, from: phaseBefore })
+  REVEALS.forEach(([key, what], i) => {
+    const at = session.get(key)
+    if (typeof at === 'number' && at !== revealsBefore[i]) timeline.events.push({ type: 'reveal', ...base, what })
+  })
   timeline.events.push(...events)
   if (entry.lastAt !== null && u.at - entry.lastAt > QUIET_GAP_MS) timeline.gaps.push({ from: entry.lastAt, to: u.at })
   entry.lastAt = entry.lastAt === null ? u.at : Math.max(entry.lastAt, u.at)
