@@ -1,9 +1,12 @@
 // Converge: group related stickies, then dot-vote. Each person has `voteLimit` dots; a dot goes
-// on the selected sticky and can be taken back. The shared rules keep the limit.
+// on the selected sticky or group and can be taken back. The shared rules keep the limit.
 import type { Editor } from 'tldraw'
 import { MAX_VOTE_LIMIT, type Participant, type VoteMap } from '@sandbox/shared'
+import '../styles/session-groups.css'
+import { GroupChoice, GroupsCard, Ranking, stickyLabel } from './GroupChoices.tsx'
 import { useSession } from './SessionContext.ts'
 import type { Sticky } from './stickies.ts'
+import { useGroups, useSelectedFrame } from './useGroups.ts'
 import { useActions } from './useActions.ts'
 import { VotingControls } from './VotingControls.tsx'
 import type { Voting } from './useVoting.ts'
@@ -18,15 +21,18 @@ export interface ConvergePanelProps {
   selectedId: string | null
 }
 
-export const stickyLabel = (s: Sticky | undefined): string => (s?.text ? s.text : 'Empty sticky')
+export { stickyLabel }
 
 export function ConvergePanel({ editor, stickies, votes, voting, session, participants, selectedId }: ConvergePanelProps) {
   const { isFacilitator, canWrite, write } = useActions()
   const { connection } = useSession()
   const { used, left, limit: voteLimit, tally } = voting
+  const board = useGroups(editor, stickies)
+  const selectedFrameId = useSelectedFrame(editor)
+  const selectedGroup = board.groups.find((g) => g.id === selectedFrameId)
   const selected = stickies.find((s) => s.id === selectedId)
-  const mine = selected ? voting.mine(selected.id) : 0
-  const ranked = tally ? [...stickies].sort((a, b) => (tally.get(b.id) ?? 0) - (tally.get(a.id) ?? 0)).filter((s) => (tally.get(s.id) ?? 0) > 0) : []
+  const target = selectedGroup?.id ?? selected?.id
+  const mine = target ? voting.mine(target) : 0
   const anyBallots = Object.values((session.ballotsUsed ?? {}) as Record<string, number>).some((n) => n > 0)
   const started = Object.keys(votes).length > 0 || anyBallots
   const clearAll = () => {
@@ -36,17 +42,7 @@ export function ConvergePanel({ editor, stickies, votes, voting, session, partic
 
   return (
     <>
-      <section className="panel-card" aria-labelledby="group-title">
-        <h3 id="group-title" className="panel-card__title">
-          Group
-        </h3>
-        <p className="panel-card__hint">Drag related stickies together, or draw a frame around them and name it.</p>
-        {canWrite && editor ? (
-          <button type="button" className="button button--secondary button--small" onClick={() => editor.setCurrentTool('frame')}>
-            Draw a frame
-          </button>
-        ) : null}
-      </section>
+      <GroupsCard editor={editor} groups={board.groups} canWrite={canWrite} />
       <section className="panel-card" aria-labelledby="vote-title">
         <h3 id="vote-title" className="panel-card__title">
           Dot vote
@@ -68,7 +64,7 @@ export function ConvergePanel({ editor, stickies, votes, voting, session, partic
             />
           </label>
         ) : null}
-        {canWrite ? (
+        {canWrite && voting.canVote ? (
           <>
             <p className="votes-left" role="status" aria-label="Your votes">
               <span className="votes-left__dots" aria-hidden="true">
@@ -79,23 +75,31 @@ export function ConvergePanel({ editor, stickies, votes, voting, session, partic
               {left} of {voteLimit} votes left
             </p>
             <div className="selected-sticky">
-              {selected ? (
+              {target ? (
                 <>
                   <p className="selected-sticky__text">
-                    <span className="visually-hidden">Selected sticky: </span>“{stickyLabel(selected)}”
+                    {selectedGroup ? (
+                      <>
+                        <span className="visually-hidden">Selected group: </span>Group “{selectedGroup.name}”
+                      </>
+                    ) : (
+                      <>
+                        <span className="visually-hidden">Selected sticky: </span>“{stickyLabel(selected)}”
+                      </>
+                    )}
                     {mine > 0 ? <span className="muted"> · your dots: {mine}</span> : null}
                   </p>
                   <div className="button-row">
-                    <button type="button" className="button button--primary button--small" disabled={left === 0 || !voting.canVote} onClick={() => voting.cast(selected.id)}>
+                    <button type="button" className="button button--primary button--small" disabled={left === 0 || !voting.canVote} onClick={() => voting.cast(target)}>
                       Vote
                     </button>
-                    <button type="button" className="button button--secondary button--small" disabled={mine === 0 || !voting.canVote} onClick={() => voting.takeBack(selected.id)}>
+                    <button type="button" className="button button--secondary button--small" disabled={mine === 0 || !voting.canVote} onClick={() => voting.takeBack(target)}>
                       Take back a vote
                     </button>
                   </div>
                 </>
               ) : (
-                <p className="muted">Select one sticky on the board to put a dot on it.</p>
+                <p className="muted">Select one sticky or group on the board to put a dot on it.</p>
               )}
             </div>
             {/* The canvas keeps keyboard focus to itself; the list puts every sticky a Tab away. */}
@@ -103,7 +107,34 @@ export function ConvergePanel({ editor, stickies, votes, voting, session, partic
               <details className="vote-list">
                 <summary>Vote from a list</summary>
                 <ul className="vote-list__items" aria-label="Stickies to vote on">
-                  {stickies.map((s) => {
+                  {board.groups.map((g) => {
+                    const own = voting.mine(g.id)
+                    return (
+                      <li key={g.id} className="vote-list__item">
+                        <GroupChoice group={g} />
+                        {own > 0 ? <span className="muted vote-list__mine">your dots: {own}</span> : null}
+                        <button
+                          type="button"
+                          className="button button--secondary button--small"
+                          aria-label={`Vote for group “${g.name}”`}
+                          disabled={left === 0 || !voting.canVote}
+                          onClick={() => voting.cast(g.id)}
+                        >
+                          +
+                        </button>
+                        <button
+                          type="button"
+                          className="button button--ghost button--small"
+                          aria-label={`Take back a vote from group “${g.name}”`}
+                          disabled={own === 0 || !voting.canVote}
+                          onClick={() => voting.takeBack(g.id)}
+                        >
+                          −
+                        </button>
+                      </li>
+                    )
+                  })}
+                  {board.ungrouped.map((s) => {
                     const own = voting.mine(s.id)
                     return (
                       <li key={s.id} className="vote-list__item">
@@ -142,19 +173,8 @@ export function ConvergePanel({ editor, stickies, votes, voting, session, partic
         </h3>
         {!tally ? (
           <p className="muted">Hidden until the facilitator reveals the votes, so nobody piles onto what already has dots.</p>
-        ) : ranked.length === 0 ? (
-          <p className="muted">No votes yet.</p>
         ) : (
-          <ol className="ranking" aria-label="Stickies by votes">
-            {ranked.map((s) => (
-              <li key={s.id} className="ranking__item">
-                <span className="ranking__text">{stickyLabel(s)}</span>
-                <span className="ranking__count" aria-label={`${tally.get(s.id) ?? 0} votes`}>
-                  {tally.get(s.id) ?? 0}
-                </span>
-              </li>
-            ))}
-          </ol>
+          <Ranking board={board} tally={tally} />
         )}
         {isFacilitator && started ? (
           <button type="button" className="button button--ghost button--small" onClick={clearAll}>

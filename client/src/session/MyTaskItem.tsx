@@ -4,6 +4,7 @@ import { useEffect, useId, useState } from 'react'
 import { TASK_STATUSES, type Task, type TaskStatus } from '@sandbox/shared'
 import { serverNow } from './serverClock.ts'
 import { useActions } from './useActions.ts'
+import '../styles/session-groups.css'
 
 export const STATUS_LABEL: Record<TaskStatus, string> = { todo: 'To do', doing: 'Doing', done: 'Done' }
 
@@ -20,6 +21,7 @@ export function MyTaskItem({ task }: { task: Task }) {
   return (
     <li className={`my-task my-task--${task.status}`} aria-label={task.title}>
       <p className="my-task__title">{task.title}</p>
+      {task.description ? <p className="task-description">{task.description}</p> : null}
       <fieldset className="my-task__status">
         <legend className="visually-hidden">Status of “{task.title}”</legend>
         <div className="segmented segmented--small">

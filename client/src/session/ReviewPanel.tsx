@@ -1,16 +1,19 @@
 // Review: regroup. Every task by owner with its status, what the session produced, and the
 // action items to take away (Markdown to paste, CSV and JSON to download).
 import { useState } from 'react'
-import { sortTasks, tasksToMarkdown, totalVotes, type ParticipantIds, type Task, type VoteMap } from '@sandbox/shared'
+import { sortTasks, tasksToMarkdown, type ParticipantIds, type Task } from '@sandbox/shared'
+import '../styles/session-groups.css'
 import { STATUS_LABEL } from './MyTaskItem.tsx'
 import { useSession } from './SessionContext.ts'
 import { Link, replayPath } from '../router.tsx'
+import type { Voting } from './useVoting.ts'
 
 export interface ReviewPanelProps {
   title: string
   problem: string
   tasks: readonly Task[]
-  votes: VoteMap
+  /** The dots everyone may see (`tally` is null while votes are hidden). */
+  voting: Voting
   /** Whose dots count in the summary. */
   participantIds: ParticipantIds
   ideaCount: number
@@ -38,11 +41,11 @@ export function exportUrl(sessionId: string, token: string, format: 'csv' | 'jso
   return `/api/sessions/${encodeURIComponent(sessionId)}/tasks?format=${format}&token=${encodeURIComponent(token)}`
 }
 
-export function ReviewPanel({ title, problem, tasks, votes, participantIds, ideaCount }: ReviewPanelProps) {
+export function ReviewPanel({ title, problem, tasks, voting, ideaCount }: ReviewPanelProps) {
   const { sessionId, token } = useSession()
   const [copied, setCopied] = useState('')
   const groups = groupByOwner(tasks)
-  const dots = totalVotes(votes, participantIds)
+  const dots = voting.tally ? [...voting.tally.values()].reduce((a, b) => a + b, 0) : null
   const done = tasks.filter((t) => t.status === 'done').length
   const owners = groups.filter((g) => g.id).length
 
@@ -70,7 +73,7 @@ export function ReviewPanel({ title, problem, tasks, votes, participantIds, idea
           </div>
           <div className="stats__item">
             <dt>Votes</dt>
-            <dd>{dots}</dd>
+            <dd>{dots ?? <span title="The votes were never revealed">hidden</span>}</dd>
           </div>
           <div className="stats__item">
             <dt>Tasks</dt>
@@ -102,6 +105,7 @@ export function ReviewPanel({ title, problem, tasks, votes, participantIds, idea
                   <span className={`status-pill status-pill--${t.status}`}>{STATUS_LABEL[t.status]}</span>
                   <span className="review-list__text">
                     {t.title}
+                    {t.description ? <span className="task-description">{t.description}</span> : null}
                     {t.note ? <span className="review-list__note">{t.note}</span> : null}
                   </span>
                 </li>

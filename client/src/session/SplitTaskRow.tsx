@@ -22,6 +22,7 @@ export function SplitTaskRow({ task, participants }: { task: Task; participants:
         <span className="task-row__title">{task.title}</span>
         <OwnerChip task={task} />
       </div>
+      {task.description ? <p className="task-description">{task.description}</p> : null}
       {canWrite ? (
         <div className="task-row__actions">
           {!task.ownerId ? (

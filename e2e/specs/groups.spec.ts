@@ -1,0 +1,167 @@
+// Issue "Facilitation that beats Miro", groups that count and nothing lost from a sticky: a
+// facilitator and two participants, each in their own browser. A frame drawn around two stickies
+// is a group with a name; people vote on it blind; it ranks by its dots, converts into ONE task
+// named after it whose description lists its stickies; a two-line sticky keeps its second line
+// in the exports; a participant cannot delete a sticky that became a task, the facilitator can,
+// with an undo.
+import { mkdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import type { Locator, Page } from '@playwright/test'
+import { test, expect, type Person } from '../fixtures/index.ts'
+import { TemplatePanel } from '../pages/TemplatePanel.ts'
+
+type Player = Person & { template: TemplatePanel }
+const withTemplate = (person: Person): Player => ({ ...person, template: new TemplatePanel(person.page) })
+
+const SCREENSHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+async function snap(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true })
+  await page.mouse.move(1, 1)
+  await page.waitForTimeout(300)
+  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png` })
+}
+
+/** What is drawn on top at the centre of `note`: a point inside the note, or something hiding it. */
+async function noteIsOnTop(page: Page, note: Locator): Promise<boolean> {
+  const box = await note.boundingBox()
+  if (!box) return false
+  const shapeId = await note.getAttribute('data-shape-id')
+  return page.evaluate(
+    ({ x, y, id }) => {
+      const hit = document.elementFromPoint(x, y)
+      return hit?.closest('.tl-shape')?.getAttribute('data-shape-id') === id
+    },
+    { x: box.x + box.width / 2, y: box.y + box.height / 2, id: shapeId },
+  )
+}
+
+test.use({ viewport: { width: 1440, height: 900 } })
+
+test('a frame around stickies is a named group: voted on, ranked, converted into one task; whole texts reach the exports; converted stickies stay', async ({
+  newPerson,
+  joinAs,
+  session,
+  request,
+}) => {
+  test.setTimeout(240_000)
+  const host = withTemplate(await newPerson())
+  await host.board.goto(session.facilitatorUrl)
+  await host.board.join('Host')
+  const memberA = withTemplate(await joinAs('Member A'))
+  const memberB = withTemplate(await joinAs('Member B'))
+  const everyone = [host, memberA, memberB]
+
+  await host.template.goToNextPhase('Frame')
+  await host.template.goToNextPhase('Collaborate')
+  await memberA.board.addNote('Fix onboarding emails', { x: 260, y: 260 })
+  await memberB.board.addNote('Write a getting-started guide', { x: 500, y: 260 })
+  await memberB.board.addNote('Plan a team offsite', { x: 260, y: 560 })
+  // A second line, typed as a person would: Enter in a sticky starts a new line.
+  await memberB.board.note('Plan a team offsite').dblclick()
+  await expect(memberB.board.notes().locator('[contenteditable="true"]')).toBeFocused()
+  await memberB.page.keyboard.press('ControlOrMeta+End')
+  await memberB.page.keyboard.press('Enter')
+  await memberB.page.keyboard.type('Book a venue near the office', { delay: 10 })
+  await memberB.page.keyboard.press('Escape')
+  await expect(host.board.note('Book a venue near the office')).toBeVisible()
+  for (const p of everyone) await expect(p.board.notes()).toHaveCount(3)
+
+  // ── Converge: the facilitator draws a frame around two stickies and names it. ──
+  await host.template.goToNextPhase('Converge')
+  await host.template.button('Draw a frame').click()
+  const from = await host.board.canvasPoint({ x: 120, y: 120 })
+  const to = await host.board.canvasPoint({ x: 660, y: 400 })
+  await host.page.mouse.move(from.x, from.y)
+  await host.page.mouse.down()
+  await host.page.mouse.move(to.x, to.y, { steps: 12 })
+  await host.page.mouse.up()
+  const groups = host.template.sidebar.getByRole('list', { name: 'Groups' })
+  await expect(groups.getByRole('listitem')).toHaveCount(1)
+  await expect(groups).toContainText('2 stickies')
+  const nameField = groups.getByRole('textbox', { name: /Name of the group/ })
+  await nameField.fill('Onboarding')
+  await nameField.press('Enter')
+  // The name is the frame's own: everyone sees it on the board's frame label too.
+  for (const p of everyone) await expect(p.page.locator('.tl-shape[data-shape-type="frame"]')).toContainText('Onboarding')
+  // The frame's fill hides neither sticky, on any screen.
+  for (const p of everyone) {
+    for (const text of ['Fix onboarding emails', 'Write a getting-started guide']) {
+      await expect.poll(() => noteIsOnTop(p.page, p.board.note(text)), `${text} is drawn above the frame`).toBe(true)
+    }
+  }
+
+  // ── Blind dot vote on the group (and one sticky), then the reveal. ──
+  const voteFromList = async (p: Player, name: string | RegExp, times: number) => {
+    const details = p.template.sidebar.locator('details.vote-list')
+    if ((await details.getAttribute('open')) === null) await p.template.sidebar.getByText('Vote from a list').click()
+    for (let i = 0; i < times; i++) await p.template.sidebar.getByRole('button', { name, exact: true }).click()
+  }
+  await voteFromList(memberA, 'Vote for group “Onboarding”', 2)
+  await expect(memberA.template.votesLeft).toContainText('1 of 3 votes left')
+  await voteFromList(memberB, 'Vote for group “Onboarding”', 1)
+  await voteFromList(memberB, /^Vote for “Plan a team offsite/, 1)
+  await expect(memberB.template.votesLeft).toContainText('1 of 3 votes left')
+  await expect(host.template.sidebar.getByText('Hidden until the facilitator reveals the votes')).toBeVisible()
+  await host.template.button('Reveal votes').click()
+  for (const p of everyone) {
+    const ranking = p.template.sidebar.getByRole('list', { name: 'Stickies by votes' })
+    await expect(ranking.getByRole('listitem').first()).toContainText('Onboarding')
+    await expect(ranking.getByLabel('3 votes for group “Onboarding”')).toBeVisible()
+    await expect(ranking.getByRole('list', { name: 'Stickies in “Onboarding”' })).toContainText('Fix onboarding emails')
+    await expect(ranking.getByRole('list', { name: 'Stickies in “Onboarding”' })).toContainText('Write a getting-started guide')
+  }
+  // Nothing selected on the facilitator's board, for the picture.
+  const empty = await host.board.canvasPoint({ x: 820, y: 640 })
+  await host.page.mouse.click(empty.x, empty.y)
+  await host.template.sidebar.getByRole('list', { name: 'Stickies by votes' }).scrollIntoViewIfNeeded()
+  await snap(host.page, 'groups-ranking')
+
+  // ── Split: the group is ticked and becomes one task named after it. ──
+  await host.template.goToNextPhase('Split')
+  const pickGroup = host.template.pickSticky('Onboarding')
+  await expect(pickGroup).toBeChecked()
+  await expect(host.template.pickSticky('Plan a team offsite')).toBeChecked()
+  await host.template.button('Convert to tasks').click()
+  for (const p of everyone) {
+    await expect(p.template.sidebar.getByRole('list', { name: 'Tasks' }).getByRole('listitem')).toHaveCount(2)
+    const groupTask = p.template.task('Onboarding')
+    await expect(groupTask).toContainText('• Fix onboarding emails')
+    await expect(groupTask).toContainText('• Write a getting-started guide')
+    await expect(p.template.task('Plan a team offsite')).toContainText('Book a venue near the office')
+  }
+  await memberA.template.task('Onboarding').getByRole('button', { name: "I'll take it" }).click()
+  await expect(host.template.task('Onboarding')).toContainText('Member A')
+  await snap(host.page, 'group-task')
+
+  // ── The exports keep every word: the group's stickies and the second line. ──
+  const auth = { Authorization: `Bearer ${session.tokens.participant}` }
+  const md = await (await request.get(`/api/sessions/${session.id}/tasks?format=md`, { headers: auth })).text()
+  expect(md).toContain('| Task | Owner | Status | Note | Description |')
+  expect(md).toMatch(/\| Onboarding \| Member A \| To do \| {2}\| • Fix onboarding emails<br>• Write a getting-started guide \|/)
+  expect(md).toMatch(/\| Plan a team offsite \| Unassigned \| To do \| {2}\| Book a venue near the office \|/)
+  const csv = await (await request.get(`/api/sessions/${session.id}/tasks?format=csv`, { headers: auth })).text()
+  const [header, ...rows] = csv.trim().split(/\r?\n(?=task_)/)
+  expect(header?.split(',').at(-1)).toBe('description')
+  expect(rows.find((r) => r.includes('Plan a team offsite'))).toMatch(/,Book a venue near the office$/)
+  const json = (await (await request.get(`/api/sessions/${session.id}/tasks?format=json`, { headers: auth })).json()) as {
+    tasks: { title: string; description: string; sourceShapeIds: string[] }[]
+  }
+  const groupTask = json.tasks.find((t) => t.title === 'Onboarding')
+  expect(groupTask?.sourceShapeIds).toHaveLength(3)
+
+  // ── A participant cannot delete a sticky that became a task; the facilitator can, with an undo. ──
+  await memberB.board.note('Fix onboarding emails').click()
+  await memberB.page.keyboard.press('Delete')
+  await expect(memberB.template.notice).toHaveText('This sticky became a task, so only the facilitator can delete it.')
+  await expect(memberB.board.note('Fix onboarding emails')).toBeVisible()
+  await expect(host.board.note('Fix onboarding emails')).toBeVisible()
+
+  await host.board.note('Plan a team offsite').click()
+  await host.page.keyboard.press('Delete')
+  await expect(memberA.board.note('Plan a team offsite')).toHaveCount(0)
+  const undo = host.page.getByRole('status').filter({ hasText: 'Sticky deleted' })
+  await expect(undo).toBeVisible()
+  await undo.getByRole('button', { name: 'Undo' }).click()
+  await expect(memberA.board.note('Plan a team offsite')).toBeVisible()
+  await expect(memberA.board.note('Book a venue near the office')).toBeVisible()
+})
