@@ -1,6 +1,7 @@
 // `npm run bench` — Sandbox beside the classic y-websocket server and Hocuspocus, same machine,
-// same load, same run. Prints a Markdown table, writes bench/results/<date>.json, and (full runs)
-// BENCHMARKS.md at the repo root.
+// same load, same run. Prints a Markdown table, writes bench/results/<date>.json and (full runs)
+// BENCHMARKS.md at the repo root. Quick and partial runs are for the person at the keyboard: their
+// JSON goes to the system's temporary directory, never into the repository.
 //
 //   npm run bench                      full run: 3 alternating rounds, 15 s windows
 //   npm run bench -- --quick           one round, 5 s windows, smaller histories (< 3 minutes)
@@ -68,12 +69,12 @@ const report: Report = {
 console.log(renderTerminal(report))
 console.error(`\nfinished in ${((Date.now() - started) / 1000).toFixed(0)} s`)
 
-const dir = path.join(root, 'bench/results')
+const dir = quick || opts.only !== null ? path.join(os.tmpdir(), 'sandbox-bench') : path.join(root, 'bench/results')
 fs.mkdirSync(dir, { recursive: true })
 const stamp = report.date.replace(/[:]/g, '-').replace(/\..+$/, '')
 const file = path.join(dir, `${stamp}${quick ? '-quick' : ''}.json`)
 fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
-console.error(`results: ${path.relative(root, file)}`)
+console.error(`results: ${file.startsWith(root) ? path.relative(root, file) : file}`)
 if ((!quick && opts.only === null) || flag('write-md')) {
   fs.writeFileSync(path.join(root, 'BENCHMARKS.md'), renderBenchmarksMd(report, path.relative(root, file)))
   console.error('BENCHMARKS.md updated')
