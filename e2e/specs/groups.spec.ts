@@ -109,6 +109,8 @@ test('a frame around stickies is a named group: voted on, ranked, converted into
     await expect(ranking.getByLabel('3 votes for group “Onboarding”')).toBeVisible()
     await expect(ranking.getByRole('list', { name: 'Stickies in “Onboarding”' })).toContainText('Fix onboarding emails')
     await expect(ranking.getByRole('list', { name: 'Stickies in “Onboarding”' })).toContainText('Write a getting-started guide')
+    // On the board, the group's dots sit on its frame.
+    await expect(p.page.locator('.group-badges').getByTestId('group-vote-badge')).toHaveText('3')
   }
   // Nothing selected on the facilitator's board, for the picture.
   const empty = await host.board.canvasPoint({ x: 820, y: 640 })
