@@ -1,5 +1,5 @@
 // Who last wrote each sticky, in full. tldraw's note draws only the first word of the author's name
-// (two people called Alex look alike), so its label is hidden (author-labels.css) and this layer,
+// (two people who share a first name look alike), so its label is hidden (author-labels.css) and this layer,
 // in front of the canvas and following the camera, draws the whole name at the sticky's bottom
 // left, clear of the vote and owner badges. Display only; pointer events go through.
 import { useEditor, useValue, type TLNoteShape } from 'tldraw'
