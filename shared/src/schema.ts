@@ -29,8 +29,8 @@ export const phaseSchema = z.enum(PHASES)
 export const TASK_STATUSES = ['todo', 'doing', 'done'] as const
 export type TaskStatus = (typeof TASK_STATUSES)[number]
 
-export const ROLES = ['participant', 'facilitator', 'viewer'] as const
-export type Role = (typeof ROLES)[number]
+import { ROLES } from './roles.ts'
+export { ROLES, type Role } from './roles.ts'
 
 /** How a task got its owner; shown in the review and kept for the replay. */
 export const OWNER_SOURCES = ['claim', 'assign', 'balance'] as const

@@ -1,7 +1,8 @@
 // The HTTP API the server exposes to the client (docs/CONTRACTS-internal.md). Every response is
 // checked at this boundary; callers get typed values or an `ApiError` with a sentence to show.
-import { z } from 'zod'
-import { ROLES } from '@sandbox/shared'
+// zod/mini: the same checks at a fraction of the weight, since the home page loads this module.
+import { z } from 'zod/mini'
+import { ROLES } from '@sandbox/shared/roles'
 
 export type ApiErrorCode = 'network' | 'unauthorized' | 'notFound' | 'server' | 'invalidResponse'
 
@@ -22,15 +23,18 @@ export class ApiError extends Error {
 const roleSchema = z.enum(ROLES)
 
 const configSchema = z.object({
-  tldrawLicenseKey: z.string().nullish().transform((key) => key || null),
-  publicUrl: z.string().nullish(),
-  version: z.string().nullish(),
+  tldrawLicenseKey: z.pipe(
+    z.nullish(z.string()),
+    z.transform((key) => key || null),
+  ),
+  publicUrl: z.nullish(z.string()),
+  version: z.nullish(z.string()),
 })
 export type ServerConfig = z.infer<typeof configSchema>
 
 const createdSessionSchema = z.object({
   id: z.string(),
-  title: z.string().nullish(),
+  title: z.nullish(z.string()),
   joinUrl: z.string(),
   facilitatorUrl: z.string(),
   viewUrl: z.string(),
@@ -55,9 +59,9 @@ const joinedSchema = z.object({
 })
 export type JoinedParticipant = z.infer<typeof joinedSchema>
 
-const errorBodySchema = z.object({ error: z.object({ code: z.string().optional(), message: z.string() }) })
+const errorBodySchema = z.object({ error: z.object({ code: z.optional(z.string()), message: z.string() }) })
 
-async function request<T>(schema: z.ZodType<T>, path: string, init: RequestInit & { token?: string } = {}): Promise<T> {
+async function request<T>(schema: z.ZodMiniType<T>, path: string, init: RequestInit & { token?: string } = {}): Promise<T> {
   const { token, ...rest } = init
   const headers = new Headers(rest.headers)
   if (token) headers.set('Authorization', `Bearer ${token}`)
@@ -92,11 +96,11 @@ export const fetchSession = (sessionId: string, token: string): Promise<SessionI
 
 const linksSchema = z.object({
   role: roleSchema,
-  joinUrl: z.string().optional(),
-  viewUrl: z.string().optional(),
-  facilitatorUrl: z.string().optional(),
+  joinUrl: z.optional(z.string()),
+  viewUrl: z.optional(z.string()),
+  facilitatorUrl: z.optional(z.string()),
   /** Facilitator only: false for a session whose other links cannot be worked out from this token. */
-  derivable: z.boolean().optional(),
+  derivable: z.optional(z.boolean()),
 })
 export type SessionLinks = z.infer<typeof linksSchema>
 

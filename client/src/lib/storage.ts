@@ -2,7 +2,7 @@
 // sessions it created or opened a link of, with every role token it was given for each (so a
 // facilitator can always find their links again). localStorage only;
 // every read is validated because another tab or an older version may have written it.
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import type { Role } from '@sandbox/shared'
 
 const IDENTITY_KEY = 'sandbox.identity'
@@ -10,20 +10,20 @@ const SESSIONS_KEY = 'sandbox.sessions'
 const MAX_REMEMBERED_SESSIONS = 50
 
 const identitySchema = z.object({
-  participantId: z.string().min(1),
-  participantKey: z.string().min(1),
-  name: z.string().min(1),
-  color: z.string().optional(),
+  participantId: z.string().check(z.minLength(1)),
+  participantKey: z.string().check(z.minLength(1)),
+  name: z.string().check(z.minLength(1)),
+  color: z.optional(z.string()),
 })
 export type StoredIdentity = z.infer<typeof identitySchema>
 
 const sessionEntrySchema = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   title: z.string(),
   tokens: z.object({
-    facilitator: z.string().optional(),
-    participant: z.string().optional(),
-    viewer: z.string().optional(),
+    facilitator: z.optional(z.string()),
+    participant: z.optional(z.string()),
+    viewer: z.optional(z.string()),
   }),
   lastOpenedAt: z.number(),
 })
