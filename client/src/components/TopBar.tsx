@@ -53,9 +53,11 @@ export function TopBar({ title, role, status, people, replayHref, invite }: TopB
       <div className="topbar__right">
         {invite ? <InviteButton sessionId={invite.sessionId} token={invite.token} title={title} role={role} /> : null}
         <PresenceList people={people} />
-        <Link href={replayHref} className="topbar__link">
-          Replay
-        </Link>
+        <nav aria-label="Session pages">
+          <Link href={replayHref} className="topbar__link">
+            Replay
+          </Link>
+        </nav>
         <span className="topbar__divider" aria-hidden="true" />
         <span role="status" aria-label="Save status" className={`save-status save-status--${status.save}`}>
           {SAVE_TEXT[status.save]}
