@@ -7,7 +7,12 @@
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { Locator, Page } from '@playwright/test'
-import { test, expect, type Person } from '../fixtures/index.ts'
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import { recordToYMap, Root } from '@sandbox/shared'
+import { stickyRecord } from '@sandbox/shared/board'
+import { test, expect, type CreatedSession, type Person } from '../fixtures/index.ts'
 import { TemplatePanel } from '../pages/TemplatePanel.ts'
 
 type Player = Person & { template: TemplatePanel }
@@ -166,4 +171,56 @@ test('a frame around stickies is a named group: voted on, ranked, converted into
   await undo.getByRole('button', { name: 'Undo' }).click()
   await expect(memberA.board.note('Plan a team offsite')).toBeVisible()
   await expect(memberA.board.note('Book a venue near the office')).toBeVisible()
+})
+
+/**
+ * A session voted on by a stock y-websocket client (open voting, 20 dots): seven stickies with
+ * 2, 2, 2, 2, 1, 1, 1 dots, then the split. Three stickies share the fifth place.
+ */
+async function votedToATie(baseURL: string, session: CreatedSession): Promise<void> {
+  const joined = await fetch(`${baseURL}/api/sessions/${session.id}/participants`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${session.tokens.facilitator}` },
+    body: JSON.stringify({ name: 'Voting tool' }),
+  }).then((r) => r.json() as Promise<{ participantId: string; participantKey: string }>)
+  const doc = new Y.Doc()
+  const provider = new WebsocketProvider(`${baseURL.replace(/^http/, 'ws')}/sync`, session.id, doc, {
+    params: { token: session.tokens.facilitator, pid: joined.participantId, pkey: joined.participantKey },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  })
+  await expect.poll(() => provider.synced).toBe(true)
+  const session_ = doc.getMap(Root.session)
+  session_.set('hideVotes', false)
+  session_.set('voteLimit', 20)
+  const dots = [2, 2, 2, 2, 1, 1, 1]
+  dots.forEach((_, i) => {
+    const id = `shape:idea${i}`
+    doc.getMap(Root.records).set(id, recordToYMap(stickyRecord({ id, x: 60 + (i % 4) * 230, y: 80 + Math.floor(i / 4) * 230, text: `Idea ${i + 1}`, index: `a${i + 1}` })))
+  })
+  for (const phase of ['frame', 'collaborate', 'converge'] as const) session_.set('phase', phase)
+  dots.forEach((n, i) => doc.getMap(Root.votes).set(`${joined.participantId}|shape:idea${i}`, n))
+  session_.set('phase', 'split')
+  await expect.poll(async () => {
+    const res = await fetch(`${baseURL}/api/sessions/${session.id}/timeline?token=${session.tokens.viewer}`)
+    return ((await res.json()) as { events: { type: string; phase?: string }[] }).events.some((e) => e.phase === 'split')
+  }).toBe(true)
+  provider.destroy()
+  doc.destroy()
+}
+
+test('a tie at the cut-off is shown and left to the facilitator, never cut silently', async ({ server, session, newPerson }) => {
+  await votedToATie(server.baseURL, session)
+  const host = withTemplate(await newPerson())
+  await host.board.goto(session.facilitatorUrl)
+  await host.board.join('Host')
+  await host.template.expectPhase('Split')
+  await expect(host.template.sidebar.getByRole('status').filter({ hasText: 'tie' })).toHaveText('3 stickies tie for the last place — choose 1.')
+  for (const i of [1, 2, 3, 4]) await expect(host.template.pickSticky(`Idea ${i}`)).toBeChecked()
+  for (const i of [5, 6, 7]) await expect(host.template.pickSticky(`Idea ${i}`)).not.toBeChecked()
+  await snap(host.page, 'split-tie')
+  await host.template.pickSticky('Idea 6').check()
+  await host.template.button('Convert to tasks').click()
+  for (const i of [1, 2, 3, 4, 6]) await expect(host.template.task(`Idea ${i}`)).toBeVisible()
+  await expect(host.template.sidebar.getByRole('list', { name: 'Tasks' }).getByRole('listitem')).toHaveCount(5)
 })

@@ -21,7 +21,8 @@ export const noteDefaultProps = (): Record<string, unknown> => ({
   labelColor: 'black',
   size: 'm',
   font: 'draw',
-  fontSizeAdjustment: 0,
+  // A multiplier of the size's font (tldraw 5): 0 draws the text at 0 px, an empty-looking sticky.
+  fontSizeAdjustment: 1,
   align: 'middle',
   verticalAlign: 'middle',
   growY: 0,
