@@ -13,6 +13,8 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 4096,
     assetsInlineLimit: 0,
+    // bench/bundleSizes.ts reads which chunks each route loads from here.
+    manifest: true,
   },
   // tldraw's self-hosted assets are `?url` imports, which the dev server's pre-bundling cannot load.
   optimizeDeps: { exclude: ['@tldraw/assets'] },

@@ -82,6 +82,18 @@ export function buildRows(r: SuiteResults): Row[] {
     rows.push({ section, figure: 'sent while dragging one sticky', unit: 'bytes/s', values: { sandbox: b.dragBytesPerSecond, ...na } })
     rows.push({ section, figure: 'sent while drawing', unit: 'bytes/s', values: { sandbox: b.drawBytesPerSecond, ...na } })
   }
+  if (r.bundles) {
+    const na = { 'y-websocket': 'n/a (no UI)', hocuspocus: 'n/a (no UI)' }
+    for (const b of r.bundles) {
+      rows.push({
+        section: 'JavaScript a person downloads before the page works (gzip)',
+        figure: `${b.route}${b.tldraw ? ' (with tldraw)' : ''}`,
+        unit: 'kB',
+        values: { sandbox: b.jsGzipKb, ...na },
+        goal: b.route === 'home' || b.route === 'my tasks' ? '≤ 100 kB, without tldraw' : undefined,
+      })
+    }
+  }
   if (Object.values(r.memory).some((v) => v.length > 0)) {
     const m = (figure: string, unit: string, pick: (x: MemoryResult) => number): void => {
       rows.push({ section: 'Memory', figure, unit, values: per(r.memory, pick) })

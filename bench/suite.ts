@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PEERS, startPeer, type PeerName } from './peers.ts'
+import { measureBundles, type RouteSize } from './bundleSizes.ts'
 import { browserUnavailable, runBrowser, type BrowserResult } from './scenarios/browser.ts'
 import { runColdLoad, type ColdLoadResult } from './scenarios/coldLoad.ts'
 import { runFanout, type FanoutResult, type FanoutShape } from './scenarios/fanout.ts'
@@ -35,6 +36,8 @@ export interface SuiteResults {
   /** Fan-out with and without the server judging the board (bench/validationCost.ts). */
   validationCost: Record<string, unknown> | null
   browser: BrowserResult | null
+  /** JavaScript and CSS each page downloads before it works (bench/bundleSizes.ts). */
+  bundles: RouteSize[] | null
   gaps: string[]
 }
 
@@ -60,6 +63,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResults> {
     savedIsolated: null,
     validationCost: null,
     browser: null,
+    bundles: null,
     gaps: [],
   }
   const timed = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
@@ -141,6 +145,12 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResults> {
         `board validation: CPU per 1,000 deliveries ×${(cost.cpuRatio as number).toFixed(2)}, edit p99 ×${(cost.p99Ratio as number).toFixed(2)} ` +
           `(judged ÷ not judged; ${JSON.stringify(cost.judged)} vs ${JSON.stringify(cost.unjudged)})`,
       )
+    })
+  }
+
+  if (want('bundle')) {
+    await guarded('Bundle sizes (bench/bundleSizes.ts)', async () => {
+      results.bundles = measureBundles(path.resolve(here, '../client/dist'))
     })
   }
 
