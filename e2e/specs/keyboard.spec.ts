@@ -1,5 +1,6 @@
 // Keyboard only: a participant in the collaborate phase adds a sticky with the panel's button and
 // types into it without touching the mouse; the others see it.
+import type { Locator } from '@playwright/test'
 import { test, expect, type Person } from '../fixtures/index.ts'
 import { TemplatePanel } from '../pages/TemplatePanel.ts'
 
@@ -97,4 +98,56 @@ test('a screen reader hears the phase move on and the votes left', async ({ newP
   await memberA.page.getByText('Vote from a list').click()
   await memberA.page.getByRole('button', { name: 'Vote for “Shorter stand-ups”' }).click()
   await expect(announcer).toHaveText('2 of 3 votes left.')
+})
+
+test('without a mouse, a facilitator runs the whole template and a participant takes part in it', async ({ newPerson, session }) => {
+  test.setTimeout(180_000)
+  const press = async (person: Person, control: Locator, key = 'Enter') => {
+    await control.focus()
+    await person.page.keyboard.press(key)
+  }
+  const joinByKeyboard = async (url: string, name: string): Promise<Person> => {
+    const person = await newPerson()
+    await person.board.goto(url)
+    await person.board.nameBox.focus()
+    await person.page.keyboard.type(name)
+    await person.page.keyboard.press('Enter')
+    await person.board.expectLive()
+    return person
+  }
+  const host = await joinByKeyboard(session.facilitatorUrl, 'Host')
+  const member = await joinByKeyboard(session.joinUrl, 'Member A')
+  const hostPanel = new TemplatePanel(host.page)
+  const panel = new TemplatePanel(member.page)
+  const next = async (label: string) => {
+    await press(host, hostPanel.nextPhase)
+    await hostPanel.expectPhase(label)
+    await panel.expectPhase(label)
+  }
+
+  await next('Frame')
+  await next('Collaborate')
+  await press(member, panel.button('Add a sticky'))
+  await expect(member.board.notes().locator('[contenteditable="true"]')).toBeFocused()
+  await member.page.keyboard.type('Shorter stand-ups', { delay: 10 })
+  await member.page.keyboard.press('Escape')
+  await expect(host.board.note('Shorter stand-ups')).toHaveCount(1)
+
+  await next('Converge')
+  await press(member, member.page.getByText('Vote from a list'))
+  await press(member, member.page.getByRole('button', { name: 'Vote for “Shorter stand-ups”' }))
+  await expect(panel.votesLeft).toContainText('2 of 3 votes left')
+  await press(host, host.page.getByRole('button', { name: 'Reveal votes' }))
+
+  await next('Split')
+  await expect(hostPanel.pickSticky('Shorter stand-ups')).toBeChecked()
+  await press(host, hostPanel.button('Convert to tasks'))
+  await press(member, panel.task('Shorter stand-ups').getByRole('button', { name: "I'll take it" }))
+  await expect(hostPanel.task('Shorter stand-ups')).toContainText('Member A')
+
+  await next('Execute')
+  await press(member, panel.myTask('Shorter stand-ups').getByRole('radio', { name: 'Doing' }), 'Space')
+  await expect(panel.myTask('Shorter stand-ups').getByRole('radio', { name: 'Doing' })).toBeChecked()
+  await next('Review')
+  await expect(hostPanel.sidebar).toContainText('Shorter stand-ups')
 })
