@@ -72,6 +72,8 @@ test('everyone answers the three questions; the facilitator sees the group and d
     await expect(p.template.sidebar.getByText('Collaborate first')).toBeVisible()
     await expect(p.template.sidebar.getByText('Most of the group agrees: 2 of 3 say ambiguous, 2 of 3 say buy-in, 3 of 3 say interdependent.')).toBeVisible()
   }
+  // The screenshot shows the group's answers, the decision and the recommendation.
+  await host.template.sidebar.getByRole('heading', { name: 'How the group answered' }).evaluate((h) => h.scrollIntoView({ block: 'start' }))
   await snap(host.page, 'frame-group-answers')
 
   // The facilitator may decide against the group; everyone sees that the group is divided on it.

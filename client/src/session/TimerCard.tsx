@@ -68,11 +68,11 @@ export function TimerCard({ timer }: { timer: Timer }) {
       {isFacilitator ? (
         <>
           {timer.state === 'running' && !timeUp ? (
-            <button type="button" className="button button--secondary button--small" onClick={() => set(pauseTimer(timer, serverNow()))}>
+            <button type="button" className="button button--secondary button--small phase-timer__primary" onClick={() => set(pauseTimer(timer, serverNow()))}>
               Pause timer
             </button>
           ) : (
-            <button type="button" className="button button--secondary button--small" onClick={() => set(startTimer(timer, serverNow()))}>
+            <button type="button" className="button button--secondary button--small phase-timer__primary" onClick={() => set(startTimer(timer, serverNow()))}>
               {timer.state === 'paused' ? 'Resume timer' : 'Start timer'}
             </button>
           )}
