@@ -8,6 +8,8 @@ import { phaseIndex, Root, visibleTally, type Participant, type Phase, type Task
 import { possibleOwners } from '../session/ownership.ts'
 import { useStickyPlacements } from '../session/stickies.ts'
 import { entryKey, type Entries } from './ReplayModel.ts'
+// The badges' look is the live board's; pages load their own styles (the replay is its own chunk).
+import '../styles/session-tasks.css'
 
 /** The session map and the votes map of a replayed moment, as the doc held them. */
 export function sessionAndVotes(view: Entries): { session: Record<string, unknown>; votes: VoteMap } {

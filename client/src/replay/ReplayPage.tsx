@@ -135,7 +135,7 @@ function ReplayView({ session, token, initialAt, openedAt, licenseKey }: ReplayV
     const content = ed.getCurrentPageBounds()
     if (!content) return
     // The inset keeps stickies clear of tldraw's controls and of their badges.
-    ed.zoomToBounds(content, { inset: 72, targetZoom: 1 })
+    ed.zoomToBounds(content, { inset: 120, targetZoom: 1 })
     followed.current = ed.getCamera()
   }, [])
   useEffect(() => {
