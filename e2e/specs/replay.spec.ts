@@ -1,6 +1,8 @@
 // Issue "replay past sessions": a short session recorded through stock y-websocket clients that
 // write records the way the board binding does, then replayed: empty at the start, only the early
 // stickies in the middle, everything (and the task) at the end, phase markers, and read-only.
+import { mkdir } from 'node:fs/promises'
+import type { Page } from '@playwright/test'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
@@ -10,6 +12,14 @@ import { test, expect, type CreatedSession } from '../fixtures/index.ts'
 import { ReplayPage } from '../pages/ReplayPage.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+const SCREENSHOT_DIR = new URL('../../docs/screenshots/', import.meta.url).pathname
+async function snap(page: Page, name: string): Promise<void> {
+  if (!process.env.SANDBOX_SCREENSHOTS) return
+  await mkdir(SCREENSHOT_DIR, { recursive: true })
+  await page.waitForTimeout(300)
+  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png` })
+}
 
 const noteRecord = (id: string, x: number, text: string, index: string): Record<string, unknown> => stickyRecord({ id, x, y: 200, text, index })
 
@@ -48,7 +58,7 @@ async function recordSession(baseURL: string, session: CreatedSession): Promise<
   session_.set('phase', 'split')
   await sleep(400)
   // Far from the others: the replay has to move its view to keep it in sight.
-  records.set('shape:far', recordToYMap(stickyRecord({ id: 'shape:far', x: 2600, y: 1400, text: 'Far idea', index: 'a5' })))
+  records.set('shape:far', recordToYMap(stickyRecord({ id: 'shape:far', x: 1500, y: 700, text: 'Far idea', index: 'a5' })))
   await sleep(400)
   const task: Task = {
     id: 'task_late', title: 'Late idea', ownerId: null, ownerName: null, ownerColor: null, ownerSource: null,
@@ -112,6 +122,12 @@ test('replaying a session: opens on the first sticky, empty at the start, early 
   const far = await replay.note('Far idea').boundingBox()
   const canvasBox = await viewer.page.locator('.tl-canvas').boundingBox()
   expect(far && canvasBox && far.x >= canvasBox.x && far.y >= canvasBox.y && far.x + far.width <= canvasBox.x + canvasBox.width && far.y + far.height <= canvasBox.y + canvasBox.height).toBe(true)
+  // The first marker's tooltip, beside it: inside the track, clear of the step buttons.
+  await replay.marker(/^Phase: Warm-up/).hover()
+  const [badgeBox, lateBox] = [await badges.getByTestId('vote-badge').boundingBox(), await replay.note('Late idea').boundingBox()]
+  // On its sticky's top-right corner, as on the live board.
+  expect(badgeBox && lateBox && Math.abs(badgeBox.x + badgeBox.width - (lateBox.x + lateBox.width)) < 20 && Math.abs(badgeBox.y - lateBox.y) < 20).toBe(true)
+  await snap(viewer.page, 'replay-polished')
 
   // The board is read-only: no drawing tools, and the keyboard shortcut creates nothing.
   await expect(viewer.page.getByRole('button', { name: /^Note\b/ })).toHaveCount(0)
