@@ -26,18 +26,26 @@ async function snap(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png` })
 }
 
-/** What is drawn on top at the centre of `note`: a point inside the note, or something hiding it. */
-async function noteIsOnTop(page: Page, note: Locator): Promise<boolean> {
-  const box = await note.boundingBox()
-  if (!box) return false
-  const shapeId = await note.getAttribute('data-shape-id')
-  return page.evaluate(
-    ({ x, y, id }) => {
-      const hit = document.elementFromPoint(x, y)
-      return hit?.closest('.tl-shape')?.getAttribute('data-shape-id') === id
-    },
-    { x: box.x + box.width / 2, y: box.y + box.height / 2, id: shapeId },
-  )
+/**
+ * Whether `note` is drawn whole above the frame's fill: tldraw paints shapes in z-index order (its
+ * shapes take no pointer events, so hit-testing the page says nothing), and a frame clips its
+ * children to its own box.
+ */
+async function drawnWholeAboveFrame(page: Page, note: Locator): Promise<boolean> {
+  const id = await note.getAttribute('data-shape-id')
+  return page.evaluate((noteId) => {
+    const n = document.querySelector<HTMLElement>(`.tl-shape[data-shape-id="${noteId}"]`)
+    const f = document.querySelector<HTMLElement>('.tl-shape[data-shape-type="frame"]')
+    if (!n || !f) return false
+    if (Number(getComputedStyle(n).zIndex) <= Number(getComputedStyle(f).zIndex)) return false
+    const nb = n.getBoundingClientRect()
+    const fb = f.getBoundingClientRect()
+    const inside = nb.left >= fb.left - 1 && nb.right <= fb.right + 1 && nb.top >= fb.top - 1 && nb.bottom <= fb.bottom + 1
+    const outside = nb.right <= fb.left || nb.left >= fb.right || nb.top >= fb.bottom || nb.bottom <= fb.top
+    const overlapping = !inside && !outside
+    // A sticky partly over the frame is whole only if it is not the frame's (clipped) child.
+    return !overlapping || getComputedStyle(n).clipPath === 'none'
+  }, id)
 }
 
 test.use({ viewport: { width: 1440, height: 900 } })
@@ -60,22 +68,30 @@ test('a frame around stickies is a named group: voted on, ranked, converted into
   await host.template.goToNextPhase('Collaborate')
   await memberA.board.addNote('Fix onboarding emails', { x: 260, y: 260 })
   await memberB.board.addNote('Write a getting-started guide', { x: 500, y: 260 })
-  await memberB.board.addNote('Plan a team offsite', { x: 260, y: 560 })
-  // A second line, typed as a person would: Enter in a sticky starts a new line.
-  await memberB.board.note('Plan a team offsite').dblclick()
-  await expect(memberB.board.notes().locator('[contenteditable="true"]')).toBeFocused()
-  await memberB.page.keyboard.press('ControlOrMeta+End')
+  const offsite = await memberB.board.addNote('Plan a team offsite', { x: 260, y: 560 })
+  // A second line, typed as a person would: Enter in a sticky starts a new line. Keys typed the
+  // instant a sticky opens can land out of order under load (BoardPage.addNote): check and retype.
+  await offsite.click()
   await memberB.page.keyboard.press('Enter')
-  await memberB.page.keyboard.type('Book a venue near the office', { delay: 10 })
+  const editing = memberB.board.notes().locator('[contenteditable="true"]')
+  await expect(editing).toBeFocused()
+  const twoLines = /^Plan a team offsite\n+Book a venue near the office$/
+  for (let attempt = 0; attempt < 3 && !twoLines.test((await editing.innerText()).trim()); attempt++) {
+    await memberB.page.keyboard.press('ControlOrMeta+a')
+    await memberB.page.keyboard.type('Plan a team offsite', { delay: 20 })
+    await memberB.page.keyboard.press('Enter')
+    await memberB.page.keyboard.type('Book a venue near the office', { delay: 20 })
+  }
   await memberB.page.keyboard.press('Escape')
   await expect(host.board.note('Book a venue near the office')).toBeVisible()
   for (const p of everyone) await expect(p.board.notes()).toHaveCount(3)
 
-  // ── Converge: the facilitator draws a frame around two stickies and names it. ──
+  // ── Converge: the facilitator draws a frame around two stickies and names it. Drawn roughly,
+  // as people do: it cuts through the second sticky (centre inside) and grazes the third's top. ──
   await host.template.goToNextPhase('Converge')
   await host.template.button('Draw a frame').click()
   const from = await host.board.canvasPoint({ x: 120, y: 120 })
-  const to = await host.board.canvasPoint({ x: 660, y: 400 })
+  const to = await host.board.canvasPoint({ x: 560, y: 500 })
   await host.page.mouse.move(from.x, from.y)
   await host.page.mouse.down()
   await host.page.mouse.move(to.x, to.y, { steps: 12 })
@@ -88,11 +104,19 @@ test('a frame around stickies is a named group: voted on, ranked, converted into
   await nameField.press('Enter')
   // The name is the frame's own: everyone sees it on the board's frame label too.
   for (const p of everyone) await expect(p.page.locator('.tl-shape[data-shape-type="frame"]')).toContainText('Onboarding')
-  // The frame's fill hides neither sticky, on any screen.
+  // The frame's fill hides no sticky, on any screen: the one it cut through is in it, whole; the
+  // one it grazes stays outside the group, drawn above the frame. (Nothing selected on the
+  // facilitator's board: selection handles are drawn above everything.)
+  const empty = await host.board.canvasPoint({ x: 820, y: 640 })
+  await host.page.mouse.click(empty.x, empty.y)
   for (const p of everyone) {
-    for (const text of ['Fix onboarding emails', 'Write a getting-started guide']) {
-      await expect.poll(() => noteIsOnTop(p.page, p.board.note(text)), `${text} is drawn above the frame`).toBe(true)
+    for (const text of ['Fix onboarding emails', 'Write a getting-started guide', 'Plan a team offsite']) {
+      await expect.poll(() => drawnWholeAboveFrame(p.page, p.board.note(text)), `${text} is drawn whole, above the frame`).toBe(true)
     }
+    // The one cut through was moved into the frame: it is inside it, not sticking out of it.
+    const frameBox = await p.page.locator('.tl-shape[data-shape-type="frame"]').boundingBox()
+    const cutBox = await p.board.note('Write a getting-started guide').boundingBox()
+    expect(frameBox && cutBox && cutBox.x + cutBox.width <= frameBox.x + frameBox.width + 1).toBe(true)
   }
 
   // ── Blind dot vote on the group (and one sticky), then the reveal. ──
@@ -118,7 +142,6 @@ test('a frame around stickies is a named group: voted on, ranked, converted into
     await expect(p.page.locator('.group-badges').getByTestId('group-vote-badge')).toHaveText('3')
   }
   // Nothing selected on the facilitator's board, for the picture.
-  const empty = await host.board.canvasPoint({ x: 820, y: 640 })
   await host.page.mouse.click(empty.x, empty.y)
   await host.template.sidebar.getByRole('list', { name: 'Stickies by votes' }).scrollIntoViewIfNeeded()
   await snap(host.page, 'groups-ranking')
