@@ -113,7 +113,7 @@ function recordMutations(rand: () => number): ((doc: Y.Doc) => void)[] {
       (d) => {
         // a Y type in a guarded map, and an edit nested inside it
         const nested = new Y.Map<unknown>()
-        d.getMap(pick([Root.session, Root.tasks, Root.votes, Root.participants])).set(pick(['phase', 'x', 'p|shape:a']), nested)
+        d.getMap(pick([Root.session, Root.tasks, Root.votes, Root.participants, Root.answers])).set(pick(['phase', 'x', 'p|shape:a']), nested)
         nested.set('phase', 'review')
       },
       (d) => {
@@ -276,7 +276,7 @@ describe('protocol fuzzing', () => {
     cleanup.push(() => server.close())
     const target = await createSession(server.url, 'fuzz target')
     const bystander = await createSession(server.url, 'bystander')
-    const room = server.rooms.get(target.id)
+    const room = await server.rooms.get(target.id)
     const rand = seededRandom(SEED)
     const corpus = [...validCorpus(Y.encodeStateAsUpdate(room.doc), rand), ...hostileUpdates()]
 
@@ -292,7 +292,7 @@ describe('protocol fuzzing', () => {
     const closes = results.reduce((n, r) => n + r.closes, 0)
     console.log(
       `fuzz: ${sent} frames (seed ${SEED}) in ${((performance.now() - started) / 1000).toFixed(1)} s, ${closes} connections closed by the server, ` +
-        `${server.storage.lastSeq(target.id)} updates stored`,
+        `${(await server.storage.lastSeq(target.id))} updates stored`,
     )
     expect(sent).toBe(FRAMES)
 
@@ -312,9 +312,9 @@ describe('protocol fuzzing', () => {
 
     // Every stored update applies to a fresh doc without error or missing dependencies, and the
     // result is the document the room holds live.
-    server.persister.flush()
+    await server.persister.flush()
     const replay = new Y.Doc()
-    for (const u of server.storage.updatesAfter(target.id, 0)) Y.applyUpdate(replay, u.update)
+    for (const u of (await server.storage.updatesAfter(target.id, 0))) Y.applyUpdate(replay, u.update)
     expect(replay.store.pendingStructs).toBeNull()
     expect(replay.store.pendingDs).toBeNull()
     expect(Y.encodeStateVector(replay)).toEqual(Y.encodeStateVector(room.doc))
@@ -341,7 +341,7 @@ describe('protocol fuzzing', () => {
         expect(record.parentId).not.toBe(key)
       }
     })
-    for (const name of [Root.session, Root.tasks, Root.votes, Root.participants, Root.meta]) {
+    for (const name of [Root.session, Root.tasks, Root.votes, Root.participants, Root.answers, Root.meta]) {
       room.doc.getMap(name).forEach((value) => expect(value).not.toBeInstanceOf(Y.AbstractType))
     }
     expect(room.doc.getMap(Root.session).get('phase')).toBe('warmup')
