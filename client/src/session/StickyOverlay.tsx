@@ -54,20 +54,22 @@ export function StickyOverlay({ editor, phase, voting, tasks, privateRecords }: 
             {canVote ? (
               <span className="sticky-vote" data-testid="sticky-vote">
                 {mine > 0 ? (
-                  <button type="button" className="sticky-vote__button sticky-vote__button--back" aria-label="Take back a vote from this sticky" onClick={() => voting.takeBack(p.id)}>
-                    −
+                  <button type="button" className="sticky-vote__button sticky-vote__button--back" onClick={() => voting.takeBack(p.id)}>
+                    <span aria-hidden="true">−</span>
+                    <span className="visually-hidden">Take back a vote from this sticky</span>
                   </button>
                 ) : null}
                 <button
                   type="button"
                   className={`sticky-vote__button ${mine > 0 ? 'sticky-vote__button--mine' : ''}`}
-                  aria-label={mine > 0 ? `Vote for this sticky (your dots: ${mine})` : 'Vote for this sticky'}
                   aria-disabled={voting.left === 0}
                   title={voting.left === 0 ? 'You have used all your votes' : 'Put a dot on this sticky'}
                   onClick={() => voting.cast(p.id)}
                 >
                   <span className="vote-badge__dot" aria-hidden="true" />
-                  {mine > 0 ? mine : '+'}
+                  {/* The name is the sentence; the glyph and the count are what the eye reads. */}
+                  <span aria-hidden="true">{mine > 0 ? mine : '+'}</span>
+                  <span className="visually-hidden">{mine > 0 ? `Vote for this sticky (your dots: ${mine})` : 'Vote for this sticky'}</span>
                 </button>
               </span>
             ) : mine > 0 && voting.tally === null ? (
