@@ -50,13 +50,14 @@ test('everyone answers the three questions; the facilitator sees the group and d
     await p.template.frameAnswer(CLARITY, clarity).check()
     await p.template.frameAnswer(PRIORITY, priority).check()
     await p.template.frameAnswer(DEPENDENCE, dependence).check()
+    if (p === host) await expect(progress).toHaveText('1 of 3 people have answered: Host. Waiting for Member A, Member B.')
   }
   // Each person's answers stay their own.
   await expect(memberA.template.frameAnswer(PRIORITY, 'Speed')).toBeChecked()
   await expect(memberB.template.frameAnswer(PRIORITY, 'Buy-in')).toBeChecked()
 
   // The facilitator sees the counts per option and who answered.
-  await expect(progress).toHaveText('3 of 3 people have answered.')
+  await expect(progress).toHaveText('3 of 3 people have answered: Host, Member A, Member B.')
   const group = host.template.sidebar.getByRole('list', { name: 'The group’s answers' })
   for (const option of ['Ambiguous: 2', 'Clear: 1', 'Buy-in: 2', 'Speed: 1', 'Interdependent: 3', 'Independent: 0']) {
     await expect(group.getByRole('listitem', { name: option, exact: true })).toBeVisible()

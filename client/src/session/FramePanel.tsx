@@ -167,13 +167,14 @@ function respondentsLine(group: GroupFrame): string {
 function GroupAnswers({ group }: { group: GroupFrame }) {
   const answered = new Set(group.tally.respondents)
   const waiting = group.people.filter((p) => !answered.has(p.id))
+  const done = group.people.filter((p) => answered.has(p.id))
   return (
     <section className="panel-card" aria-labelledby="frame-group-title">
       <h3 id="frame-group-title" className="panel-card__title">
         How the group answered
       </h3>
       <p className="panel-card__hint" role="status" aria-label="Answers so far">
-        {respondentsLine(group)}
+        {done.length > 0 ? `${respondentsLine(group).slice(0, -1)}: ${done.map((p) => p.name).join(', ')}.` : respondentsLine(group)}
         {waiting.length > 0 ? ` Waiting for ${waiting.map((p) => p.name).join(', ')}.` : ''}
       </p>
       <ul className="group-answers" aria-label="The group’s answers">
