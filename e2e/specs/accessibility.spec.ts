@@ -31,7 +31,8 @@ async function tldrawFindings(page: Page, where: string, testInfo: TestInfo): Pr
 }
 
 async function check(page: Page, where: string, testInfo: TestInfo): Promise<void> {
-  expect(await violations(page), where).toEqual([])
+  // Soft: one run lists every page's findings, not just the first.
+  expect.soft(await violations(page), where).toEqual([])
   await tldrawFindings(page, where, testInfo)
 }
 
@@ -77,7 +78,7 @@ test('every phase of the board, as facilitator and participant, my tasks, the re
 
   await member.page.goto(`/s/${session.id}/tasks?token=${session.tokens.participant}`)
   await expect(member.page.getByRole('heading', { level: 1 })).toBeVisible()
-  await expect(member.page.getByText('Shorter stand-ups')).toBeVisible()
+  await expect(member.page.getByText('Shorter stand-ups', { exact: true })).toBeVisible()
   await check(member.page, 'my tasks', testInfo)
 
   const replay = new ReplayPage(member.page)

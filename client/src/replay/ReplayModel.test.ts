@@ -42,13 +42,23 @@ const load = (feed: FeedUpdate[]): ReplayModel => {
 }
 
 describe('ReplayModel', () => {
-  it('knows when people first did something: the first sticky, not the seeding or a join', () => {
+  it('knows when something first appeared on the board: the first sticky, not the seeding or a join', () => {
     const model = load(session())
+    expect(model.firstBoardActivityAt).toBe(5_000)
     expect(model.firstActivityAt).toBe(5_000)
   })
 
+  it('a phase move before any sticky is activity, but not on the board', () => {
+    const feed = session()
+    const moved = load([...feed.slice(0, 2), { ...feed[4]!, at: 3_000 }, ...feed.slice(2, 4)])
+    expect(moved.firstActivityAt).toBe(3_000)
+    expect(moved.firstBoardActivityAt).toBe(5_000)
+  })
+
   it('has no first activity for a session where nobody did anything', () => {
-    expect(load(session().slice(0, 2)).firstActivityAt).toBeNull()
+    const model = load(session().slice(0, 2))
+    expect(model.firstActivityAt).toBeNull()
+    expect(model.firstBoardActivityAt).toBeNull()
   })
 
   it('seeks forward and back to the state of any moment', () => {

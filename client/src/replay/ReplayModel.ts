@@ -32,13 +32,19 @@ const PHASE_KEY = entryKey(Root.session, 'phase')
 const TASKS_PREFIX = entryKey(Root.tasks, '')
 const VOTES_PREFIX = entryKey(Root.votes, '')
 
+type EntryChange = { key: string; before: unknown; after: unknown }
+
+/** A shape drawn, moved or removed: the replay opens on the first one, so the board shows something. */
+export const isBoardActivity = (change: EntryChange): boolean =>
+  change.key.startsWith(RECORD_PREFIX) && (isShape(change.after) || isShape(change.before))
+
 /**
- * Whether a change is something people did that the replay should open on: a shape drawn, moved
- * or removed, a task, a vote, or the phase moving on. Seeding the board, a join or the session's
- * first settings are not (a replay that opens on them shows an empty board at 0:00).
+ * Whether a change is something people did: on the board (above), a task, a vote, or the phase
+ * moving on. Seeding the board, a join or the session's first settings are not (a replay that
+ * opens on them shows an empty board at 0:00).
  */
-export function isActivity(change: { key: string; before: unknown; after: unknown }): boolean {
-  if (change.key.startsWith(RECORD_PREFIX)) return isShape(change.after) || isShape(change.before)
+export function isActivity(change: EntryChange): boolean {
+  if (change.key.startsWith(RECORD_PREFIX)) return isBoardActivity(change)
   if (change.key.startsWith(TASKS_PREFIX) || change.key.startsWith(VOTES_PREFIX)) return true
   return change.key === PHASE_KEY && change.before !== undefined
 }
@@ -77,7 +83,9 @@ export class ReplayModel {
   viewCount = 0
   /** Whether the whole log has been received (the last chunk said no more). */
   complete = false
-  /** When people first did something (see isActivity), once the log has got that far. */
+  /** When something first appeared on the board (isBoardActivity), once the log has got that far. */
+  firstBoardActivityAt: number | null = null
+  /** When people first did anything (isActivity): where to open a session with nothing on its board. */
   firstActivityAt: number | null = null
 
   constructor() {
@@ -138,6 +146,7 @@ export class ReplayModel {
       }
       this.steps.push(this.pendingChanges)
       if (this.firstActivityAt === null && this.pendingChanges.some(isActivity)) this.firstActivityAt = next.at
+      if (this.firstBoardActivityAt === null && this.pendingChanges.some(isBoardActivity)) this.firstBoardActivityAt = next.at
       this.ats.push(next.at)
       this.authors.push(next.author)
       if (this.steps.length % KEYFRAME_EVERY === 0) this.keyframes.push({ count: this.steps.length, state: new Map(this.built) })

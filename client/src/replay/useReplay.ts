@@ -1,5 +1,5 @@
 // Loads a session's replay and moves it to any moment. Opened without a moment, it shows the first
-// one where people did something (ReplayModel.firstActivityAt), not an empty board at 0:00; opened
+// one with something on the board (ReplayModel.firstBoardActivityAt), not an empty board at 0:00; opened
 // at a moment (a shared link), the first frame comes from the server
 // (`/state?at=`: a checkpoint plus a short tail), so it does not wait for the log; meanwhile the
 // log streams in chunks into the ReplayModel, a slice per animation frame, and from then on every
@@ -115,9 +115,9 @@ export function useReplay(sessionId: string, token: string, initialAt: number | 
     disposed.current = false
     if (chosen.current) show(momentRef.current)
     const chooseFirstActivity = () => {
-      if (chosen.current || model.firstActivityAt === null) return
+      if (chosen.current || model.firstBoardActivityAt === null) return
       chosen.current = true
-      show(model.firstActivityAt)
+      show(model.firstBoardActivityAt)
     }
     fetchTimeline(sessionId, token).then(
       (tl) => !disposed.current && setTimeline(tl),
@@ -145,9 +145,9 @@ export function useReplay(sessionId: string, token: string, initialAt: number | 
         if (cancelled) return
         setLoadedAll(true)
         if (!chosen.current) {
-          // Nobody did anything: the end shows who came.
+          // Nothing was ever on the board: the first thing people did, or else the end (who came).
           chosen.current = true
-          show(model.ats.at(-1) ?? momentRef.current)
+          show(model.firstActivityAt ?? model.ats.at(-1) ?? momentRef.current)
         } else if (model.viewCount < 0) show(momentRef.current)
       } catch (e) {
         if (!cancelled) setError(describe(e))
