@@ -43,20 +43,22 @@ export function GroupBadges({ editor, stickies, phase, voting }: GroupBadgesProp
             {canVote ? (
               <span className="sticky-vote">
                 {mine > 0 ? (
-                  <button type="button" className="sticky-vote__button sticky-vote__button--back" aria-label={`Take back a vote from group “${name}”`} onClick={() => voting.takeBack(p.id)}>
-                    −
+                  <button type="button" className="sticky-vote__button sticky-vote__button--back" onClick={() => voting.takeBack(p.id)}>
+                    <span aria-hidden="true">−</span>
+                    <span className="visually-hidden">Take back a vote from group “{name}”</span>
                   </button>
                 ) : null}
                 <button
                   type="button"
                   className={`sticky-vote__button ${mine > 0 ? 'sticky-vote__button--mine' : ''}`}
-                  aria-label={mine > 0 ? `Vote for group “${name}” (your dots: ${mine})` : `Vote for group “${name}” on the board`}
                   aria-disabled={voting.left === 0}
                   title={voting.left === 0 ? 'You have used all your votes' : 'Put a dot on this group'}
                   onClick={() => voting.cast(p.id)}
                 >
                   <span className="vote-badge__dot" aria-hidden="true" />
-                  {mine > 0 ? mine : '+'}
+                  {/* The name is the sentence; the glyph and the count are what the eye reads. */}
+                  <span aria-hidden="true">{mine > 0 ? mine : '+'}</span>
+                  <span className="visually-hidden">{mine > 0 ? `Vote for group “${name}” on the board (your dots: ${mine})` : `Vote for group “${name}” on the board`}</span>
                 </button>
               </span>
             ) : mine > 0 && voting.tally === null ? (

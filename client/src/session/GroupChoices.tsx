@@ -39,12 +39,12 @@ export function Ranking({ board, tally }: { board: BoardGroups; tally: ReadonlyM
     <ol className="ranking" aria-label="Stickies by votes">
       {ranked.map((c) => {
         const group = groups.get(c.id)
-        const label = group ? `group “${group.name}”` : `“${stickyLabel(stickies.get(c.id))}”`
         return (
           <li key={c.id} className={`ranking__item ${group ? 'ranking__item--group' : ''}`}>
             {group ? <GroupChoice group={group} /> : <span className="ranking__text">{stickyLabel(stickies.get(c.id))}</span>}
-            <span className="ranking__count" aria-label={`${c.votes} votes for ${label}`}>
+            <span className="ranking__count">
               {c.votes}
+              <span className="visually-hidden">{c.votes === 1 ? ' vote' : ' votes'}</span>
             </span>
           </li>
         )
