@@ -112,4 +112,13 @@ test('blind voting on the sticky itself: counts stay hidden until the reveal', a
     await expect((await p.template.badgesOver(p.board.note('Speed up the signup form'))).getByTestId('vote-badge')).toHaveText('1')
   }
   await snap(host.page, 'votes-revealed')
+
+  // Split: the top-voted stickies become tasks; a keyboard user claims one on the selected sticky.
+  await host.template.goToNextPhase('Split')
+  await host.template.button('Convert to tasks').click()
+  await expect(memberB.template.task('Speed up the signup form')).toContainText('No owner yet')
+  await memberB.page.mouse.click(...(Object.values(await memberB.board.canvasPoint({ x: 700, y: 600 })) as [number, number]))
+  await memberB.board.note('Speed up the signup form').click()
+  await memberB.page.keyboard.press('c')
+  await expect(host.template.task('Speed up the signup form')).toContainText('Member B')
 })

@@ -1,11 +1,12 @@
 // Badges drawn over the stickies, following the camera: the dots each sticky got (from converge
 // on, once everyone may see them), this person's own dots with a control to add or take back one
 // right where the idea is, and, once it is a task, its owner's name on their colour.
-import { useEffect, useRef, useSyncExternalStore } from 'react'
+import { useSyncExternalStore } from 'react'
 import type { Editor } from 'tldraw'
 import type { PrivateRecords } from '../board/privateRecords.ts'
 import { phaseIndex, type Phase, type Task } from '@sandbox/shared'
 import { useStickyPlacements } from './stickies.ts'
+import { useStickyKeys } from './stickyKeys.ts'
 import type { Voting } from './useVoting.ts'
 
 export interface StickyOverlayProps {
@@ -26,9 +27,9 @@ export function StickyOverlay({ editor, phase, voting, tasks, privateRecords }: 
   const showVotes = phaseIndex(phase) >= phaseIndex('converge')
   const showOwners = phaseIndex(phase) >= phaseIndex('split')
   const canVote = phase === 'converge' && voting.canVote
-  useVoteKeys(editor, canVote ? voting : null)
   const taskBySticky = new Map<string, Task>()
   for (const t of tasks) for (const id of t.sourceShapeIds) taskBySticky.set(id, t)
+  useStickyKeys(editor, { voting: canVote ? voting : null, tasksBySticky: phase === 'split' ? taskBySticky : null })
 
   return (
     <div className="sticky-overlay">
@@ -94,39 +95,4 @@ export function StickyOverlay({ editor, phase, voting, tasks, privateRecords }: 
       })}
     </div>
   )
-}
-
-/** Keys that take typing: a vote key pressed there is a letter, not a vote. */
-const isTyping = (target: EventTarget | null): boolean =>
-  target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
-
-/**
- * U puts a dot on the selected sticky (or frame), Shift+U takes one back: keyboard users vote
- * where the idea is, like everyone else. tldraw binds no plain or shifted U.
- */
-export const VOTE_KEY = 'u'
-
-function useVoteKeys(editor: Editor | null, voting: Voting | null): void {
-  // The latest voting state, read when a key is pressed; the listener stays for the editor's life.
-  const latest = useRef(voting)
-  latest.current = voting
-  useEffect(() => {
-    if (!editor) return
-    const onKey = (e: KeyboardEvent) => {
-      const voting = latest.current
-      if (!voting) return
-      if (e.key.toLowerCase() !== VOTE_KEY || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return
-      if (editor.getEditingShapeId() !== null) return
-      const selected = editor.getSelectedShapes()
-      const only = selected.length === 1 ? selected[0] : undefined
-      if (!only || (only.type !== 'note' && only.type !== 'frame')) return
-      e.preventDefault()
-      e.stopPropagation()
-      if (e.shiftKey) voting.takeBack(only.id)
-      else voting.cast(only.id)
-    }
-    // Capture: tldraw handles keys on its container and would see a U first.
-    window.addEventListener('keydown', onKey, true)
-    return () => window.removeEventListener('keydown', onKey, true)
-  }, [editor])
 }
