@@ -1,11 +1,10 @@
 // What the session says out loud to screen-reader users as it happens: the phase moving on, the
-// votes this person has left, the shared timer running out, and the reveals. Renders nothing.
+// votes this person has left and the reveals (the timer's end is the banner's own alert). Renders nothing.
 import { useEffect, useMemo, useRef } from 'react'
 import type * as Y from 'yjs'
 import { PHASE_INFO, PHASES, phaseIndex, Root, type ParticipantIds } from '@sandbox/shared'
 import { useAnnounce } from '../components/Announcer.tsx'
 import { possibleOwners } from '../session/ownership.ts'
-import { serverNow } from '../session/serverClock.ts'
 import { useParticipants, useSessionFields, useVotes, useYMapJSON } from '../session/useSessionState.ts'
 import { useVoting } from '../session/useVoting.ts'
 
@@ -30,7 +29,7 @@ export function SessionAnnouncements({ doc }: { doc: Y.Doc }) {
   const participants = useParticipants(doc)
   const participantIds = useMemo<ParticipantIds>(() => new Set(possibleOwners(participants).map((p) => p.id)), [participants])
   const voting = useVoting({ session: raw, votes, participantIds, voteLimit: session.voteLimit, inConverge: session.phase === 'converge' })
-  const { phase, timer } = session
+  const { phase } = session
 
   useOnChange(phase, (now) => {
     const info = PHASE_INFO[now]
@@ -50,15 +49,7 @@ export function SessionAnnouncements({ doc }: { doc: Y.Doc }) {
     if (at > 0) announce('The stickies are revealed: everyone’s ideas are on the board.')
   })
 
-  // The timer's end, when it happens while this page is open.
-  const endsAt = timer.state === 'running' ? timer.endsAt : null
-  useEffect(() => {
-    if (endsAt === null) return
-    const left = endsAt - serverNow()
-    if (left <= 0) return
-    const id = window.setTimeout(() => announce('Time is up.'), left)
-    return () => window.clearTimeout(id)
-  }, [endsAt, announce])
+  // The timer's end is not announced here: the "Time's up" banner is an alert, read out as it appears.
 
   return null
 }
