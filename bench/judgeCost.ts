@@ -16,7 +16,7 @@ async function microsPerUpdate(judge: boolean, moves: number): Promise<number> {
   const server = await startServer(undefined, { messagesPerSecond: 1e9, messageBurst: 1e9, judgeBoard: judge })
   try {
     const session = await createSession(server.url)
-    const room = server.rooms.get(session.id)
+    const room = await server.rooms.get(session.id)
     const conn: Connection = {
       id: 1,
       role: 'participant',

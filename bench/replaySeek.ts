@@ -67,14 +67,14 @@ const noteRecord = (id: string, x: number, y: number, text: string, index: numbe
  * (their own Yjs client id), the room doc applies it and the log stores it with the author's id
  * and a server time; the room checkpoints every `checkpointEvery` updates.
  */
-export function generateSession(
+export async function generateSession(
   storage: SqliteStorage,
   sessionId: string,
   opts: { updates: number; participants: number; checkpointEvery: number; tokenHashes?: SessionRow['tokenHashes'] },
-): { start: number; end: number; checkpoints: number } {
+): Promise<{ start: number; end: number; checkpoints: number }> {
   const random = seededRandom(SEED)
   const start = Date.UTC(2025, 0, 6, 9, 0, 0)
-  storage.createSession({ id: sessionId, title: 'Replay bench', createdAt: start, tokenHashes: opts.tokenHashes ?? { participant: 'x', facilitator: 'y', viewer: 'z' } })
+  await storage.createSession({ id: sessionId, title: 'Replay bench', createdAt: start, tokenHashes: opts.tokenHashes ?? { participant: 'x', facilitator: 'y', viewer: 'z' } })
   const room = new Y.Doc()
   const people = Array.from({ length: opts.participants }, (_, i) => ({ id: `p_bench${String(i).padStart(2, '0')}`, doc: new Y.Doc(), stickies: [] as string[] }))
   let seq = 0
@@ -82,6 +82,8 @@ export function generateSession(
   let checkpoints = 0
   let pending: UpdateToAppend[] = []
   const stepMs = SESSION_MS / opts.updates
+  // Writes start at once (SQLite commits before the call returns) and are awaited at the end.
+  const writes: Promise<void>[] = []
   const log = (update: Uint8Array, participantId: string | null) => {
     seq += 1
     // Bursts of activity with the odd quiet minute, like a real meeting.
@@ -89,13 +91,13 @@ export function generateSession(
     Y.applyUpdate(room, update, SERVER_ORIGIN)
     pending.push({ sessionId, seq, at, participantId, update })
     if (pending.length >= 1000) {
-      storage.appendUpdates(pending)
+      writes.push(storage.appendUpdates(pending))
       pending = []
     }
     if (seq % opts.checkpointEvery === 0) {
-      storage.appendUpdates(pending)
+      writes.push(storage.appendUpdates(pending))
       pending = []
-      storage.writeCheckpoint(sessionId, { seq, at, state: Y.encodeStateAsUpdate(room) })
+      writes.push(storage.writeCheckpoint(sessionId, { seq, at, state: Y.encodeStateAsUpdate(room) }))
       checkpoints += 1
     }
   }
@@ -175,7 +177,8 @@ export function generateSession(
       asPerson(person, (doc) => doc.getMap<Y.Map<unknown>>(Root.records).set(id, recordToYMap(noteRecord(id, 100, 100, `Idea ${stickyCount}`, stickyCount))))
     }
   }
-  storage.appendUpdates(pending)
+  writes.push(storage.appendUpdates(pending))
+  await Promise.all(writes)
   for (const person of people) person.doc.destroy()
   room.destroy()
   return { start, end: at, checkpoints }
@@ -187,7 +190,7 @@ export async function runReplaySeekBench(opts: ReplaySeekOptions): Promise<Repla
   const sessionId = 'bench_replay_session_000000000000'
   try {
     const t0 = performance.now()
-    const { start, end, checkpoints } = generateSession(storage, sessionId, {
+    const { start, end, checkpoints } = await generateSession(storage, sessionId, {
       updates: opts.updates,
       participants: opts.participants ?? 20,
       checkpointEvery: opts.checkpointEveryUpdates ?? 500,
@@ -197,11 +200,11 @@ export async function runReplaySeekBench(opts: ReplaySeekOptions): Promise<Repla
     const random = seededRandom(7)
     const samples = opts.samples ?? 200
     const times: number[] = []
-    stateAt(storage, sessionId, end) // warm the statement cache and the JIT
+    await stateAt(storage, sessionId, end) // warm the statement cache and the JIT
     for (let i = 0; i < samples; i += 1) {
       const moment = start + Math.floor(random() * (end - start + 1))
       const s = performance.now()
-      stateAt(storage, sessionId, moment)
+      await stateAt(storage, sessionId, moment)
       times.push(performance.now() - s)
     }
     times.sort((a, b) => a - b)
@@ -217,7 +220,7 @@ export async function runReplaySeekBench(opts: ReplaySeekOptions): Promise<Repla
     const replay = new Y.Doc()
     let buildReplayDocMs = 0
     for (let after = 0; ; ) {
-      const chunk = storage.updatesAfter(sessionId, after, undefined, 10_000)
+      const chunk = await storage.updatesAfter(sessionId, after, undefined, 10_000)
       feedBytes += encodeFeed(chunk, null, true, after).length
       const s = performance.now()
       for (const u of chunk) Y.applyUpdate(replay, u.update)
@@ -250,7 +253,7 @@ export async function runReplaySeekBench(opts: ReplaySeekOptions): Promise<Repla
       dataDir: opts.keep ? dataDir : null,
     }
   } finally {
-    storage.close()
+    await storage.close()
     if (!opts.keep) fs.rmSync(dataDir, { recursive: true, force: true })
   }
 }

@@ -193,7 +193,7 @@ describe('room capacity by role', () => {
 describe('byte rate', () => {
   it('closes a connection that writes ~1 MB updates at full rate with 4429, and lets a single large paste through', async () => {
     const { server, session, syncUrl, logged } = await setup()
-    const room = server.rooms.get(session.id)
+    const room = await server.rooms.get(session.id)
     // Ordinary use: one large update (a big paste) and the connection stays.
     const paste = track(await rawSocket(syncUrl(session.tokens.facilitator)))
     paste.ws.send(updateFrame(bigTaskUpdate(900_000, 'paste')))
@@ -247,7 +247,7 @@ describe('quotas', () => {
     }
     // Not even with a real participant's id and key: their record keeps its role.
     expect((await post({ name: 'Host', participantId: host?.participantId, participantKey: host?.participantKey })).status).toBe(403)
-    const records = server.rooms.get(session.id).doc.getMap(Root.participants).toJSON() as Record<string, Participant>
+    const records = (await server.rooms.get(session.id)).doc.getMap(Root.participants).toJSON() as Record<string, Participant>
     expect(Object.values(records).map((p) => [p.name, p.role])).toEqual([['Host', 'facilitator']])
 
     const { client: viewer } = await open(session.tokens.viewer)
@@ -276,7 +276,7 @@ describe('quotas', () => {
     const again = await joinAs({ name: 'Member A, renamed', participantId: first.participantId, participantKey: first.participantKey })
     expect(again.status).toBe(200)
     expect(((await again.json()) as Identity).participantId).toBe(first.participantId)
-    expect(server.rooms.get(session.id).doc.getMap(Root.participants).size).toBe(3)
+    expect((await server.rooms.get(session.id)).doc.getMap(Root.participants).size).toBe(3)
   })
 
   it('rate-limits joins per address (JOINS_PER_MINUTE_PER_ADDRESS)', async () => {
@@ -290,7 +290,7 @@ describe('quotas', () => {
     expect(res.status).toBe(429)
     const { error } = (await res.json()) as { error: { code: string; message: string } }
     expect(error).toMatchObject({ code: 'rateLimited', message: expect.stringMatching(/^Too many joins from your address; try again in/) })
-    expect(server.rooms.get(session.id).doc.getMap(Root.participants).size).toBe(5)
+    expect((await server.rooms.get(session.id)).doc.getMap(Root.participants).size).toBe(5)
   })
 })
 

@@ -70,7 +70,7 @@ describe('answers to the frame questions', () => {
 
   it('refuses a Y type nested inside answers, for every role', async () => {
     const { server, session, memberA } = await setup()
-    const room = server.rooms.get(session.id)
+    const room = await server.rooms.get(session.id)
     for (const token of [session.tokens.participant, session.tokens.facilitator]) {
       const [update] = craftUpdates(room.doc, (d) => {
         d.transact(() => {

@@ -8,6 +8,10 @@ const envSchema = z.object({
   PORT: int(8080),
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL: postgres://user@host:port/database')
+    .optional(),
   PUBLIC_URL: z.string().url().optional(),
   TLDRAW_LICENSE_KEY: z.string().optional(),
   ALLOWED_ORIGINS: z.string().default(''),
@@ -40,6 +44,8 @@ export type Config = {
   port: number
   host: string
   dataDir: string
+  /** PostgreSQL instead of SQLite in dataDir (DATABASE_URL); images stay in dataDir either way. */
+  databaseUrl: string | null
   publicUrl: string | undefined
   tldrawLicenseKey: string | null
   allowedOrigins: string[]
@@ -95,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL ?? null,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     tldrawLicenseKey: e.TLDRAW_LICENSE_KEY ?? null,
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean),

@@ -10,6 +10,8 @@ import { createHttpApp } from './http/app.ts'
 import { createLogger, type Logger } from './log.ts'
 import { Persister } from './rooms/Persister.ts'
 import { loadDoc, RoomManager } from './rooms/RoomManager.ts'
+import crypto from 'node:crypto'
+import { PostgresStorage } from './storage/PostgresStorage.ts'
 import { SqliteStorage } from './storage/SqliteStorage.ts'
 import type { Storage } from './storage/Storage.ts'
 import { SyncSocket } from './transport/syncSocket.ts'
@@ -37,7 +39,7 @@ export async function createServer(
   options: { storage?: Storage; assets?: AssetStorage; log?: Logger; clientDir?: string } = {},
 ): Promise<SandboxServer> {
   const log = options.log ?? createLogger(config.logLevel)
-  const storage = options.storage ?? new SqliteStorage(config.dataDir, { synchronous: config.sqliteSynchronous, log })
+  const storage = options.storage ?? (await openStorage(config, log))
   const assets = options.assets ?? new AssetStore(config.dataDir)
   const persister = new Persister(storage, config.saveBatchMs, log)
   const rooms = new RoomManager({
@@ -52,7 +54,10 @@ export async function createServer(
     },
     idleUnloadMs: config.idleUnloadMs,
   })
-  const keys = ParticipantKeys.fromDataDir(config.dataDir)
+  // Processes sharing a database share the participant secret through it; SQLite's stays in DATA_DIR.
+  const keys = storage.sharedSetting
+    ? new ParticipantKeys(Buffer.from(await storage.sharedSetting('participant-secret', crypto.randomBytes(32))))
+    : ParticipantKeys.fromDataDir(config.dataDir)
   const http = await createHttpApp({
     storage,
     rooms,
@@ -69,10 +74,10 @@ export async function createServer(
     },
     trustProxy: config.trustProxy,
     clientDir: options.clientDir ?? config.clientDir ?? DEFAULT_CLIENT_DIR,
-    readDoc: (sessionId) => {
+    readDoc: async (sessionId) => {
       const room = rooms.loaded.get(sessionId)
       if (room) return { doc: room.doc, release: () => {} }
-      const { doc } = loadDoc(storage, sessionId)
+      const { doc } = await loadDoc(storage, sessionId)
       return { doc, release: () => doc.destroy() }
     },
     extraRoutes: [
@@ -97,12 +102,10 @@ export async function createServer(
     publicUrl: config.publicUrl,
   })
   http.server.on('upgrade', (req, socket, head) => {
-    try {
-      sync.handleUpgrade(req, socket, head)
-    } catch (error) {
+    sync.handleUpgrade(req, socket, head).catch((error: unknown) => {
       log.error({ event: 'sync.upgrade_failed', err: error }, 'upgrade failed')
       socket.destroy()
-    }
+    })
   })
   await http.listen({ port: config.port, host: config.host })
   const address = http.server.address() as AddressInfo
@@ -120,10 +123,16 @@ export async function createServer(
     close: () =>
       (closing ??= (async () => {
         sync.close()
-        rooms.shutdown()
-        persister.close()
+        await rooms.shutdown()
+        await persister.close()
         await http.close()
-        storage.close()
+        await storage.close()
       })()),
   }
+}
+
+/** PostgreSQL when DATABASE_URL is set (migrated at start), else SQLite in DATA_DIR. */
+function openStorage(config: Config, log: Logger): Promise<Storage> | Storage {
+  if (config.databaseUrl) return PostgresStorage.open(config.databaseUrl, { log })
+  return new SqliteStorage(config.dataDir, { synchronous: config.sqliteSynchronous, log })
 }

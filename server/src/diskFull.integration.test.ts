@@ -122,10 +122,10 @@ describe('disk full', () => {
 
     // Everything is in the log, and the database is sound, live and after a restart.
     const expected = records.toJSON()
-    const check = (storage: SqliteStorage) => {
+    const check = async (storage: SqliteStorage) => {
       expect(storage.integrityCheck()).toBe('ok')
       const replay = new Y.Doc()
-      for (const u of storage.updatesAfter(session.id, 0)) Y.applyUpdate(replay, u.update)
+      for (const u of (await storage.updatesAfter(session.id, 0))) Y.applyUpdate(replay, u.update)
       expect(Y.getState(replay.store, writer.doc.clientID)).toBe(myClock())
       expect(replay.getMap(Root.records).toJSON()).toEqual(expected)
       replay.destroy()

@@ -79,7 +79,7 @@ function nestedChain(map: string, key: string, depth: number): Uint8Array {
 describe('guarded maps hold plain JSON only', () => {
   it('refuses 50,000 nested maps in session.phase before applying them; the session keeps working, also after a restart', async () => {
     const { server, session, syncUrl } = await setup()
-    const room = server.rooms.get(session.id)
+    const room = await server.rooms.get(session.id)
     // 49,000 levels: the placement check refuses it (from 50,000 structs on, the per-update bound does).
     const update = nestedChain(Root.session, 'phase', 49_000)
     // The bytes are what Yjs would integrate (checked on a throwaway doc with a short chain).
@@ -100,10 +100,10 @@ describe('guarded maps hold plain JSON only', () => {
     cleanup.push(() => facilitator.destroy())
     await synced(facilitator)
     facilitator.doc.getMap(Root.session).set('phase', 'frame')
-    await waitFor(() => room.doc.getMap(Root.session).get('phase') === 'frame', 'facilitator moves the phase')
+    await waitFor(async () => room.doc.getMap(Root.session).get('phase') === 'frame', 'facilitator moves the phase')
     facilitator.destroy()
-    await waitFor(() => room.connections.size === 0, 'everyone left')
-    expect(server.rooms.unload(room)).toBe(true)
+    await waitFor(async () => room.connections.size === 0, 'everyone left')
+    expect(await server.rooms.unload(room)).toBe(true)
     const again = connect(server.url, session.id, session.tokens.participant)
     cleanup.push(() => again.destroy())
     await synced(again)
@@ -118,7 +118,7 @@ describe('guarded maps hold plain JSON only', () => {
 
   it('refuses a Y type in tasks, votes or participants for every role, so nothing can be edited inside one', async () => {
     const { server, session, syncUrl } = await setup()
-    const room = server.rooms.get(session.id)
+    const room = await server.rooms.get(session.id)
     for (const [map, key] of [
       [Root.tasks, 'task:x'],
       [Root.votes, 'p_x|shape:a'],
@@ -183,9 +183,9 @@ describe('board content', () => {
     for (const [, write] of bad) attacker.doc.transact(write)
     // More refused changes than a connection may send: the attacker is closed for good
     // (stock providers do not reconnect after a 44xx close).
-    await waitFor(() => attacker.provider.wsconnected === false, 'the attacker is disconnected', 10_000)
+    await waitFor(async () => attacker.provider.wsconnected === false, 'the attacker is disconnected', 10_000)
     putSticky(witness.doc, 'shape:good', 'a real idea')
-    await waitFor(() => server.rooms.get(session.id).doc.getMap(Root.records).has('shape:good'), 'the valid sticky arrives')
+    await waitFor(async () => (await server.rooms.get(session.id)).doc.getMap(Root.records).has('shape:good'), 'the valid sticky arrives')
     expect([...witness.doc.getMap(Root.records).keys()].sort()).toEqual(['document:document', 'page:page', 'shape:good'])
     expect((witness.doc.getMap(Root.meta).get('schema') as { hostile?: boolean }).hostile).toBeUndefined()
 
@@ -194,15 +194,15 @@ describe('board content', () => {
     cleanup.push(() => author.destroy())
     await synced(author)
     author.doc.getMap(Root.records).set('shape:own-parent', valid('shape:own-parent', { parentId: 'shape:own-parent' }))
-    await waitFor(() => !author.doc.getMap(Root.records).has('shape:own-parent'), 'the author’s change is undone for them too')
+    await waitFor(async () => !author.doc.getMap(Root.records).has('shape:own-parent'), 'the author’s change is undone for them too')
     expect(author.provider.wsconnected).toBe(true)
     // Moves take the fast path; a bad position or an oversized meta still does not pass it.
     const good = author.doc.getMap(Root.records).get('shape:good') as Y.Map<unknown>
     good.set('xy', [10, 20])
-    await waitFor(() => ((server.rooms.get(session.id).doc.getMap(Root.records).get('shape:good') as Y.Map<unknown>).get('xy') as number[])[0] === 10, 'a move')
+    await waitFor(async () => (((await server.rooms.get(session.id)).doc.getMap(Root.records).get('shape:good') as Y.Map<unknown>).get('xy') as number[])[0] === 10, 'a move')
     for (const [key, value] of [['xy', ['left', 1]], ['xy', [1]], ['meta', { pad: 'x'.repeat(200_000) }]] as const) {
       good.set(key, value)
-      await waitFor(() => JSON.stringify(good.get(key)) !== JSON.stringify(value), `${key} = ${JSON.stringify(value).slice(0, 30)} undone`)
+      await waitFor(async () => JSON.stringify(good.get(key)) !== JSON.stringify(value), `${key} = ${JSON.stringify(value).slice(0, 30)} undone`)
     }
     expect(good.get('xy')).toEqual([10, 20])
     // On disk, after a restart: the same three records, all of them valid.
@@ -224,7 +224,7 @@ describe('board content', () => {
 
   it('bounds how many records one connection may add: a flood of valid notes is cut off, others keep working', async () => {
     const { server, session, syncUrl } = await setup({ messagesPerSecond: 100_000, messageBurst: 100_000 })
-    const room = server.rooms.get(session.id)
+    const room = await server.rooms.get(session.id)
     // Made before the attack: the server runs in this process, and crafting is not its work.
     const frames = craftUpdates(room.doc, (d) => {
       for (let batch = 0; batch < 40; batch++) {
@@ -287,7 +287,7 @@ describe('one connection cannot stall or lock out the others', () => {
         await new Promise((r) => setTimeout(r, 10))
       }
     })
-    const room = server.rooms.get(session.id)
+    const room = await server.rooms.get(session.id)
     expect(room.awareness.getStates().size).toBe(0)
     // A newcomer gets the whole document and is not cut off as a slow client.
     const newcomer = connect(server.url, session.id, session.tokens.participant)
@@ -305,7 +305,7 @@ describe('one connection cannot stall or lock out the others', () => {
     const { ws } = await rawSocket(syncUrl(session.tokens.participant))
     for (let i = 0; i < 200; i++) ws.send(awarenessFrameOf([{ clientId: 7, clock: i + 1, state: { junk: 'x'.repeat(800 * 1024) } }]))
     ws.send(PRESENCE_PROBE)
-    await waitFor(() => lines.length > 0, 'a warning', 10_000)
+    await waitFor(async () => lines.length > 0, 'a warning', 10_000)
     await new Promise((r) => setTimeout(r, 300))
     console.log(`presence flood: ${lines.length} warning lines for 200 oversized frames`)
     expect(lines.length).toBeLessThanOrEqual(20)
@@ -318,7 +318,7 @@ describe('storage quota', () => {
     const quota = 3 * 1024 * 1024
     const { server, session, syncUrl } = await setup({ maxSessionStorageBytes: quota, bytesPerSecond: 1e9, burstBytes: 1e9 })
     const writeUntilRefused = async () => {
-      const room = server.rooms.get(session.id)
+      const room = await server.rooms.get(session.id)
       const { ws, closed } = await rawSocket(syncUrl(session.tokens.participant))
       let code: number | null = null
       void closed.then((c) => (code = c.code))
@@ -337,12 +337,12 @@ describe('storage quota', () => {
       return code
     }
     expect(await writeUntilRefused()).toBe(CloseCode.storageQuota)
-    server.persister.flush()
-    const room = server.rooms.get(session.id)
-    await waitFor(() => room.connections.size === 0, 'the writer left')
-    expect(server.rooms.unload(room)).toBe(true)
+    await server.persister.flush()
+    const room = await server.rooms.get(session.id)
+    await waitFor(async () => room.connections.size === 0, 'the writer left')
+    expect(await server.rooms.unload(room)).toBe(true)
     expect(await writeUntilRefused()).toBe(CloseCode.storageQuota)
-    const stored = server.storage.storedBytes(session.id)
+    const stored = await server.storage.storedBytes(session.id)
     console.log(`storage quota ${quota} B: ${stored} B stored after two rounds`)
     expect(stored).toBeLessThan(quota + 512 * 1024)
   })

@@ -108,7 +108,7 @@ describe('GET /api/sessions/:id/links', () => {
     putSticky(viewer.doc, 'shape:from-viewer', 'From the view link')
     await settle()
     expect(facilitator.doc.getMap(Root.records).has('shape:from-viewer')).toBe(false)
-    expect(server.rooms.get(session.id).doc.getMap(Root.records).has('shape:from-viewer')).toBe(false)
+    expect((await server.rooms.get(session.id)).doc.getMap(Root.records).has('shape:from-viewer')).toBe(false)
   })
 })
 
@@ -135,7 +135,7 @@ describe('names in a session', () => {
       // The sentence names the person already here, as the others see them.
       expect(error.message).toBe('Someone called “Member A” is already here. Add an initial or your team so people can tell you apart.')
     }
-    const records = server.rooms.get(session.id).doc.getMap(Root.participants)
+    const records = (await server.rooms.get(session.id)).doc.getMap(Root.participants)
     expect(records.size).toBe(1)
     // With something added, the second person is in.
     expect((await post(server.url, session.id, session.tokens.participant, { name: 'Member A (Design)' })).status).toBe(200)

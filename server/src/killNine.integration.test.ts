@@ -71,7 +71,7 @@ describe('kill -9', () => {
         const storage = new SqliteStorage(dataDir)
         try {
           expect(storage.integrityCheck()).toBe('ok')
-          const { doc } = loadDoc(storage, sessionId)
+          const { doc } = await loadDoc(storage, sessionId)
           const records = doc.getMap(Root.records)
           for (const w of written) {
             if (w.clock > (acked.get(w.client) ?? 0)) continue

@@ -69,30 +69,30 @@ describe('presence of ordinary clients', () => {
       b.provider.awareness.setLocalStateField('cursor', { x: x + 100 })
       await new Promise((r) => setTimeout(r, 5))
     }
-    await waitFor(() => cursorOf(a)?.x === 20 && cursorOf(b)?.x === 120, 'both cursors at their last place')
+    await waitFor(async () => cursorOf(a)?.x === 20 && cursorOf(b)?.x === 120, 'both cursors at their last place')
 
     // A second tab of Member A opens and closes: Member A's first tab stays present.
     const secondTab = connect(server.url, session.id, session.tokens.participant, memberA)
     await synced(secondTab)
     secondTab.provider.awareness.setLocalStateField('cursor', { x: 999 })
-    await waitFor(() => observer.provider.awareness.getStates().get(secondTab.doc.clientID), 'second tab present')
+    await waitFor(async () => observer.provider.awareness.getStates().get(secondTab.doc.clientID), 'second tab present')
     secondTab.destroy()
-    await waitFor(() => !observer.provider.awareness.getStates().has(secondTab.doc.clientID), 'second tab gone')
+    await waitFor(async () => !observer.provider.awareness.getStates().has(secondTab.doc.clientID), 'second tab gone')
     expect(cursorOf(a)?.x).toBe(20)
 
     // The network drops under Member A; the server still holds the old socket when A is back.
     const stale = net_.dropClientSides()
-    await waitFor(() => !a.provider.wsconnected, 'A sees its socket close')
-    await waitFor(() => a.provider.synced, 'A reconnected', 10_000)
+    await waitFor(async () => !a.provider.wsconnected, 'A sees its socket close')
+    await waitFor(async () => a.provider.synced, 'A reconnected', 10_000)
     a.provider.awareness.setLocalStateField('cursor', { x: 21 })
-    await waitFor(() => cursorOf(a)?.x === 21, 'A’s cursor moves after the reconnect')
+    await waitFor(async () => cursorOf(a)?.x === 21, 'A’s cursor moves after the reconnect')
 
     // When the server finally drops the old socket, Member A does not vanish with it.
     for (const socket of stale) socket.destroy()
-    await waitFor(() => server.rooms.get(session.id).connections.size === 3, 'the server closed the old socket')
+    await waitFor(async () => (await server.rooms.get(session.id)).connections.size === 3, 'the server closed the old socket')
     expect(cursorOf(a)?.x).toBe(21)
     a.provider.awareness.setLocalStateField('cursor', { x: 22 })
-    await waitFor(() => cursorOf(a)?.x === 22, 'A’s cursor moves after the old socket is gone')
+    await waitFor(async () => cursorOf(a)?.x === 22, 'A’s cursor moves after the old socket is gone')
 
     expect(presenceEvents(lines)).toEqual([])
   })
@@ -105,7 +105,7 @@ describe('presence of ordinary clients', () => {
     const observer = track(connect(server.url, session.id, session.tokens.viewer))
     await Promise.all([synced(a), synced(observer)])
     a.provider.awareness.setLocalStateField('cursor', { x: 1 })
-    await waitFor(() => observer.provider.awareness.getStates().get(a.doc.clientID), 'A present')
+    await waitFor(async () => observer.provider.awareness.getStates().get(a.doc.clientID), 'A present')
 
     // Member B's client claims Member A's client id, with ever newer clocks.
     const b = track(connect(server.url, session.id, session.tokens.participant, memberB))
@@ -116,7 +116,7 @@ describe('presence of ordinary clients', () => {
     b.provider.awareness.setLocalState({ marker: 1 })
     // y-protocols ignores a new client's first state at clock 0; the second one counts.
     b.provider.awareness.setLocalState({ marker: 2 })
-    await waitFor(() => observer.provider.awareness.getStates().get(4242), 'B’s own presence, sent after the spoof')
+    await waitFor(async () => observer.provider.awareness.getStates().get(4242), 'B’s own presence, sent after the spoof')
     expect((observer.provider.awareness.getStates().get(a.doc.clientID)?.cursor as { x: number }).x).toBe(1)
     expect(presenceEvents(lines)).toEqual(['awareness.spoof_dropped'])
   })

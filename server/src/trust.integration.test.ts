@@ -104,20 +104,20 @@ describe('identity and roles', () => {
     }
     // A raw viewer writing directly: dropped, never stored, never seen.
     const viewer = await rawSocket(syncUrl(session.tokens.viewer))
-    const seqBefore = server.storage.lastSeq(session.id)
-    const room = server.rooms.get(session.id)
+    const seqBefore = await server.storage.lastSeq(session.id)
+    const room = await server.rooms.get(session.id)
     for (const u of craft(room.doc, (d) => d.getMap(Root.records).set('shape:by-viewer', stickyMap('shape:by-viewer')))) viewer.ws.send(updateFrame(u))
     viewer.ws.send(probe)
     await waitFor(() => viewer.messages.length >= 2, 'viewer probe answered')
-    server.persister.flush()
+    await server.persister.flush()
     expect(room.doc.getMap(Root.records).has('shape:by-viewer')).toBe(false)
-    expect(server.storage.lastSeq(session.id)).toBe(seqBefore)
+    expect(await server.storage.lastSeq(session.id)).toBe(seqBefore)
     viewer.ws.close()
   })
 
   it('refuses an update whose dependencies are missing, so it can never go live with someone else’s write', async () => {
     const { server, session, syncUrl, logged } = await setup()
-    const room = server.rooms.get(session.id)
+    const room = await server.rooms.get(session.id)
     // Two edits in a row; the second depends on the first. Only the second is sent.
     const [first, second] = craft(room.doc, (d) => {
       const sticky = stickyMap('shape:chain')
@@ -161,7 +161,7 @@ describe('presence', () => {
     await waitFor(() => observer.provider.awareness.getStates().get(myId)?.marker, 'spoofer visible')
     expect(observer.provider.awareness.getStates().get(annId)?.presence).toEqual({ cursor: { x: 1, y: 1 } })
     expect(observer.provider.awareness.getStates().get(myId)?.user).toMatchObject({ id: spoofer.participantId, name: 'Spoofer', color: spoofer.color })
-    expect(server.rooms.get(session.id).awareness.getStates().get(annId)?.presence).toEqual({ cursor: { x: 1, y: 1 } })
+    expect((await server.rooms.get(session.id)).awareness.getStates().get(annId)?.presence).toEqual({ cursor: { x: 1, y: 1 } })
 
     // A guest (no participant key) cannot borrow a participant's colour or id either.
     const guest = await rawSocket(syncUrl(session.tokens.participant))
@@ -216,7 +216,7 @@ describe('limits', () => {
 
   it('refuses an update that would take the document past MAX_DOC_BYTES, without storing it', async () => {
     const { server, session, syncUrl, logged } = await setup()
-    const room = server.rooms.get(session.id)
+    const room = await server.rooms.get(session.id)
     // Set the cap just above what the room holds now.
     ;(room as unknown as { deps: { limits: { maxDocBytes: number } } }).deps.limits.maxDocBytes = Y.encodeStateAsUpdate(room.doc).length + 4_000
     const small = await rawSocket(syncUrl(session.tokens.participant))
@@ -226,9 +226,9 @@ describe('limits', () => {
     for (const u of craft(room.doc, (d) => d.getMap(Root.records).set('shape:big', stickyMap('shape:big', 'x'.repeat(10_000))))) ws.send(updateFrame(u))
     expect((await closed).code).toBe(CloseCode.documentTooLarge)
     expect(logged('room.doc_too_large')).toBe(true)
-    server.persister.flush()
+    await server.persister.flush()
     const replay = new Y.Doc()
-    for (const u of server.storage.updatesAfter(session.id, 0)) Y.applyUpdate(replay, u.update)
+    for (const u of (await server.storage.updatesAfter(session.id, 0))) Y.applyUpdate(replay, u.update)
     expect(replay.getMap(Root.records).has('shape:big')).toBe(false)
     expect(replay.getMap(Root.records).has('shape:small')).toBe(true)
     small.ws.close()
@@ -237,7 +237,7 @@ describe('limits', () => {
   it('disconnects a client that stops reading, while the others keep up', async () => {
     // The writer sends 16 MB in well under a second: far past the byte rate, which is not what this tests.
     const { server, session, syncUrl, logged } = await setup({ slowClientBytes: 256 * 1024, bytesPerSecond: 256 * 1024 * 1024, burstBytes: 256 * 1024 * 1024 })
-    const room = server.rooms.get(session.id)
+    const room = await server.rooms.get(session.id)
     const writer = track(connect(server.url, session.id, session.tokens.participant, undefined, { ack: '1' }))
     const reader = track(connect(server.url, session.id, session.tokens.participant))
     let acked = 0

@@ -29,7 +29,7 @@ export interface AppDeps {
   trustProxy: boolean
   clientDir: string
   /** A session's current document: the live room's, or one loaded from storage for this call. */
-  readDoc(sessionId: string): { doc: Y.Doc; release(): void }
+  readDoc(sessionId: string): Promise<{ doc: Y.Doc; release(): void }>
   /** Extra routes (replay) registered by other modules. */
   extraRoutes?: ((app: FastifyInstance, deps: AppDeps) => void)[]
 }
@@ -79,7 +79,7 @@ export async function createHttpApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get('/healthz', async (_req, reply) => {
     try {
-      deps.storage.healthCheck()
+      await deps.storage.healthCheck()
     } catch (error) {
       return reply.code(503).send({ ok: false, storage: (error as Error).message })
     }
@@ -107,10 +107,10 @@ export async function createHttpApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   app.get('/', sendIndex(200))
   app.get<{ Params: { id: string; '*': string } }>('/s/:id', async (req, reply) =>
-    sendIndex(isSessionId(req.params.id) && deps.storage.getSession(req.params.id) ? 200 : 404)(req, reply),
+    sendIndex(isSessionId(req.params.id) && (await deps.storage.getSession(req.params.id)) ? 200 : 404)(req, reply),
   )
   app.get<{ Params: { id: string; '*': string } }>('/s/:id/*', async (req, reply) =>
-    sendIndex(isSessionId(req.params.id) && deps.storage.getSession(req.params.id) ? 200 : 404)(req, reply),
+    sendIndex(isSessionId(req.params.id) && (await deps.storage.getSession(req.params.id)) ? 200 : 404)(req, reply),
   )
   app.setNotFoundHandler(async (req, reply) => {
     if (req.method === 'GET' && !req.url.startsWith('/api/') && req.headers.accept?.includes('text/html')) return sendIndex(404)(req, reply)

@@ -47,7 +47,7 @@ export function assetRoutes(options: AssetRouteOptions): (app: FastifyInstance, 
 
       /** Refuses before a byte of the body is read: no one without the right token uploads 10 MiB. */
       const mayUpload = async (req: FastifyRequest<Params>) => {
-        const { role } = authorize(deps, req, req.params.id)
+        const { role } = await authorize(deps, req, req.params.id)
         if (!canWriteBoard(role)) throw new HttpError('forbidden', 'A viewer cannot add images to the board; open the join link to take part.')
       }
 
@@ -74,7 +74,7 @@ export function assetRoutes(options: AssetRouteOptions): (app: FastifyInstance, 
 
       // Any role may read. `?token=` works too, because an <img> cannot send a header.
       scope.get<AssetParams>('/api/sessions/:id/assets/:sha256', async (req, reply: FastifyReply) => {
-        const { session } = authorize(deps, req, req.params.id)
+        const { session } = await authorize(deps, req, req.params.id)
         // Checked before any path is built from it: nothing but 64 hex characters reaches the disk.
         if (!isAssetHash(req.params.sha256)) throw new HttpError('notFound', NO_SUCH_IMAGE)
         const asset = await assets.open(session.id, req.params.sha256)

@@ -37,14 +37,14 @@ export function registerReplayRoutes(app: FastifyInstance, deps: AppDeps): void 
   const index = new TimelineIndex(deps.storage)
   app.addHook('onClose', async () => index.close())
 
-  const commitPending = () => {
-    if (!deps.persister.flush()) throw new HttpError('unavailable')
+  const commitPending = async () => {
+    if (!(await deps.persister.flush())) throw new HttpError('unavailable')
   }
 
   /** PRODUCT.md: `{ start, end, events: [{ type, at, … }] }`, plus title, update count and quiet gaps. */
   app.get<{ Params: { id: string } }>('/api/sessions/:id/timeline', async (req, reply) => {
-    const { session } = authorize(deps, req, req.params.id)
-    commitPending()
+    const { session } = await authorize(deps, req, req.params.id)
+    await commitPending()
     const timeline = await index.timeline(session.id, session.createdAt)
     if (timeline.skippedUpdates > 0) reply.header(SKIPPED_HEADER, String(timeline.skippedUpdates))
     return reply.header('cache-control', 'no-store').send({ ...timeline, title: session.title })
@@ -55,12 +55,12 @@ export function registerReplayRoutes(app: FastifyInstance, deps: AppDeps): void 
    * document is garbage-collected: the size of the board then, not of everything overwritten.
    */
   app.get<{ Params: { id: string } }>('/api/sessions/:id/state', async (req, reply) => {
-    const { session } = authorize(deps, req, req.params.id)
+    const { session } = await authorize(deps, req, req.params.id)
     const { at } = parse(stateQuery, req.query, 'badQuery')
-    commitPending()
+    await commitPending()
     let read
     try {
-      read = readStateAt(deps.storage, session.id, at)
+      read = await readStateAt(deps.storage, session.id, at)
     } catch (error) {
       if (!(error instanceof CorruptHistoryError)) throw error
       return reply
@@ -85,11 +85,11 @@ export function registerReplayRoutes(app: FastifyInstance, deps: AppDeps): void 
    * `at` on skips the long head of the log.
    */
   app.get<{ Params: { id: string } }>('/api/sessions/:id/updates', async (req, reply) => {
-    const { session } = authorize(deps, req, req.params.id)
+    const { session } = await authorize(deps, req, req.params.id)
     const query = parse(updatesQuery, req.query, 'badQuery')
-    commitPending()
-    const checkpoint = query.from === 'checkpoint' ? feedCheckpoint(deps.storage, session.id, query.at, query.after) : null
-    const page = feedPage(deps.storage, session.id, query.after, query.limit, checkpoint)
+    await commitPending()
+    const checkpoint = query.from === 'checkpoint' ? await feedCheckpoint(deps.storage, session.id, query.at, query.after) : null
+    const page = await feedPage(deps.storage, session.id, query.after, query.limit, checkpoint)
     sayWhatWasSkipped(reply, page.skipped.length, page.skipped)
     if (page.more) reply.header(NEXT_AFTER_HEADER, String(page.reached))
     return reply

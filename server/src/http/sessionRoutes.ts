@@ -88,8 +88,8 @@ export function bearerToken(req: FastifyRequest): string | null {
 }
 
 /** The session and the caller's role, or a 404/401. */
-export function authorize(deps: AppDeps, req: FastifyRequest, id: string): { session: SessionRow; role: Role } {
-  const session = isSessionId(id) ? deps.storage.getSession(id) : null
+export async function authorize(deps: AppDeps, req: FastifyRequest, id: string): Promise<{ session: SessionRow; role: Role }> {
+  const session = isSessionId(id) ? await deps.storage.getSession(id) : null
   if (!session) throw new HttpError('notFound')
   const role = roleForToken(session, bearerToken(req))
   if (!role) throw new HttpError('unauthorized')
@@ -156,7 +156,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
   })
 
   app.get<{ Params: { id: string } }>('/api/sessions/:id', async (req) => {
-    const { session, role } = authorize(deps, req, req.params.id)
+    const { session, role } = await authorize(deps, req, req.params.id)
     return { id: session.id, title: session.title, createdAt: session.createdAt, role }
   })
 
@@ -164,7 +164,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
   // facilitator all three when the session's tokens derive from theirs (sessions created before
   // derivation answer `derivable: false`, and the client falls back to links it remembers).
   app.get<{ Params: { id: string } }>('/api/sessions/:id/links', async (req, reply) => {
-    const { session, role } = authorize(deps, req, req.params.id)
+    const { session, role } = await authorize(deps, req, req.params.id)
     const token = bearerToken(req) as string
     const link = (t: string) => boardLink(deps, req, session.id, t)
     reply.header('cache-control', 'no-store')
@@ -183,7 +183,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
 
   const joinLimit = { max: quotas.joinsPerMinutePerAddress, timeWindow: '1 minute', errorResponseBuilder: tooFast('joins') }
   app.post<{ Params: { id: string } }>('/api/sessions/:id/participants', { config: { rateLimit: joinLimit } }, async (req) => {
-    const { session, role } = authorize(deps, req, req.params.id)
+    const { session, role } = await authorize(deps, req, req.params.id)
     // Viewers are not participants: they watch as guests, and a record would let a view-only link
     // fill the session with people who never were there.
     if (role === 'viewer') {
@@ -194,7 +194,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
     if (!name) throw new HttpError('badBody', 'name: Tell the others who you are.')
     const keep = body.participantId && deps.keys.verify(body.participantId, body.participantKey)
     const participantId = keep ? (body.participantId as string) : `p_${randomId(16)}`
-    const room = deps.rooms.get(session.id)
+    const room = await deps.rooms.get(session.id)
     const records = room.doc.getMap(Root.participants)
     if (!(keep && records.has(participantId)) && records.size >= quotas.maxParticipantsPerSession) {
       deps.rooms.scheduleUnload(room)
@@ -218,9 +218,9 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
   })
 
   app.get<{ Params: { id: string } }>('/api/sessions/:id/tasks', async (req, reply) => {
-    const { session } = authorize(deps, req, req.params.id)
+    const { session } = await authorize(deps, req, req.params.id)
     const { format } = parse(exportQuery, req.query, 'badQuery')
-    const { doc, release } = deps.readDoc(session.id)
+    const { doc, release } = await deps.readDoc(session.id)
     const tasks = sortTasks(readTasks(doc))
     const title = (doc.getMap(Root.session).get('title') as string | undefined) ?? session.title
     release()

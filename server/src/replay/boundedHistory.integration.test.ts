@@ -43,7 +43,7 @@ describe('history routes on a long log', () => {
     // Straight into storage (as a long session would have logged it), in batches to keep the test small.
     const started = performance.now()
     const doc = new Y.Doc()
-    for (const u of server.storage.updatesAfter(session.id, 0)) Y.applyUpdate(doc, u.update)
+    for (const u of (await server.storage.updatesAfter(session.id, 0))) Y.applyUpdate(doc, u.update)
     const t0 = Date.now()
     let batch: { sessionId: string; seq: number; at: number; participantId: string | null; update: Uint8Array }[] = []
     for (let i = 1; i <= UPDATES; i++) {
@@ -51,15 +51,15 @@ describe('history routes on a long log', () => {
       doc.once('update', (update: Uint8Array) => batch.push({ sessionId: session.id, seq, at: t0 + i, participantId: `p${i % 5}`, update }))
       doc.getMap(Root.records).set('shape:drawing', { points: String(i % 10).repeat(POINT_BYTES), version: i })
       if (batch.length === 500 || i === UPDATES) {
-        server.storage.appendUpdates(batch)
+        await server.storage.appendUpdates(batch)
         batch = []
       }
-      if (i === UPDATES - CHECKPOINT_BEFORE_END) server.storage.writeCheckpoint(session.id, { seq, at: t0 + i, state: Y.encodeStateAsUpdate(doc) })
+      if (i === UPDATES - CHECKPOINT_BEFORE_END) (await server.storage.writeCheckpoint(session.id, { seq, at: t0 + i, state: Y.encodeStateAsUpdate(doc) }))
     }
-    const lastSeq = server.storage.lastSeq(session.id)
-    const logBytes = server.storage.storedBytes(session.id)
+    const lastSeq = await server.storage.lastSeq(session.id)
+    const logBytes = await server.storage.storedBytes(session.id)
     const bytesStarted = performance.now()
-    server.storage.storedBytes(session.id)
+    await server.storage.storedBytes(session.id)
     const storedBytesMs = performance.now() - bytesStarted
     console.log(`log: ${lastSeq} updates, ${(logBytes / MiB).toFixed(1)} MiB stored (storedBytes in ${storedBytesMs.toFixed(2)} ms), written in ${((performance.now() - started) / 1000).toFixed(1)} s`)
     expect(logBytes).toBeGreaterThan(UPDATES * POINT_BYTES)

@@ -13,7 +13,7 @@ const SESSION = 'session_for_history_tests_00000'
 const START = 1_700_000_000_000
 const dirs: string[] = []
 const stores: SqliteStorage[] = []
-afterEach(() => {
+afterEach(async () => {
   for (const s of stores.splice(0)) s.close()
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
 })
@@ -31,17 +31,17 @@ const LOG: { seq: number; at: number; update: Uint8Array }[] = (() => {
   return log
 })()
 
-function writeLog(checkpointEvery: number | null, checkpointAt?: (seq: number, at: number) => number): SqliteStorage {
+async function writeLog(checkpointEvery: number | null, checkpointAt?: (seq: number, at: number) => number): Promise<SqliteStorage> {
   const dir = tempDataDir()
   dirs.push(dir)
   const storage = new SqliteStorage(dir)
   stores.push(storage)
-  storage.createSession({ id: SESSION, title: 't', createdAt: START, tokenHashes: { participant: 'a', facilitator: 'b', viewer: 'c' } })
+  await storage.createSession({ id: SESSION, title: 't', createdAt: START, tokenHashes: { participant: 'a', facilitator: 'b', viewer: 'c' } })
   const room = new Y.Doc()
   for (const { seq, at, update } of LOG) {
     Y.applyUpdate(room, update)
-    storage.appendUpdates([{ sessionId: SESSION, seq, at, participantId: `p${seq % 3}`, update }])
-    if (checkpointEvery && seq % checkpointEvery === 0) storage.writeCheckpoint(SESSION, { seq, at: checkpointAt?.(seq, at) ?? at, state: Y.encodeStateAsUpdate(room) })
+    await storage.appendUpdates([{ sessionId: SESSION, seq, at, participantId: `p${seq % 3}`, update }])
+    if (checkpointEvery && seq % checkpointEvery === 0) await storage.writeCheckpoint(SESSION, { seq, at: checkpointAt?.(seq, at) ?? at, state: Y.encodeStateAsUpdate(room) })
   }
   return storage
 }
@@ -53,34 +53,34 @@ const records = (state: Uint8Array): unknown => {
 }
 
 describe('stateAt', () => {
-  it('is the same with or without checkpoints, at every moment', () => {
-    const plain = writeLog(null)
-    const checkpointed = writeLog(7)
+  it('is the same with or without checkpoints, at every moment', async () => {
+    const plain = await writeLog(null)
+    const checkpointed = await writeLog(7)
     for (let at = START - 500; at <= START + 61_000; at += 500) {
-      expect(records(stateAt(checkpointed, SESSION, at))).toEqual(records(stateAt(plain, SESSION, at)))
+      expect(records(await stateAt(checkpointed, SESSION, at))).toEqual(records(await stateAt(plain, SESSION, at)))
     }
-    expect(records(stateAt(plain, SESSION, START + 2_500))).toEqual({ 'shape:1': 1, 'shape:2': 2 })
-    expect(records(stateAt(plain, SESSION, START - 1))).toEqual({})
+    expect(records(await stateAt(plain, SESSION, START + 2_500))).toEqual({ 'shape:1': 1, 'shape:2': 2 })
+    expect(records(await stateAt(plain, SESSION, START - 1))).toEqual({})
   })
 
-  it('does not trust a checkpoint time that lies (a checkpoint stamped 0 shows no future)', () => {
-    const storage = writeLog(10, (seq, at) => (seq === 40 ? 0 : at))
-    expect(records(stateAt(storage, SESSION, START - 1))).toEqual({})
-    expect(records(stateAt(storage, SESSION, START + 2_000))).toEqual({ 'shape:1': 1, 'shape:2': 2 })
+  it('does not trust a checkpoint time that lies (a checkpoint stamped 0 shows no future)', async () => {
+    const storage = await writeLog(10, (seq, at) => (seq === 40 ? 0 : at))
+    expect(records(await stateAt(storage, SESSION, START - 1))).toEqual({})
+    expect(records(await stateAt(storage, SESSION, START + 2_000))).toEqual({ 'shape:1': 1, 'shape:2': 2 })
   })
 
-  it('falls back to the log when a checkpoint cannot be read', () => {
-    const good = writeLog(null)
-    const broken = writeLog(null)
+  it('falls back to the log when a checkpoint cannot be read', async () => {
+    const good = await writeLog(null)
+    const broken = await writeLog(null)
     broken.writeCheckpoint(SESSION, { seq: 30, at: START + 30_000, state: new Uint8Array([255, 255, 255, 1]) })
-    expect(records(stateAtSeq(broken, SESSION, 35))).toEqual(records(stateAtSeq(good, SESSION, 35)))
+    expect(records(await stateAtSeq(broken, SESSION, 35))).toEqual(records(await stateAtSeq(good, SESSION, 35)))
   })
 })
 
 describe('feed and timeline', () => {
-  it('encodes every update with its author and time', () => {
-    const storage = writeLog(null)
-    const updates = storage.updatesAfter(SESSION, 0, undefined, 5)
+  it('encodes every update with its author and time', async () => {
+    const storage = await writeLog(null)
+    const updates = await storage.updatesAfter(SESSION, 0, undefined, 5)
     const body = encodeFeed(updates, null, true, 0)
     const headerBytes = body.readUInt32LE(0)
     const header = JSON.parse(body.subarray(4, 4 + headerBytes).toString()) as { participants: string[]; lastSeq: number }
@@ -98,14 +98,14 @@ describe('feed and timeline', () => {
   })
 
   it('marks quiet gaps and extends the timeline with later updates only', async () => {
-    const storage = writeLog(null)
+    const storage = await writeLog(null)
     const index = new TimelineIndex(storage)
     expect(await index.timeline(SESSION, START)).toMatchObject({ start: START, end: START + 60_000, updates: 60, gaps: [] })
     const doc = new Y.Doc()
     let update: Uint8Array | null = null
     doc.once('update', (u: Uint8Array) => (update = u))
     doc.getMap(Root.session).set('phase', 'frame')
-    storage.appendUpdates([{ sessionId: SESSION, seq: 61, at: START + 120_000, participantId: null, update: update as unknown as Uint8Array }])
+    await storage.appendUpdates([{ sessionId: SESSION, seq: 61, at: START + 120_000, participantId: null, update: update as unknown as Uint8Array }])
     const timeline = await index.timeline(SESSION, START)
     expect(timeline.gaps).toEqual([{ from: START + 60_000, to: START + 120_000 }])
     expect(timeline.events).toEqual([{ type: 'phase', at: START + 120_000, seq: 61, phase: 'frame', from: null }])
@@ -124,11 +124,11 @@ function corruptRow(storage: SqliteStorage, seq: number): void {
 }
 
 describe('corrupt history', () => {
-  it('leaves a corrupt row out of the state at a moment and says so; with nothing readable it refuses', () => {
-    const storage = writeLog(7)
+  it('leaves a corrupt row out of the state at a moment and says so; with nothing readable it refuses', async () => {
+    const storage = await writeLog(7)
     corruptRow(storage, 30)
     // Checkpoints at 28 and 35: the state at 33 is checkpoint 28 plus 29…33.
-    const read = readStateAtSeq(storage, SESSION, 33)
+    const read = await readStateAtSeq(storage, SESSION, 33)
     expect(read.skipped).toEqual([
       { seq: 30, kind: 'update', reason: 'checksum' },
       { seq: 33, kind: 'update', reason: 'missingDependency' },
@@ -140,20 +140,20 @@ describe('corrupt history', () => {
     expect(reference.store.pendingStructs).not.toBeNull()
     expect(records(read.state)).toEqual(reference.getMap(Root.records).toJSON())
     // A checkpoint after the corrupt row holds it: later moments lose nothing.
-    expect(records(stateAtSeq(storage, SESSION, 42))).toEqual(records(stateAtSeq(writeLog(null), SESSION, 42)))
+    expect(records(await stateAtSeq(storage, SESSION, 42))).toEqual(records(await stateAtSeq(await writeLog(null), SESSION, 42)))
     expect(storage.corruption.snapshot().rows.map((c) => c.seq)).toEqual([30, 33])
-    expect(readStateAtSeq(storage, SESSION, 42).skippedCount).toBe(0)
+    expect((await readStateAtSeq(storage, SESSION, 42)).skippedCount).toBe(0)
 
-    const seedless = writeLog(null)
+    const seedless = await writeLog(null)
     corruptRow(seedless, 1)
-    expect(() => readStateAtSeq(seedless, SESSION, 1)).toThrow(CorruptHistoryError)
+    await expect(readStateAtSeq(seedless, SESSION, 1)).rejects.toThrow(CorruptHistoryError)
   })
 
-  it('a feed page leaves corrupt rows out, names them, and still moves past them', () => {
-    const storage = writeLog(null)
+  it('a feed page leaves corrupt rows out, names them, and still moves past them', async () => {
+    const storage = await writeLog(null)
     corruptRow(storage, 4)
     corruptRow(storage, 5)
-    const page = feedPage(storage, SESSION, 0, 5, null)
+    const page = await feedPage(storage, SESSION, 0, 5, null)
     expect(page.updates.map((u) => u.seq)).toEqual([1, 2, 3])
     expect(page.skipped).toEqual([4, 5])
     expect(page.reached).toBe(5)
@@ -163,7 +163,7 @@ describe('corrupt history', () => {
   })
 
   it('the timeline skips corrupt rows instead of failing', async () => {
-    const storage = writeLog(null)
+    const storage = await writeLog(null)
     corruptRow(storage, 10)
     const index = new TimelineIndex(storage)
     const timeline = await index.timeline(SESSION, START)
@@ -175,7 +175,7 @@ describe('corrupt history', () => {
 })
 
 describe('bounded answers', () => {
-  it('the state of a board with a long overwrite history is the size of the board, not of the history', () => {
+  it('the state of a board with a long overwrite history is the size of the board, not of the history', async () => {
     const dir = tempDataDir()
     dirs.push(dir)
     const storage = new SqliteStorage(dir)
@@ -188,12 +188,12 @@ describe('bounded answers', () => {
       let update: Uint8Array | null = null
       room.once('update', (u: Uint8Array) => (update = u))
       room.getMap(Root.records).set('shape:drawing', { points, version: seq })
-      storage.appendUpdates([{ sessionId: SESSION, seq, at: START + seq, participantId: null, update: update as unknown as Uint8Array }])
-      if (seq === 300) storage.writeCheckpoint(SESSION, { seq, at: START + seq, state: Y.encodeStateAsUpdate(room) })
+      await storage.appendUpdates([{ sessionId: SESSION, seq, at: START + seq, participantId: null, update: update as unknown as Uint8Array }])
+      if (seq === 300) (await storage.writeCheckpoint(SESSION, { seq, at: START + seq, state: Y.encodeStateAsUpdate(room) }))
       if (seq > 300) tail.push(update as unknown as Uint8Array)
     }
-    const state = stateAt(storage, SESSION, START + 800)
-    const checkpoint = storage.latestCheckpoint(SESSION)?.state as Uint8Array
+    const state = await stateAt(storage, SESSION, START + 800)
+    const checkpoint = (await storage.latestCheckpoint(SESSION))?.state as Uint8Array
     const merged = Y.mergeUpdates([checkpoint, ...tail])
     console.log(`state of a 20 kB board after 800 overwrites: ${state.length} bytes (merging the checkpoint and the tail without a document: ${merged.length} bytes)`)
     expect((records(state) as Record<string, { version: number }>)['shape:drawing']?.version).toBe(800)
@@ -201,24 +201,24 @@ describe('bounded answers', () => {
     expect(merged.length).toBeGreaterThan(100 * points.length)
   })
 
-  it('a feed page holds at most the byte cap of updates, however many are asked for', () => {
-    const storage = writeLog(null)
-    const sizes = storage.updatesAfter(SESSION, 0).map((u) => u.update.length)
+  it('a feed page holds at most the byte cap of updates, however many are asked for', async () => {
+    const storage = await writeLog(null)
+    const sizes = (await storage.updatesAfter(SESSION, 0)).map((u) => u.update.length)
     const cap = sizes.slice(0, 10).reduce((a, b) => a + b, 0)
-    const page = feedPage(storage, SESSION, 0, 20_000, null, cap)
+    const page = await feedPage(storage, SESSION, 0, 20_000, null, cap)
     expect(page.updates.map((u) => u.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1))
     expect(page).toMatchObject({ reached: 10, more: true })
     // The checkpoint counts against the cap.
-    const withCheckpoint = writeLog(7)
-    const cp = withCheckpoint.latestCheckpoint(SESSION, START + 21_000)
-    const small = feedPage(withCheckpoint, SESSION, 0, 20_000, cp, (cp?.state.length ?? 0) + 1)
+    const withCheckpoint = await writeLog(7)
+    const cp = await withCheckpoint.latestCheckpoint(SESSION, START + 21_000)
+    const small = await feedPage(withCheckpoint, SESSION, 0, 20_000, cp, (cp?.state.length ?? 0) + 1)
     expect(small.updates.map((u) => u.seq)).toEqual([22])
   })
 
   it('the timeline cache is bounded by bytes and forgets what nobody asked for', async () => {
-    const storage = writeLog(null)
+    const storage = await writeLog(null)
     const other = 'other_session_for_history_tests'
-    for (const u of storage.updatesAfter(SESSION, 0)) storage.appendUpdates([{ sessionId: other, seq: u.seq, at: u.at, participantId: null, update: u.update }])
+    for (const u of (await storage.updatesAfter(SESSION, 0))) (await storage.appendUpdates([{ sessionId: other, seq: u.seq, at: u.at, participantId: null, update: u.update }]))
     const roomy = new TimelineIndex(storage)
     await roomy.timeline(SESSION, START)
     await roomy.timeline(other, START)

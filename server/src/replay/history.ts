@@ -28,18 +28,18 @@ export interface StateAt {
 }
 
 /** The document as it was at `at` (epoch ms), as one Yjs update. Empty before the session. */
-export function stateAt(storage: Storage, sessionId: string, at: number): Uint8Array {
-  return readStateAt(storage, sessionId, at).state
+export async function stateAt(storage: Storage, sessionId: string, at: number): Promise<Uint8Array> {
+  return (await readStateAt(storage, sessionId, at)).state
 }
 
 /** Like stateAt, and says which corrupt rows were left out. */
-export function readStateAt(storage: Storage, sessionId: string, at: number): StateAt {
-  return readStateAtSeq(storage, sessionId, storage.seqAt(sessionId, at))
+export async function readStateAt(storage: Storage, sessionId: string, at: number): Promise<StateAt> {
+  return readStateAtSeq(storage, sessionId, await storage.seqAt(sessionId, at))
 }
 
 /** The document holding every update with `seq <= seq`, as one Yjs update. */
-export function stateAtSeq(storage: Storage, sessionId: string, seq: number): Uint8Array {
-  return readStateAtSeq(storage, sessionId, seq).state
+export async function stateAtSeq(storage: Storage, sessionId: string, seq: number): Promise<Uint8Array> {
+  return (await readStateAtSeq(storage, sessionId, seq)).state
 }
 
 /**
@@ -47,9 +47,9 @@ export function stateAtSeq(storage: Storage, sessionId: string, seq: number): Ui
  * log says something happened by `seq` but not one row of it can be read: an empty document
  * would be a wrong answer, not a partial one.
  */
-export function readStateAtSeq(storage: Storage, sessionId: string, seq: number): StateAt {
+export async function readStateAtSeq(storage: Storage, sessionId: string, seq: number): Promise<StateAt> {
   if (seq <= 0) return { state: emptyState(), skipped: [], skippedCount: 0 }
-  const rebuilt = rebuildDoc(storage, sessionId, seq)
+  const rebuilt = await rebuildDoc(storage, sessionId, seq)
   try {
     if (rebuilt.checkpoint === null && rebuilt.appliedRows === 0 && rebuilt.skippedCount > 0) throw new CorruptHistoryError(sessionId, seq)
     // A checkpoint with nothing after it was encoded from a live (garbage-collected) document.
@@ -71,8 +71,8 @@ function emptyState(): Uint8Array {
  * Where a feed starts when the client asks for `from=checkpoint`: the newest good checkpoint at or
  * before the moment `at` (or the newest good one) that lies after `afterSeq`.
  */
-export function feedCheckpoint(storage: Storage, sessionId: string, at: number | undefined, afterSeq = 0): Checkpoint | null {
-  return goodCheckpoint(storage, sessionId, at === undefined ? undefined : storage.seqAt(sessionId, at), afterSeq)
+export async function feedCheckpoint(storage: Storage, sessionId: string, at: number | undefined, afterSeq = 0): Promise<Checkpoint | null> {
+  return goodCheckpoint(storage, sessionId, at === undefined ? undefined : await storage.seqAt(sessionId, at), afterSeq)
 }
 
 /** Update bytes per feed page, whatever `limit` asks: a page is built in memory before it is sent. */
@@ -93,17 +93,17 @@ export interface FeedPage {
  * One page of the feed after `afterSeq`: at most `maxUpdates` rows and MAX_FEED_PAGE_BYTES of
  * update bytes (the checkpoint, if any, counts against it), read row by row from storage.
  */
-export function feedPage(
+export async function feedPage(
   storage: Storage,
   sessionId: string,
   afterSeq: number,
   maxUpdates: number,
   checkpoint: Checkpoint | null,
   maxBytes = MAX_FEED_PAGE_BYTES,
-): FeedPage {
+): Promise<FeedPage> {
   const start = checkpoint?.seq ?? afterSeq
   const budget = maxBytes - (checkpoint?.state.length ?? 0)
-  const rows = checkpoint && budget <= 0 ? [] : storage.updatesPage(sessionId, start, { maxUpdates, maxBytes: budget })
+  const rows = checkpoint && budget <= 0 ? [] : await storage.updatesPage(sessionId, start, { maxUpdates, maxBytes: budget })
   const updates: LoggedUpdate[] = []
   const skipped: number[] = []
   for (const u of rows) {
@@ -116,7 +116,7 @@ export function feedPage(
     skipped.push(u.seq)
   }
   const reached = rows.at(-1)?.seq ?? start
-  return { checkpoint, updates, skipped, reached, more: storage.lastSeq(sessionId) > reached }
+  return { checkpoint, updates, skipped, reached, more: (await storage.lastSeq(sessionId)) > reached }
 }
 
 export interface FeedHeader {

@@ -43,13 +43,13 @@ async function recordSession(checkpointEveryUpdates: number) {
   const client = connect(server.url, session.id, session.tokens.facilitator, memberA)
   await synced(client)
   addSticky(client, 'shape:a')
-  await waitFor(() => server.storage.updatesAfter(session.id, 0).some((u) => Y.decodeUpdate(u.update).structs.length > 0 && new TextDecoder().decode(u.update).includes('shape:a')), 'sticky A logged')
+  await waitFor(async () => (await server.storage.updatesAfter(session.id, 0)).some((u) => Y.decodeUpdate(u.update).structs.length > 0 && new TextDecoder().decode(u.update).includes('shape:a')), 'sticky A logged')
   await sleep(20)
   const between = Date.now()
   await sleep(20)
   addSticky(client, 'shape:b')
   client.doc.getMap(Root.session).set('phase', 'frame')
-  await waitFor(() => server.storage.lastSeq(session.id) >= 5 && server.persister.pendingCount === 0 && server.rooms.get(session.id).pendingSaves === 0, 'all logged')
+  await waitFor(async () => (await server.storage.lastSeq(session.id)) >= 5 && server.persister.pendingCount === 0 && (await server.rooms.get(session.id)).pendingSaves === 0, 'all logged')
   client.destroy()
   const after = Date.now() + 1
   const restart = async () => {
@@ -86,14 +86,14 @@ describe('replay routes', () => {
       return { docs: docs.map(docJson), timeline }
     }
     const first = await read()
-    expect(s.server.storage.latestCheckpoint(id)).not.toBeNull()
+    expect(await s.server.storage.latestCheckpoint(id)).not.toBeNull()
     await s.restart()
     const second = await read()
     expect(second).toEqual(first)
     expect(Object.keys((first.docs[1]?.tldraw ?? {}) as object).filter((k) => k.startsWith('shape:'))).toEqual(['shape:a'])
     // Reference: the log replayed from the first update, no checkpoints involved.
     const full = new Y.Doc()
-    for (const u of s.server.storage.updatesAfter(id, 0)) Y.applyUpdate(full, u.update)
+    for (const u of (await s.server.storage.updatesAfter(id, 0))) Y.applyUpdate(full, u.update)
     expect(first.docs[2]).toEqual(docJson(full))
   })
 

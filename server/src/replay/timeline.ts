@@ -128,7 +128,7 @@ export class TimelineIndex {
    */
   private async catchUp(entry: Entry, sessionId: string): Promise<void> {
     for (;;) {
-      const batch = this.storage.updatesPage(sessionId, entry.seq, { maxUpdates: BATCH, maxBytes: BATCH_BYTES })
+      const batch = await this.storage.updatesPage(sessionId, entry.seq, { maxUpdates: BATCH, maxBytes: BATCH_BYTES })
       if (batch.length === 0) return
       for (const u of batch) applyLogged(entry, u, this.storage)
       await new Promise((resolve) => setImmediate(resolve))

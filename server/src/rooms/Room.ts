@@ -13,8 +13,9 @@ import type { Connection } from './Connection.ts'
 import { ConnectionBudgets } from './connectionBudget.ts'
 import type { CommitListener, Persister } from './Persister.ts'
 import { awarenessFrame, RoomPresence } from './RoomPresence.ts'
-import { RoomSecrets } from './RoomSecrets.ts'
+import { RoomSecrets, type StoredSecrets } from './RoomSecrets.ts'
 import { TransactionJudge } from './TransactionJudge.ts'
+import { isEmptyStateVector, savedFrame, syncUpdateFrame } from './roomFrames.ts'
 import { inspectUpdate } from './validateUpdate.ts'
 
 export interface RoomLimits {
@@ -25,14 +26,18 @@ export interface RoomLimits {
   checkpointEveryUpdates: number
 }
 
+/** Read by RoomManager before a room is built (the constructor does no I/O): stored bytes (log and checkpoints), secrets. */
+export type LoadedRoomState = { storedBytes: number; secrets: StoredSecrets }
+
+/** A write whose "saved" waits for its commit: its author, and the clocks it brought each of the author's clients to. */
+type UnsavedWrite = { seq: number; conn: Connection; clocks: [client: number, clock: number][] }
+
 export interface RoomDeps {
   storage: Storage
   persister: Persister
   log: Logger
   limits: RoomLimits
 }
-
-type SyncFrame = Uint8Array
 
 /**
  * The work one update may cause. An honest client's largest update is its sync step 2 after a
@@ -43,16 +48,6 @@ export const UpdateLimits = {
   MAX_STRUCTS_PER_UPDATE: 50_000,
   MAX_DELETE_RANGES_PER_UPDATE: 20_000,
 } as const
-
-function syncUpdateFrame(update: Uint8Array): SyncFrame {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, MessageType.sync)
-  syncProtocol.writeUpdate(e, update)
-  return encoding.toUint8Array(e)
-}
-
-/** An encoded state vector with no entries: the sender has nothing yet. */
-const isEmptyStateVector = (sv: Uint8Array): boolean => sv.length === 1 && sv[0] === 0
 
 export class Room implements CommitListener {
   readonly id: string
@@ -75,12 +70,15 @@ export class Room implements CommitListener {
   private storedBytes: number
   /** Updates emitted while a client's update is being judged; flushed as one after the verdict. */
   private captured: Uint8Array[] | null = null
-  private unsavedWriters = new Set<Connection>()
+  /** Writes awaiting their commit, in seq order. */
+  private unsavedWrites: UnsavedWrite[] = []
   private lastCommittedSeq: number
+  /** The checkpoint write under way. */
+  private checkpointing: Promise<boolean> | null = null
   /** The whole document as one update, kept until the next change (see fullState). */
   private encodedState: Uint8Array | null = null
 
-  constructor(id: string, doc: Y.Doc, seq: number, checkpointSeq: number, approxDocBytes: number, lastAt: number, deps: RoomDeps) {
+  constructor(id: string, doc: Y.Doc, seq: number, checkpointSeq: number, approxDocBytes: number, lastAt: number, loaded: LoadedRoomState, deps: RoomDeps) {
     this.id = id
     // Times stay monotonic across restarts, and a checkpoint written before any new update is
     // stamped with the time of the last update it holds (not 0), so replay seeks stay correct.
@@ -90,7 +88,7 @@ export class Room implements CommitListener {
     this.lastCommittedSeq = seq
     this.checkpointSeq = checkpointSeq
     this.approxDocBytes = approxDocBytes
-    this.storedBytes = deps.storage.storedBytes(id)
+    this.storedBytes = loaded.storedBytes
     this.deps = deps
     this.log = deps.log.child({ session: id })
     this.judge = new TransactionJudge(doc, id, deps.limits.judgeBoard !== false)
@@ -98,7 +96,7 @@ export class Room implements CommitListener {
     this.presence = new RoomPresence(doc, this.connections, this.budgets)
     doc.on('afterTransaction', this.onAfterTransaction)
     doc.on('update', this.onUpdate)
-    this.secrets = new RoomSecrets(this, deps.storage, this.log)
+    this.secrets = new RoomSecrets(this, loaded.secrets, deps.storage, this.log)
     const migrated = this.judge.board.migrate()
     if (migrated > 0) this.log.info({ event: 'room.migrated', records: migrated }, 'board migrated to this build’s schema')
     this.secrets.settle(true)
@@ -140,7 +138,6 @@ export class Room implements CommitListener {
 
   removeConnection(conn: Connection): void {
     if (!this.connections.delete(conn)) return
-    this.unsavedWriters.delete(conn)
     this.presence.remove(conn)
   }
 
@@ -329,7 +326,12 @@ export class Room implements CommitListener {
       { sessionId: this.id, seq: this.seq, at, participantId: author?.participantId ?? null, update },
       this,
     )
-    if (author?.wantsAcks) this.unsavedWriters.add(author)
+    if (author?.wantsAcks) {
+      // The clocks as of this update: a later update of the same author is acknowledged by its own commit.
+      const clocks: [number, number][] = []
+      for (const client of author.writtenClientIds) clocks.push([client, Y.getState(this.doc.store, client)])
+      this.unsavedWrites.push({ seq: this.seq, conn: author, clocks })
+    }
     const frame = syncUpdateFrame(update)
     for (const conn of this.connections) {
       if (conn !== author || includeAuthor) conn.send(frame)
@@ -345,39 +347,47 @@ export class Room implements CommitListener {
     this.transactAsServer(() => this.doc.getMap(Root.participants).set(p.id, p))
   }
 
-  onCommitted(): void {
-    this.lastCommittedSeq = this.seq
-    for (const conn of this.unsavedWriters) {
-      if (!this.connections.has(conn)) continue
-      const e = encoding.createEncoder()
-      encoding.writeVarUint(e, MessageType.saved)
-      const sv = encoding.createEncoder()
-      encoding.writeVarUint(sv, conn.writtenClientIds.size)
-      for (const client of conn.writtenClientIds) {
-        encoding.writeVarUint(sv, client)
-        encoding.writeVarUint(sv, Y.getState(this.doc.store, client))
-      }
-      encoding.writeVarUint8Array(e, encoding.toUint8Array(sv))
-      conn.send(encoding.toUint8Array(e))
-    }
-    this.unsavedWriters.clear()
-    if (this.seq - this.checkpointSeq >= this.deps.limits.checkpointEveryUpdates) this.checkpoint()
+  onCommitted(seq: number): void {
+    this.lastCommittedSeq = Math.max(this.lastCommittedSeq, seq)
+    let done = 0
+    while (done < this.unsavedWrites.length && (this.unsavedWrites[done] as UnsavedWrite).seq <= seq) done++
+    // Each author's newest committed write says it all: its clocks include the earlier ones.
+    const newest = new Map<Connection, UnsavedWrite>()
+    for (const w of this.unsavedWrites.splice(0, done)) newest.set(w.conn, w)
+    for (const [conn, w] of newest) if (this.connections.has(conn)) conn.send(savedFrame(w.clocks))
+    if (this.seq - this.checkpointSeq >= this.deps.limits.checkpointEveryUpdates && !this.checkpointing) void this.checkpoint()
   }
 
-  /** Writes the whole state as a checkpoint, if everything is committed and something is new. */
-  checkpoint(): boolean {
+  /**
+   * Writes the whole state as a checkpoint, if everything is committed and something is new
+   * (after the checkpoint write under way, if any). Resolves whether one was written; a failed
+   * write is logged, and the update log still has everything.
+   */
+  async checkpoint(): Promise<boolean> {
+    while (this.checkpointing) await this.checkpointing
     if (this.lastCommittedSeq !== this.seq || this.checkpointSeq === this.seq) return false
+    const seq = this.seq
+    const state = this.fullState()
+    const docBytesBefore = this.approxDocBytes
+    const write = this.deps.storage.writeCheckpoint(this.id, { seq, at: this.lastAt, state }).then(
+      () => {
+        this.checkpointSeq = seq
+        // The document is the checkpoint plus what was applied while it was being written.
+        this.approxDocBytes = state.length + (this.approxDocBytes - docBytesBefore)
+        this.storedBytes += state.length
+        this.log.debug({ event: 'room.checkpoint', seq, bytes: state.length }, 'checkpoint written')
+        return true
+      },
+      (error: unknown) => {
+        this.log.error({ event: 'room.checkpoint_failed', err: error }, 'checkpoint failed; the update log still has everything')
+        return false
+      },
+    )
+    this.checkpointing = write
     try {
-      const state = this.fullState()
-      this.deps.storage.writeCheckpoint(this.id, { seq: this.seq, at: this.lastAt, state })
-      this.checkpointSeq = this.seq
-      this.approxDocBytes = state.length
-      this.storedBytes += state.length
-      this.log.debug({ event: 'room.checkpoint', seq: this.seq, bytes: state.length }, 'checkpoint written')
-      return true
-    } catch (error) {
-      this.log.error({ event: 'room.checkpoint_failed', err: error }, 'checkpoint failed; the update log still has everything')
-      return false
+      return await write
+    } finally {
+      this.checkpointing = null
     }
   }
 

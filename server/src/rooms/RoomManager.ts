@@ -8,6 +8,7 @@ import { rebuildDoc } from '../storage/rebuild.ts'
 import type { SessionRow, Storage } from '../storage/Storage.ts'
 import type { Persister } from './Persister.ts'
 import { Room, type RoomLimits } from './Room.ts'
+import { loadSecrets } from './RoomSecrets.ts'
 
 export interface RoomManagerOptions {
   storage: Storage
@@ -22,12 +23,12 @@ export interface RoomManagerOptions {
  * after it (storage/rebuild.ts: corrupt rows are skipped and reported, never fatal). `seq` is the
  * log's last seq even when that row was skipped, so new updates never reuse a stored seq.
  */
-export function loadDoc(
+export async function loadDoc(
   storage: Storage,
   sessionId: string,
-): { doc: Y.Doc; seq: number; checkpointSeq: number; bytes: number; lastAt: number; fullState: Uint8Array | null; skipped: number } {
-  const rebuilt = rebuildDoc(storage, sessionId)
-  const seq = Math.max(rebuilt.seq, storage.lastSeq(sessionId))
+): Promise<{ doc: Y.Doc; seq: number; checkpointSeq: number; bytes: number; lastAt: number; fullState: Uint8Array | null; skipped: number }> {
+  const rebuilt = await rebuildDoc(storage, sessionId)
+  const seq = Math.max(rebuilt.seq, await storage.lastSeq(sessionId))
   // With nothing after it, the checkpoint bytes are already the whole document as one update.
   const fullState = rebuilt.checkpoint && rebuilt.tailRows === 0 && seq === rebuilt.checkpoint.seq ? rebuilt.checkpoint.state : null
   return {
@@ -43,6 +44,10 @@ export function loadDoc(
 
 export class RoomManager {
   private readonly rooms = new Map<string, Room>()
+  /** Rooms being read from storage: everyone asking meanwhile gets the same room. */
+  private readonly loading = new Map<string, Promise<Room>>()
+  /** How many times get() handed each room out: an unload during which it changed leaves the room loaded. */
+  private readonly handedOut = new Map<string, number>()
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>()
   private readonly opts: RoomManagerOptions
 
@@ -62,17 +67,41 @@ export class RoomManager {
     seedSessionDoc(doc, row.title, row.createdAt, Math.floor(Math.random() * 2 ** 31))
     const state = Y.encodeStateAsUpdate(doc)
     doc.destroy()
-    this.opts.storage.createSession(row)
-    this.opts.storage.appendUpdates([{ sessionId: row.id, seq: 1, at: row.createdAt, participantId: null, update: state }])
+    await this.opts.storage.createSession(row)
+    await this.opts.storage.appendUpdates([{ sessionId: row.id, seq: 1, at: row.createdAt, participantId: null, update: state }])
   }
 
-  get(sessionId: string): Room {
+  /** The live room, loaded from storage on first use. Call scheduleUnload when done with it. */
+  async get(sessionId: string): Promise<Room> {
     this.cancelUnload(sessionId)
     const existing = this.rooms.get(sessionId)
-    if (existing) return existing
+    if (existing) {
+      this.handOut(sessionId)
+      return existing
+    }
+    let loading = this.loading.get(sessionId)
+    if (!loading) {
+      loading = this.load(sessionId).finally(() => this.loading.delete(sessionId))
+      this.loading.set(sessionId, loading)
+    }
+    const room = await loading
+    this.cancelUnload(sessionId)
+    this.handOut(sessionId)
+    return room
+  }
+
+  private handOut(sessionId: string): void {
+    this.handedOut.set(sessionId, (this.handedOut.get(sessionId) ?? 0) + 1)
+  }
+
+  private async load(sessionId: string): Promise<Room> {
     const started = performance.now()
-    const { doc, seq, checkpointSeq, bytes, lastAt, fullState, skipped } = loadDoc(this.opts.storage, sessionId)
-    const room = new Room(sessionId, doc, seq, checkpointSeq, bytes, lastAt, {
+    const [{ doc, seq, checkpointSeq, bytes, lastAt, fullState, skipped }, storedBytes, secrets] = await Promise.all([
+      loadDoc(this.opts.storage, sessionId),
+      this.opts.storage.storedBytes(sessionId),
+      loadSecrets(this.opts.storage, sessionId),
+    ])
+    const room = new Room(sessionId, doc, seq, checkpointSeq, bytes, lastAt, { storedBytes, secrets }, {
       storage: this.opts.storage,
       persister: this.opts.persister,
       log: this.opts.log,
@@ -88,7 +117,7 @@ export class RoomManager {
   scheduleUnload(room: Room): void {
     if (room.connections.size > 0) return
     this.cancelUnload(room.id)
-    const timer = setTimeout(() => this.unload(room), this.opts.idleUnloadMs)
+    const timer = setTimeout(() => void this.unload(room), this.opts.idleUnloadMs)
     timer.unref()
     this.unloadTimers.set(room.id, timer)
   }
@@ -100,27 +129,36 @@ export class RoomManager {
   }
 
   /** Unloads an empty room after a final checkpoint; keeps it while saves are pending. */
-  unload(room: Room): boolean {
+  async unload(room: Room): Promise<boolean> {
     this.unloadTimers.delete(room.id)
     if (room.connections.size > 0 || this.rooms.get(room.id) !== room) return false
-    if (room.pendingSaves > 0 && !this.opts.persister.flush()) {
+    const handedOut = this.handedOut.get(room.id)
+    await room.secrets.idle()
+    if (room.pendingSaves > 0 && !(await this.opts.persister.flush())) {
       this.scheduleUnload(room)
       return false
     }
-    room.checkpoint()
+    await room.checkpoint()
+    // Someone came back (or wrote) while the checkpoint was being written: the room stays.
+    if (room.connections.size > 0 || room.pendingSaves > 0 || this.rooms.get(room.id) !== room || this.unloadTimers.has(room.id) || this.handedOut.get(room.id) !== handedOut) {
+      return false
+    }
     room.destroy()
     this.rooms.delete(room.id)
+    this.handedOut.delete(room.id)
     this.opts.log.info({ event: 'room.unloaded', session: room.id }, 'room unloaded')
     return true
   }
 
   /** Final flush and checkpoint of every room (SIGTERM). */
-  shutdown(): void {
-    this.opts.persister.flush()
+  async shutdown(): Promise<void> {
     for (const timer of this.unloadTimers.values()) clearTimeout(timer)
     this.unloadTimers.clear()
+    await Promise.allSettled([...this.loading.values()])
+    await Promise.all([...this.rooms.values()].map((room) => room.secrets.idle()))
+    await this.opts.persister.flush()
     for (const room of this.rooms.values()) {
-      room.checkpoint()
+      await room.checkpoint()
       room.destroy()
     }
     this.rooms.clear()

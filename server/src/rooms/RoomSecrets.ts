@@ -2,7 +2,9 @@
 // private stickies (private writing) and hidden ballots (blind voting). They travel on the private
 // channel (message type 101) to their owner's connections only, are stored apart from the update
 // log (so neither a socket, a checkpoint nor the replay holds them before the reveal), and enter
-// the document in one server transaction at the reveal.
+// the document in one server transaction at the reveal. Requests are handled one at a time per
+// room, and a change is shown (to its owner, or as counts to everyone) only after storage took it:
+// a write that fails is refused, never acknowledged.
 import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
@@ -27,7 +29,7 @@ import {
 } from '@sandbox/shared'
 import { boardSchema, checkBoardRecord } from '@sandbox/shared/board'
 import type { Logger } from '../log.ts'
-import type { Storage } from '../storage/Storage.ts'
+import type { Secret, Storage } from '../storage/Storage.ts'
 import type { Connection } from './Connection.ts'
 
 export interface SecretsHost {
@@ -61,6 +63,19 @@ function readBallot(value: string): Record<string, number> {
   }
 }
 
+/** A room's stored secrets, read by RoomManager before the room is built. */
+export interface StoredSecrets {
+  stickies: Secret[]
+  ballots: Secret[]
+}
+
+export async function loadSecrets(storage: Storage, sessionId: string): Promise<StoredSecrets> {
+  const [stickies, ballots] = await Promise.all([storage.secrets(sessionId, 'sticky'), storage.secrets(sessionId, 'ballot')])
+  return { stickies, ballots }
+}
+
+const NOT_SAVED = 'That could not be saved just now; try again in a moment.'
+
 export class RoomSecrets {
   private readonly host: SecretsHost
   private readonly storage: Storage
@@ -71,12 +86,16 @@ export class RoomSecrets {
   private readonly ballots = new Map<string, BallotMap>()
   /** The session map changed since the last settle (only then can a reveal be due). */
   private sessionChanged = true
+  /** Private requests, handled one after another (each waits for its write). */
+  private requests: Promise<void> = Promise.resolve()
+  /** Writes, in the order they were made (a reveal's delete never overtakes a put before it). */
+  private writes: Promise<unknown> = Promise.resolve()
 
-  constructor(host: SecretsHost, storage: Storage, log: Logger) {
+  constructor(host: SecretsHost, stored: StoredSecrets, storage: Storage, log: Logger) {
     this.host = host
     this.storage = storage
     this.log = log
-    for (const row of storage.secrets(host.id, 'sticky')) {
+    for (const row of stored.stickies) {
       try {
         const record = JSON.parse(row.value) as StickyRecord
         if (record.id === row.itemId) this.ownStickies(row.ownerId).set(row.itemId, record)
@@ -84,7 +103,7 @@ export class RoomSecrets {
         log.warn({ event: 'secrets.unreadable', kind: 'sticky' }, 'a stored private sticky could not be read; skipped')
       }
     }
-    for (const row of storage.secrets(host.id, 'ballot')) this.ballots.set(row.ownerId, readBallot(row.value))
+    for (const row of stored.ballots) this.ballots.set(row.ownerId, readBallot(row.value))
     this.session.observe(() => {
       this.sessionChanged = true
     })
@@ -129,13 +148,34 @@ export class RoomSecrets {
     } catch {
       return CloseCode.malformed
     }
-    const refusal = this.apply(conn, request)
-    if (refusal) conn.send(privateFrame({ t: 'refused', reason: refusal }))
-    this.settle()
+    this.requests = this.requests.then(async () => {
+      let refusal: string | null
+      try {
+        refusal = await this.apply(conn, request)
+      } catch (error) {
+        this.log.error({ event: 'secrets.write_failed', err: error, request: request.t }, 'a private change could not be stored; refused')
+        refusal = NOT_SAVED
+      }
+      if (refusal && this.host.connections.has(conn)) conn.send(privateFrame({ t: 'refused', reason: refusal }))
+      this.settle()
+    })
     return null
   }
 
-  private apply(conn: Connection, request: PrivateRequest): string | null {
+  /** Resolves once every request received so far is handled and every write made so far is done. */
+  async idle(): Promise<void> {
+    await this.requests
+    await this.writes.catch(() => {})
+  }
+
+  /** Queues a write behind the ones before it; resolves (or rejects) with it. */
+  private write(op: () => Promise<void>): Promise<void> {
+    const done = this.writes.then(op, op)
+    this.writes = done.catch(() => {})
+    return done
+  }
+
+  private async apply(conn: Connection, request: PrivateRequest): Promise<string | null> {
     if (conn.role === 'viewer') return 'A viewer cannot write or vote.'
     if (!conn.identified) return 'Join the session with your name first.'
     if (request.t === 'clearVotes') return this.clearVotes(conn)
@@ -148,7 +188,7 @@ export class RoomSecrets {
 
   // ── hidden ballots ───────────────────────────────────────────────────────────
 
-  private vote(ownerId: string, target: string, delta: 1 | -1): string | null {
+  private async vote(ownerId: string, target: string, delta: 1 | -1): Promise<string | null> {
     const session = this.session.toJSON()
     if (session.phase !== 'converge') return 'Voting is open in the converge phase.'
     if (session.hideVotes !== true) return 'This session votes openly; your dots go on the board.'
@@ -157,8 +197,10 @@ export class RoomSecrets {
     const limit = typeof session.voteLimit === 'number' ? session.voteLimit : 3
     const next = changeBallot(this.ballots.get(ownerId) ?? {}, target, delta, limit)
     if ('error' in next) return next.error
+    await this.write(() => this.storage.putSecret(this.host.id, 'ballot', ownerId, '', json(next.ballot)))
+    // Stored: now it counts. (A reveal that came while it was written is brought up to date by settle.)
     this.ballots.set(ownerId, next.ballot)
-    this.storage.putSecret(this.host.id, 'ballot', ownerId, '', json(next.ballot))
+    this.sessionChanged = true
     this.publishBallotsUsed()
     this.sendToOwner(ownerId, { t: 'ballot', votes: next.ballot })
     return null
@@ -171,11 +213,11 @@ export class RoomSecrets {
     return type === 'note' || type === 'frame'
   }
 
-  private clearVotes(conn: Connection): string | null {
+  private async clearVotes(conn: Connection): Promise<string | null> {
     if (conn.role !== 'facilitator') return 'Only the facilitator can clear the votes.'
+    await this.write(() => this.storage.deleteSecrets(this.host.id, 'ballot'))
     const owners = [...this.ballots.keys()]
     this.ballots.clear()
-    this.storage.deleteSecrets(this.host.id, 'ballot')
     this.host.transactAsServer(() => {
       const session = this.session
       session.set('ballotsUsed', {})
@@ -198,7 +240,7 @@ export class RoomSecrets {
 
   // ── private stickies ─────────────────────────────────────────────────────────
 
-  private put(ownerId: string, value: Record<string, unknown>): string | null {
+  private async put(ownerId: string, value: Record<string, unknown>): Promise<string | null> {
     const id = value.id
     if (typeof id !== 'string') return 'A sticky needs an id.'
     const records = this.host.doc.getMap<Y.Map<unknown>>(Root.records)
@@ -217,16 +259,24 @@ export class RoomSecrets {
       this.host.transactAsServer(() => records.set(id, recordToYMap(this.placed(record))))
       return null
     }
-    own.set(id, record)
-    this.storage.putSecret(this.host.id, 'sticky', ownerId, id, json(record))
-    if (isNew) this.publishIdeaCounts()
+    await this.write(() => this.storage.putSecret(this.host.id, 'sticky', ownerId, id, json(record)))
+    if (!privateWritingActive(this.session.toJSON()) || records.has(id)) {
+      // The stickies were revealed while this one was being stored (the reveal's delete comes after
+      // this write): it goes onto the board with the others.
+      if (!records.has(id)) this.host.transactAsServer(() => records.set(id, recordToYMap(this.placed(record))))
+      return null
+    }
+    const mine = this.ownStickies(ownerId)
+    const stillNew = !mine.has(id)
+    mine.set(id, record)
+    if (stillNew) this.publishIdeaCounts()
     return null
   }
 
-  private remove(ownerId: string, id: string): string | null {
-    const own = this.stickies.get(ownerId)
-    if (!own?.delete(id)) return null
-    this.storage.deleteSecret(this.host.id, 'sticky', ownerId, id)
+  private async remove(ownerId: string, id: string): Promise<string | null> {
+    if (!this.stickies.get(ownerId)?.has(id)) return null
+    await this.write(() => this.storage.deleteSecret(this.host.id, 'sticky', ownerId, id))
+    if (!this.stickies.get(ownerId)?.delete(id)) return null
     this.publishIdeaCounts()
     return null
   }
@@ -296,7 +346,11 @@ export class RoomSecrets {
       if (session.get('privateWriting') === true) session.set('privateWriting', false)
     })
     this.stickies.clear()
-    this.storage.deleteSecrets(this.host.id, 'sticky')
+    // On the board now; the stored copies go after any write before them. Should this delete
+    // fail, the next load finds them already on the board and leaves them there.
+    void this.write(() => this.storage.deleteSecrets(this.host.id, 'sticky')).catch((error: unknown) =>
+      this.log.error({ event: 'secrets.write_failed', err: error }, 'revealed stickies are still stored as private; they stay on the board'),
+    )
     for (const [owner, own] of owners) this.sendToOwner(owner, { t: 'private', reset: true, put: [], removed: [...own.keys()] })
     this.log.info({ event: 'secrets.stickies_revealed', stickies: count, people: owners.length, anonymous }, 'private stickies revealed')
   }

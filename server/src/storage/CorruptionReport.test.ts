@@ -4,7 +4,7 @@ import { createLogger } from '../log.ts'
 import { CorruptionReport, MAX_REPORTED_CORRUPT_ROWS } from './CorruptionReport.ts'
 
 describe('CorruptionReport', () => {
-  it('logs each corrupt row once as storage.corrupt and lists only the newest', () => {
+  it('logs each corrupt row once as storage.corrupt and lists only the newest', async () => {
     const lines: Record<string, unknown>[] = []
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {

@@ -15,7 +15,7 @@ const open = () => {
   dirs.push(dir)
   return { dir, storage: new SqliteStorage(dir) }
 }
-afterEach(() => {
+afterEach(async () => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
 })
 
@@ -31,48 +31,48 @@ function edits(n: number): Uint8Array[] {
 }
 
 describe('SqliteStorage', () => {
-  it('appends to the log in order, with time and author, across sessions in one transaction', () => {
+  it('appends to the log in order, with time and author, across sessions in one transaction', async () => {
     const { storage } = open()
-    storage.createSession(session('s1'))
-    storage.createSession(session('s2'))
+    await storage.createSession(session('s1'))
+    await storage.createSession(session('s2'))
     const [u1, u2, u3] = edits(3) as [Uint8Array, Uint8Array, Uint8Array]
-    storage.appendUpdates([
+    await storage.appendUpdates([
       { sessionId: 's1', seq: 1, at: 10, participantId: 'p', update: u1 },
       { sessionId: 's2', seq: 1, at: 11, participantId: null, update: u2 },
       { sessionId: 's1', seq: 2, at: 12, participantId: null, update: u3 },
     ])
-    expect(storage.lastSeq('s1')).toBe(2)
-    expect(storage.updatesAfter('s1', 0).map((u) => [u.seq, u.at, u.participantId])).toEqual([[1, 10, 'p'], [2, 12, null]])
-    expect(storage.updatesAfter('s1', 1)[0]?.update).toEqual(u3)
-    expect(storage.updatesAfter('s1', 0, 10)).toHaveLength(1)
-    expect(storage.historyBounds('s1')).toEqual({ first: 10, last: 12, count: 2 })
+    expect(await storage.lastSeq('s1')).toBe(2)
+    expect((await storage.updatesAfter('s1', 0)).map((u) => [u.seq, u.at, u.participantId])).toEqual([[1, 10, 'p'], [2, 12, null]])
+    expect((await storage.updatesAfter('s1', 1))[0]?.update).toEqual(u3)
+    expect(await storage.updatesAfter('s1', 0, 10)).toHaveLength(1)
+    expect(await storage.historyBounds('s1')).toEqual({ first: 10, last: 12, count: 2 })
     // All or nothing: a duplicate seq rolls the whole batch back.
-    expect(() =>
+    await expect(
       storage.appendUpdates([
         { sessionId: 's1', seq: 3, at: 13, participantId: null, update: u1 },
         { sessionId: 's1', seq: 2, at: 13, participantId: null, update: u1 },
       ]),
-    ).toThrow()
-    expect(storage.lastSeq('s1')).toBe(2)
+    ).rejects.toThrow()
+    expect(await storage.lastSeq('s1')).toBe(2)
   })
 
-  it('keeps every checkpoint and finds the one at or before a moment', () => {
+  it('keeps every checkpoint and finds the one at or before a moment', async () => {
     const { storage } = open()
-    storage.writeCheckpoint('s', { seq: 5, at: 100, state: new Uint8Array([1]) })
-    storage.writeCheckpoint('s', { seq: 9, at: 200, state: new Uint8Array([2]) })
-    expect(storage.latestCheckpoint('s')?.seq).toBe(9)
-    expect(storage.latestCheckpoint('s', 150)?.seq).toBe(5)
-    expect(storage.latestCheckpoint('s', 99)).toBeNull()
+    await storage.writeCheckpoint('s', { seq: 5, at: 100, state: new Uint8Array([1]) })
+    await storage.writeCheckpoint('s', { seq: 9, at: 200, state: new Uint8Array([2]) })
+    expect((await storage.latestCheckpoint('s'))?.seq).toBe(9)
+    expect((await storage.latestCheckpoint('s', 150))?.seq).toBe(5)
+    expect(await storage.latestCheckpoint('s', 99)).toBeNull()
   })
 
-  it('loads a room from the latest checkpoint plus the tail of the log', () => {
+  it('loads a room from the latest checkpoint plus the tail of the log', async () => {
     const { storage } = open()
     const updates = edits(10)
-    storage.appendUpdates(updates.map((update, i) => ({ sessionId: 's', seq: i + 1, at: i, participantId: null, update })))
+    await storage.appendUpdates(updates.map((update, i) => ({ sessionId: 's', seq: i + 1, at: i, participantId: null, update })))
     const upToSix = new Y.Doc()
     for (const u of updates.slice(0, 6)) Y.applyUpdate(upToSix, u)
-    storage.writeCheckpoint('s', { seq: 6, at: 5, state: Y.encodeStateAsUpdate(upToSix) })
-    const { doc, seq, checkpointSeq } = loadDoc(storage, 's')
+    await storage.writeCheckpoint('s', { seq: 6, at: 5, state: Y.encodeStateAsUpdate(upToSix) })
+    const { doc, seq, checkpointSeq } = await loadDoc(storage, 's')
     expect(seq).toBe(10)
     expect(checkpointSeq).toBe(6)
     expect(Object.keys(doc.getMap('m').toJSON())).toHaveLength(10)
@@ -84,30 +84,30 @@ describe('SqliteStorage', () => {
     const persister = new Persister(storage, 1, log)
     const rooms = new RoomManager({ storage, persister, log, limits: { maxDocBytes: 1e9, maxSessionStorageBytes: 1e12, checkpointEveryUpdates: 1000 }, idleUnloadMs: 10 })
     await rooms.createSession(session('s'))
-    const room = rooms.get('s')
+    const room = await rooms.get('s')
     room.transactAsServer(() => room.doc.getMap('tldraw').set('shape:x', new Y.Map()))
     const before = Y.encodeStateVector(room.doc)
-    expect(rooms.unload(room)).toBe(true)
+    expect(await rooms.unload(room)).toBe(true)
     expect(rooms.loaded.has('s')).toBe(false)
-    const cp = storage.latestCheckpoint('s')
-    expect(cp?.seq).toBe(storage.lastSeq('s'))
-    const again = rooms.get('s')
+    const cp = await storage.latestCheckpoint('s')
+    expect(cp?.seq).toBe(await storage.lastSeq('s'))
+    const again = await rooms.get('s')
     expect(Y.encodeStateVector(again.doc)).toEqual(before)
     expect(again.doc.getMap('tldraw').has('shape:x')).toBe(true)
     expect(again.doc.getMap('session').get('phase')).toBe('warmup')
-    rooms.shutdown()
+    await rooms.shutdown()
   })
 
-  it('writes a checksum with every row and marks rows whose bytes changed on disk', () => {
+  it('writes a checksum with every row and marks rows whose bytes changed on disk', async () => {
     const { storage } = open()
     const [u1, u2] = edits(2) as [Uint8Array, Uint8Array]
-    storage.appendUpdates([
+    await storage.appendUpdates([
       { sessionId: 's', seq: 1, at: 1, participantId: null, update: u1 },
       { sessionId: 's', seq: 2, at: 2, participantId: null, update: u2 },
     ])
-    storage.writeCheckpoint('s', { seq: 2, at: 2, state: u2 })
-    expect(storage.updatesAfter('s', 0).map((u) => u.integrity)).toEqual(['verified', 'verified'])
-    expect(storage.latestCheckpoint('s')?.integrity).toBe('verified')
+    await storage.writeCheckpoint('s', { seq: 2, at: 2, state: u2 })
+    expect((await storage.updatesAfter('s', 0)).map((u) => u.integrity)).toEqual(['verified', 'verified'])
+    expect((await storage.latestCheckpoint('s'))?.integrity).toBe('verified')
     // What a flipped bit on disk looks like to the reader: same row, other bytes.
     const raw = new Database(storage.file)
     const flipped = Buffer.from(u2)
@@ -115,12 +115,12 @@ describe('SqliteStorage', () => {
     raw.prepare('UPDATE updates SET bytes = ? WHERE seq = 2').run(flipped)
     raw.prepare('UPDATE checkpoints SET state = ? WHERE seq = 2').run(Buffer.from(Y.encodeStateAsUpdate(new Y.Doc())))
     raw.close()
-    expect(storage.updatesAfter('s', 0).map((u) => u.integrity)).toEqual(['verified', 'mismatch'])
-    expect(storage.updatesPage('s', 0, { maxUpdates: 10, maxBytes: 1e6 }).map((u) => u.integrity)).toEqual(['verified', 'mismatch'])
-    expect(storage.latestCheckpoint('s')?.integrity).toBe('mismatch')
+    expect((await storage.updatesAfter('s', 0)).map((u) => u.integrity)).toEqual(['verified', 'mismatch'])
+    expect((await storage.updatesPage('s', 0, { maxUpdates: 10, maxBytes: 1e6 })).map((u) => u.integrity)).toEqual(['verified', 'mismatch'])
+    expect((await storage.latestCheckpoint('s'))?.integrity).toBe('mismatch')
   })
 
-  it('migrates a database made before checksums: old rows stay readable as unverified, new rows get checksums', () => {
+  it('migrates a database made before checksums: old rows stay readable as unverified, new rows get checksums', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-storage-'))
     dirs.push(dir)
     // The schema as it was before versioning (user_version 0, no checksum columns).
@@ -143,44 +143,44 @@ describe('SqliteStorage', () => {
 
     const storage = new SqliteStorage(dir)
     expect(storage.schemaVersion()).toBe(SCHEMA_VERSION)
-    storage.appendUpdates([{ sessionId: 's', seq: 2, at: 2, participantId: null, update: u2 }])
-    expect(storage.updatesAfter('s', 0).map((u) => [u.seq, u.integrity])).toEqual([[1, 'unverified'], [2, 'verified']])
-    expect(storage.latestCheckpoint('s')?.integrity).toBe('unverified')
-    expect(loadDoc(storage, 's').doc.getMap('m').toJSON()).toEqual({ k0: 0, k1: 1 })
+    await storage.appendUpdates([{ sessionId: 's', seq: 2, at: 2, participantId: null, update: u2 }])
+    expect((await storage.updatesAfter('s', 0)).map((u) => [u.seq, u.integrity])).toEqual([[1, 'unverified'], [2, 'verified']])
+    expect((await storage.latestCheckpoint('s'))?.integrity).toBe('unverified')
+    expect((await loadDoc(storage, 's')).doc.getMap('m').toJSON()).toEqual({ k0: 0, k1: 1 })
     // Old rows have no size in the index: they are measured from their bytes.
-    expect(storage.storedBytes('s')).toBe(u1.length + u2.length + u1.length)
+    expect(await storage.storedBytes('s')).toBe(u1.length + u2.length + u1.length)
     storage.close()
     // Opening again runs nothing twice.
     const again = new SqliteStorage(dir)
     expect(again.schemaVersion()).toBe(SCHEMA_VERSION)
-    expect(again.lastSeq('s')).toBe(2)
+    expect(await again.lastSeq('s')).toBe(2)
     again.close()
   })
 
-  it('pages the log by rows and by bytes, always at least one row', () => {
+  it('pages the log by rows and by bytes, always at least one row', async () => {
     const { storage } = open()
     const big = new Uint8Array(1000)
-    storage.appendUpdates(Array.from({ length: 10 }, (_, i) => ({ sessionId: 's', seq: i + 1, at: i, participantId: null, update: big })))
-    expect(storage.updatesPage('s', 0, { maxUpdates: 4, maxBytes: 1e9 }).map((u) => u.seq)).toEqual([1, 2, 3, 4])
-    expect(storage.updatesPage('s', 2, { maxUpdates: 100, maxBytes: 3_500 }).map((u) => u.seq)).toEqual([3, 4, 5])
-    expect(storage.updatesPage('s', 2, { maxUpdates: 100, maxBytes: 10 }).map((u) => u.seq)).toEqual([3])
-    expect(storage.updatesPage('s', 2, { maxUpdates: 100, maxBytes: 1e9, untilSeq: 6 }).map((u) => u.seq)).toEqual([3, 4, 5, 6])
-    expect(storage.updatesPage('s', 10, { maxUpdates: 100, maxBytes: 1e9 })).toEqual([])
+    await storage.appendUpdates(Array.from({ length: 10 }, (_, i) => ({ sessionId: 's', seq: i + 1, at: i, participantId: null, update: big })))
+    expect((await storage.updatesPage('s', 0, { maxUpdates: 4, maxBytes: 1e9 })).map((u) => u.seq)).toEqual([1, 2, 3, 4])
+    expect((await storage.updatesPage('s', 2, { maxUpdates: 100, maxBytes: 3_500 })).map((u) => u.seq)).toEqual([3, 4, 5])
+    expect((await storage.updatesPage('s', 2, { maxUpdates: 100, maxBytes: 10 })).map((u) => u.seq)).toEqual([3])
+    expect((await storage.updatesPage('s', 2, { maxUpdates: 100, maxBytes: 1e9, untilSeq: 6 })).map((u) => u.seq)).toEqual([3, 4, 5, 6])
+    expect(await storage.updatesPage('s', 10, { maxUpdates: 100, maxBytes: 1e9 })).toEqual([])
   })
 
-  it('counts the bytes a session occupies: every log row and every checkpoint, no other session', () => {
+  it('counts the bytes a session occupies: every log row and every checkpoint, no other session', async () => {
     const { storage } = open()
-    expect(storage.storedBytes('s')).toBe(0)
-    storage.appendUpdates([
+    expect(await storage.storedBytes('s')).toBe(0)
+    await storage.appendUpdates([
       { sessionId: 's', seq: 1, at: 1, participantId: null, update: new Uint8Array(300) },
       { sessionId: 's', seq: 2, at: 2, participantId: null, update: new Uint8Array(200) },
       { sessionId: 'other', seq: 1, at: 1, participantId: null, update: new Uint8Array(5_000) },
     ])
-    storage.writeCheckpoint('s', { seq: 1, at: 1, state: new Uint8Array(50) })
-    storage.writeCheckpoint('s', { seq: 2, at: 2, state: new Uint8Array(70) })
-    storage.writeCheckpoint('other', { seq: 1, at: 1, state: new Uint8Array(9_000) })
-    expect(storage.storedBytes('s')).toBe(300 + 200 + 50 + 70)
-    expect(storage.storedBytes('other')).toBe(14_000)
-    expect(storage.storedBytes('nobody')).toBe(0)
+    await storage.writeCheckpoint('s', { seq: 1, at: 1, state: new Uint8Array(50) })
+    await storage.writeCheckpoint('s', { seq: 2, at: 2, state: new Uint8Array(70) })
+    await storage.writeCheckpoint('other', { seq: 1, at: 1, state: new Uint8Array(9_000) })
+    expect(await storage.storedBytes('s')).toBe(300 + 200 + 50 + 70)
+    expect(await storage.storedBytes('other')).toBe(14_000)
+    expect(await storage.storedBytes('nobody')).toBe(0)
   })
 })

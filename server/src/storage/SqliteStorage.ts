@@ -1,4 +1,6 @@
-// The embedded default: one SQLite file in DATA_DIR, in WAL mode. The update log is append-only;
+// The embedded default: one SQLite file in DATA_DIR, in WAL mode. better-sqlite3 is synchronous;
+// the methods return Promises only to share the Storage interface with PostgreSQL (a call still
+// runs, and commits, before it returns). The update log is append-only;
 // checkpoints are kept (never overwritten) so replay can seek to any moment without the whole log.
 // Every row carries a CRC-32 of its bytes, written on insert and checked on read: a row whose bytes
 // changed on disk comes back marked `mismatch`, and readers skip it (see rebuild.ts).
@@ -165,12 +167,12 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  createSession(row: SessionRow): void {
+  async createSession(row: SessionRow): Promise<void> {
     const t = row.tokenHashes
     this.stmt.insertSession.run(row.id, row.title, row.createdAt, t.participant, t.facilitator, t.viewer)
   }
 
-  getSession(id: string): SessionRow | null {
+  async getSession(id: string): Promise<SessionRow | null> {
     const r = this.stmt.getSession.get(id) as
       | { id: string; title: string; created_at: number; participant_token_hash: string; facilitator_token_hash: string; viewer_token_hash: string }
       | undefined
@@ -187,36 +189,36 @@ export class SqliteStorage implements Storage {
     for (const u of updates) this.stmt.insertUpdate.run(u.sessionId, u.seq, u.at, u.participantId, u.update, zlib.crc32(u.update), u.update.length)
   }
 
-  appendUpdates(updates: readonly UpdateToAppend[]): void {
+  async appendUpdates(updates: readonly UpdateToAppend[]): Promise<void> {
     if (updates.length === 0) return
     this.db.transaction(this.appendMany)(updates)
   }
 
-  lastSeq(sessionId: string): number {
+  async lastSeq(sessionId: string): Promise<number> {
     return (this.stmt.lastSeq.get(sessionId) as { seq: number | null }).seq ?? 0
   }
 
-  writeCheckpoint(sessionId: string, cp: Checkpoint): void {
+  async writeCheckpoint(sessionId: string, cp: Checkpoint): Promise<void> {
     this.stmt.insertCheckpoint.run(sessionId, cp.seq, cp.at, cp.state, zlib.crc32(cp.state))
   }
 
-  latestCheckpoint(sessionId: string, atOrBefore?: number): Checkpoint | null {
+  async latestCheckpoint(sessionId: string, atOrBefore?: number): Promise<Checkpoint | null> {
     const row = (
       atOrBefore === undefined ? this.stmt.latestCheckpoint.get(sessionId) : this.stmt.checkpointAtOrBefore.get(sessionId, atOrBefore)
     ) as CheckpointRow | undefined
     return row ? toCheckpoint(row) : null
   }
 
-  checkpointAtOrBeforeSeq(sessionId: string, seq: number): Checkpoint | null {
+  async checkpointAtOrBeforeSeq(sessionId: string, seq: number): Promise<Checkpoint | null> {
     const row = this.stmt.checkpointAtOrBeforeSeq.get(sessionId, seq) as CheckpointRow | undefined
     return row ? toCheckpoint(row) : null
   }
 
-  seqAt(sessionId: string, at: number): number {
+  async seqAt(sessionId: string, at: number): Promise<number> {
     return (this.stmt.seqAt.get(sessionId, at) as { seq: number } | undefined)?.seq ?? 0
   }
 
-  updatesAfter(sessionId: string, afterSeq: number, untilAt?: number, limit = -1): LoggedUpdate[] {
+  async updatesAfter(sessionId: string, afterSeq: number, untilAt?: number, limit = -1): Promise<LoggedUpdate[]> {
     const rows = (
       untilAt === undefined
         ? this.stmt.updatesAfter.all(sessionId, afterSeq, limit)
@@ -225,7 +227,7 @@ export class SqliteStorage implements Storage {
     return rows.map(toUpdate)
   }
 
-  updatesPage(sessionId: string, afterSeq: number, limits: PageLimits): LoggedUpdate[] {
+  async updatesPage(sessionId: string, afterSeq: number, limits: PageLimits): Promise<LoggedUpdate[]> {
     const page: LoggedUpdate[] = []
     let bytes = 0
     const rows = this.stmt.updatesRange.iterate(sessionId, afterSeq, limits.untilSeq ?? Number.MAX_SAFE_INTEGER, limits.maxUpdates) as IterableIterator<UpdateRow>
@@ -238,29 +240,29 @@ export class SqliteStorage implements Storage {
     return page
   }
 
-  historyBounds(sessionId: string): { first: number; last: number; count: number } | null {
+  async historyBounds(sessionId: string): Promise<{ first: number; last: number; count: number } | null> {
     const r = this.stmt.bounds.get(sessionId) as { first: number | null; last: number | null; count: number }
     return r.count === 0 || r.first === null || r.last === null ? null : { first: r.first, last: r.last, count: r.count }
   }
 
-  storedBytes(sessionId: string): number {
+  async storedBytes(sessionId: string): Promise<number> {
     return (this.stmt.storedBytes.get({ id: sessionId }) as { bytes: number }).bytes
   }
 
-  putSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string, value: string): void {
+  async putSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string, value: string): Promise<void> {
     this.stmt.putSecret.run(sessionId, kind, ownerId, itemId, value)
   }
 
-  deleteSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string): void {
+  async deleteSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string): Promise<void> {
     this.stmt.deleteSecret.run(sessionId, kind, ownerId, itemId)
   }
 
-  secrets(sessionId: string, kind: SecretKind): Secret[] {
+  async secrets(sessionId: string, kind: SecretKind): Promise<Secret[]> {
     const rows = this.stmt.secrets.all(sessionId, kind) as { owner_id: string; item_id: string; value: string }[]
     return rows.map((r) => ({ ownerId: r.owner_id, itemId: r.item_id, value: r.value }))
   }
 
-  deleteSecrets(sessionId: string, kind: SecretKind): void {
+  async deleteSecrets(sessionId: string, kind: SecretKind): Promise<void> {
     this.stmt.deleteSecrets.run(sessionId, kind)
   }
 
@@ -269,7 +271,7 @@ export class SqliteStorage implements Storage {
     return this.db.pragma('user_version', { simple: true }) as number
   }
 
-  healthCheck(): void {
+  async healthCheck(): Promise<void> {
     this.db.prepare('SELECT 1').get()
   }
 
@@ -277,7 +279,7 @@ export class SqliteStorage implements Storage {
     return (this.db.pragma('integrity_check', { simple: true }) as string) ?? 'unknown'
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close()
   }
 }

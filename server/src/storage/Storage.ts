@@ -1,6 +1,7 @@
 // What the rooms need from storage. Rooms hold a Storage; they never open a database themselves,
-// so tests and other backends can pass their own. Calls are synchronous: the SQLite backend
-// commits in microseconds, and the group commit in Persister keeps calls few.
+// so tests and other backends can pass their own. Every call returns a Promise: SQLite
+// (SqliteStorage, the embedded default) answers at once, PostgreSQL (PostgresStorage) over the
+// network; the group commit in Persister keeps writes few on both.
 import type { CorruptionReport } from './CorruptionReport.ts'
 
 export interface SessionRow {
@@ -64,37 +65,43 @@ export interface Secret {
 }
 
 export interface Storage {
-  createSession(row: SessionRow): void
-  getSession(id: string): SessionRow | null
+  createSession(row: SessionRow): Promise<void>
+  getSession(id: string): Promise<SessionRow | null>
   /** Appends updates of any number of sessions in one transaction: all or none. */
-  appendUpdates(updates: readonly UpdateToAppend[]): void
-  lastSeq(sessionId: string): number
-  writeCheckpoint(sessionId: string, checkpoint: Checkpoint): void
+  appendUpdates(updates: readonly UpdateToAppend[]): Promise<void>
+  lastSeq(sessionId: string): Promise<number>
+  writeCheckpoint(sessionId: string, checkpoint: Checkpoint): Promise<void>
   /** The newest checkpoint, or the newest one whose `at` is at or before `atOrBefore`. */
-  latestCheckpoint(sessionId: string, atOrBefore?: number): Checkpoint | null
+  latestCheckpoint(sessionId: string, atOrBefore?: number): Promise<Checkpoint | null>
   /** The newest checkpoint whose `seq` is at or before `seq` (replay seeks by log position). */
-  checkpointAtOrBeforeSeq(sessionId: string, seq: number): Checkpoint | null
+  checkpointAtOrBeforeSeq(sessionId: string, seq: number): Promise<Checkpoint | null>
   /** The seq of the last update logged at or before `at` (0 if none): the log prefix at that moment. */
-  seqAt(sessionId: string, at: number): number
+  seqAt(sessionId: string, at: number): Promise<number>
   /** Updates with `seq > afterSeq`, in order, optionally only those with `at <= untilAt`. */
-  updatesAfter(sessionId: string, afterSeq: number, untilAt?: number, limit?: number): LoggedUpdate[]
+  updatesAfter(sessionId: string, afterSeq: number, untilAt?: number, limit?: number): Promise<LoggedUpdate[]>
   /**
    * One page of the log after `afterSeq`, in order, bounded by rows and by bytes. Reads the rows
    * one by one, so memory stays at one page however long the log is.
    */
-  updatesPage(sessionId: string, afterSeq: number, limits: PageLimits): LoggedUpdate[]
+  updatesPage(sessionId: string, afterSeq: number, limits: PageLimits): Promise<LoggedUpdate[]>
   /** First and last update times, and the number of updates. */
-  historyBounds(sessionId: string): { first: number; last: number; count: number } | null
+  historyBounds(sessionId: string): Promise<{ first: number; last: number; count: number } | null>
   /** Bytes of this session's log rows and checkpoints (all are kept), for a storage quota. */
-  storedBytes(sessionId: string): number
+  storedBytes(sessionId: string): Promise<number>
   /** Writes one owner's item, replacing what was stored under the same key. */
-  putSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string, value: string): void
-  deleteSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string): void
-  secrets(sessionId: string, kind: SecretKind): Secret[]
-  deleteSecrets(sessionId: string, kind: SecretKind): void
+  putSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string, value: string): Promise<void>
+  deleteSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string): Promise<void>
+  secrets(sessionId: string, kind: SecretKind): Promise<Secret[]>
+  deleteSecrets(sessionId: string, kind: SecretKind): Promise<void>
+  /**
+   * A value every process of a deployment must share (the participant-key secret): the first call
+   * stores `fresh`, every call returns what is stored. Only backends several processes share have
+   * it; SQLite's processes keep such values in DATA_DIR.
+   */
+  sharedSetting?(name: string, fresh: Uint8Array): Promise<Uint8Array>
   /** Corrupt rows found while reading (logged as `storage.corrupt`, listed by /healthz). */
   readonly corruption: CorruptionReport
   /** Ok, or the error that makes the store unusable right now. */
-  healthCheck(): void
-  close(): void
+  healthCheck(): Promise<void>
+  close(): Promise<void>
 }

@@ -49,7 +49,7 @@ async function record(): Promise<Recorded> {
     await synced(client)
     client.doc.getMap(Root.records).set(id, note(id, i))
     const row = await waitFor(
-      () => server.persister.pendingCount === 0 && server.storage.updatesAfter(session.id, 0).find((u) => Buffer.from(u.update).includes(id)),
+      async () => server.persister.pendingCount === 0 && (await server.storage.updatesAfter(session.id, 0)).find((u) => Buffer.from(u.update).includes(id)),
       `${id} logged`,
     )
     added.push({ id, seq: row.seq, at: Date.now() })
@@ -152,7 +152,7 @@ describe('a corrupt log row', () => {
     await synced(client)
     const expected = STICKIES.filter((id) => id !== victim.id).sort()
     expect(shapeIds(client.doc)).toEqual(expected)
-    const room = server.rooms.get(r.session.id)
+    const room = await server.rooms.get(r.session.id)
     expect(room.doc.store.pendingStructs).toBeNull()
     expect(room.doc.store.pendingDs).toBeNull()
     expect((await health(server.url)).corrupt).toContainEqual({ session: r.session.id, seq: victim.seq, kind: 'update', reason: 'checksum' })
@@ -181,7 +181,7 @@ describe('a corrupt log row', () => {
       disableBc: true,
     })
     cleanup.push(() => author.destroy())
-    await waitFor(() => shapeIds(client.doc).includes(victim.id) && shapeIds(client.doc).includes('shape:golf'), 'lost edit restored by its author')
+    await waitFor(async () => shapeIds(client.doc).includes(victim.id) && shapeIds(client.doc).includes('shape:golf'), 'lost edit restored by its author')
   })
 
   it('when nothing up to a moment can be read, /state answers a 500 JSON error instead of a wrong board, and the room still serves', async () => {

@@ -12,7 +12,7 @@ import { SqliteStorage } from './SqliteStorage.ts'
 const SESSION = 'session_for_rebuild_tests_00000'
 const dirs: string[] = []
 const stores: SqliteStorage[] = []
-afterEach(() => {
+afterEach(async () => {
   for (const s of stores.splice(0)) s.close()
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
 })
@@ -22,7 +22,7 @@ afterEach(() => {
  * and sets `text` on the previous note, so it builds on update n-1 and on the same client's last
  * update (Yjs needs each client's updates without gaps). Checkpoints after seq 10 and 20.
  */
-function writeSession(): { storage: SqliteStorage; raw: () => Database.Database } {
+async function writeSession(): Promise<{ storage: SqliteStorage; raw: () => Database.Database }> {
   const dir = tempDataDir()
   dirs.push(dir)
   const storage = new SqliteStorage(dir)
@@ -40,8 +40,8 @@ function writeSession(): { storage: SqliteStorage; raw: () => Database.Database 
     })
     const u = update as unknown as Uint8Array
     for (const other of [...clients, server]) if (other !== client) Y.applyUpdate(other, u)
-    storage.appendUpdates([{ sessionId: SESSION, seq, at: 1000 + seq, participantId: null, update: u }])
-    if (seq % 10 === 0 && seq < 30) storage.writeCheckpoint(SESSION, { seq, at: 1000 + seq, state: Y.encodeStateAsUpdate(server) })
+    await storage.appendUpdates([{ sessionId: SESSION, seq, at: 1000 + seq, participantId: null, update: u }])
+    if (seq % 10 === 0 && seq < 30) await storage.writeCheckpoint(SESSION, { seq, at: 1000 + seq, state: Y.encodeStateAsUpdate(server) })
   }
   return { storage, raw: () => new Database(storage.file) }
 }
@@ -58,9 +58,9 @@ function corrupt(raw: Database.Database, table: 'updates' | 'checkpoints', seq: 
 }
 
 describe('rebuildDoc', () => {
-  it('uses the newest checkpoint and the log after it when all is good', () => {
-    const { storage } = writeSession()
-    const r = rebuildDoc(storage, SESSION)
+  it('uses the newest checkpoint and the log after it when all is good', async () => {
+    const { storage } = await writeSession()
+    const r = await rebuildDoc(storage, SESSION)
     expect(r.checkpoint?.seq).toBe(20)
     expect(r.tailRows).toBe(10)
     expect(noteIds(r.doc)).toEqual(range(1, 30))
@@ -68,13 +68,13 @@ describe('rebuildDoc', () => {
     expect(storage.corruption.snapshot().total).toBe(0)
   })
 
-  it('falls back to an older checkpoint when the newest is corrupt, even when it is a valid empty document', () => {
+  it('falls back to an older checkpoint when the newest is corrupt, even when it is a valid empty document', async () => {
     for (const replacement of [undefined, Y.encodeStateAsUpdate(new Y.Doc())]) {
-      const { storage, raw } = writeSession()
+      const { storage, raw } = await writeSession()
       const db = raw()
       corrupt(db, 'checkpoints', 20, replacement)
       db.close()
-      const r = rebuildDoc(storage, SESSION)
+      const r = await rebuildDoc(storage, SESSION)
       expect(r.checkpoint?.seq).toBe(10)
       expect(noteIds(r.doc)).toEqual(range(1, 30))
       expect(r.doc.getMap<Y.Map<unknown>>('notes').get('note:29')?.get('text')).toBe('edited in 30')
@@ -82,24 +82,24 @@ describe('rebuildDoc', () => {
     }
   })
 
-  it('replays the whole log when every checkpoint is corrupt', () => {
-    const { storage, raw } = writeSession()
+  it('replays the whole log when every checkpoint is corrupt', async () => {
+    const { storage, raw } = await writeSession()
     const db = raw()
     corrupt(db, 'checkpoints', 20)
     corrupt(db, 'checkpoints', 10, new Uint8Array([1, 2, 3]))
     db.close()
-    const r = rebuildDoc(storage, SESSION)
+    const r = await rebuildDoc(storage, SESSION)
     expect(r.checkpoint).toBeNull()
     expect(noteIds(r.doc)).toEqual(range(1, 30))
     expect(storage.corruption.snapshot().rows.map((c) => c.seq)).toEqual([20, 10])
   })
 
-  it('skips a corrupt log row, drops what built on it, and leaves nothing pending', () => {
-    const { storage, raw } = writeSession()
+  it('skips a corrupt log row, drops what built on it, and leaves nothing pending', async () => {
+    const { storage, raw } = await writeSession()
     const db = raw()
     corrupt(db, 'updates', 25)
     db.close()
-    const r = rebuildDoc(storage, SESSION)
+    const r = await rebuildDoc(storage, SESSION)
     // 26 set text on note 25, which is gone: that part is dropped, note 26 stays. 28 and 29 come
     // from the clients of 25 and 26 and cannot follow the gaps in their clocks; 30 set text on
     // note 29. Only 27 is whole.
@@ -125,38 +125,38 @@ describe('rebuildDoc', () => {
     ])
   })
 
-  it('checks rows written before checksums by decoding them', () => {
-    const { storage, raw } = writeSession()
+  it('checks rows written before checksums by decoding them', async () => {
+    const { storage, raw } = await writeSession()
     const db = raw()
     corrupt(db, 'updates', 27, new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x01]))
     db.prepare('UPDATE updates SET checksum = NULL').run()
     db.prepare('UPDATE checkpoints SET checksum = NULL').run()
     db.close()
-    const r = rebuildDoc(storage, SESSION)
+    const r = await rebuildDoc(storage, SESSION)
     expect(r.skipped[0]).toEqual({ seq: 27, kind: 'update', reason: 'decode' })
     // 30 is by 27's client and cannot follow the gap.
     expect(noteIds(r.doc)).toEqual([...range(1, 26), 'note:28', 'note:29'])
     expect(r.doc.store.pendingStructs).toBeNull()
   })
 
-  it('rebuilds the state at a seq from the good checkpoint at or before it', () => {
-    const { storage, raw } = writeSession()
+  it('rebuilds the state at a seq from the good checkpoint at or before it', async () => {
+    const { storage, raw } = await writeSession()
     const db = raw()
     corrupt(db, 'checkpoints', 10)
     db.close()
-    const r = rebuildDoc(storage, SESSION, 15)
+    const r = await rebuildDoc(storage, SESSION, 15)
     expect(r.checkpoint).toBeNull()
     expect(noteIds(r.doc)).toEqual(range(1, 15))
   })
 })
 
 describe('loadDoc', () => {
-  it('keeps the log’s last seq even when that row is corrupt, so new updates never reuse it', () => {
-    const { storage, raw } = writeSession()
+  it('keeps the log’s last seq even when that row is corrupt, so new updates never reuse it', async () => {
+    const { storage, raw } = await writeSession()
     const db = raw()
     corrupt(db, 'updates', 30)
     db.close()
-    const loaded = loadDoc(storage, SESSION)
+    const loaded = await loadDoc(storage, SESSION)
     expect(loaded.seq).toBe(30)
     expect(loaded.checkpointSeq).toBe(20)
     expect(loaded.skipped).toBe(1)

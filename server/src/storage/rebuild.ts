@@ -87,7 +87,7 @@ export interface Rebuilt {
  * The document holding every good update with `seq <= untilSeq` (default: the whole log): the
  * newest good checkpoint at or before it, then the log rows after that checkpoint.
  */
-export function rebuildDoc(storage: Storage, sessionId: string, untilSeq?: number): Rebuilt {
+export async function rebuildDoc(storage: Storage, sessionId: string, untilSeq?: number): Promise<Rebuilt> {
   const result: Rebuilt = { doc: new Y.Doc(), checkpoint: null, seq: 0, tailRows: 0, appliedRows: 0, bytes: 0, lastAt: 0, skipped: [], skippedCount: 0, skippedUpdates: 0 }
   const skip = (seq: number, kind: CorruptKind, reason: CorruptReason) => {
     storage.corruption.report({ session: sessionId, seq, kind, reason })
@@ -96,7 +96,7 @@ export function rebuildDoc(storage: Storage, sessionId: string, untilSeq?: numbe
     if (result.skipped.length < MAX_SKIPPED_LISTED) result.skipped.push({ seq, kind, reason })
   }
 
-  let checkpoint = untilSeq === undefined ? storage.latestCheckpoint(sessionId) : storage.checkpointAtOrBeforeSeq(sessionId, untilSeq)
+  let checkpoint = untilSeq === undefined ? await storage.latestCheckpoint(sessionId) : await storage.checkpointAtOrBeforeSeq(sessionId, untilSeq)
   while (checkpoint) {
     const problem = applyCheckpoint(result.doc, checkpoint)
     if (problem === null) break
@@ -104,7 +104,7 @@ export function rebuildDoc(storage: Storage, sessionId: string, untilSeq?: numbe
     // The document may hold part of the bad checkpoint: start again from nothing.
     result.doc.destroy()
     result.doc = new Y.Doc()
-    checkpoint = checkpoint.seq > 0 ? storage.checkpointAtOrBeforeSeq(sessionId, checkpoint.seq - 1) : null
+    checkpoint = checkpoint.seq > 0 ? await storage.checkpointAtOrBeforeSeq(sessionId, checkpoint.seq - 1) : null
   }
   result.checkpoint = checkpoint
   result.seq = checkpoint?.seq ?? 0
@@ -113,7 +113,7 @@ export function rebuildDoc(storage: Storage, sessionId: string, untilSeq?: numbe
 
   const limits = { maxUpdates: PAGE_UPDATES, maxBytes: PAGE_BYTES, untilSeq }
   for (;;) {
-    const page = storage.updatesPage(sessionId, result.seq, limits)
+    const page = await storage.updatesPage(sessionId, result.seq, limits)
     if (page.length === 0) break
     result.doc.transact(() => {
       for (const u of page) {
@@ -151,13 +151,13 @@ function applyCheckpoint(doc: Y.Doc, checkpoint: Checkpoint): CorruptReason | nu
  * The newest checkpoint at or before `seq` (default: the newest) that is not corrupt by checksum
  * or decoding, and lies after `afterSeq`; corrupt ones passed over are reported.
  */
-export function goodCheckpoint(storage: Storage, sessionId: string, seq: number | undefined, afterSeq = 0): Checkpoint | null {
-  let checkpoint = seq === undefined ? storage.latestCheckpoint(sessionId) : storage.checkpointAtOrBeforeSeq(sessionId, seq)
+export async function goodCheckpoint(storage: Storage, sessionId: string, seq: number | undefined, afterSeq = 0): Promise<Checkpoint | null> {
+  let checkpoint = seq === undefined ? await storage.latestCheckpoint(sessionId) : await storage.checkpointAtOrBeforeSeq(sessionId, seq)
   while (checkpoint && checkpoint.seq > afterSeq) {
     const problem = problemWith(checkpoint.integrity, checkpoint.state)
     if (problem === null) return checkpoint
     storage.corruption.report({ session: sessionId, seq: checkpoint.seq, kind: 'checkpoint', reason: problem })
-    checkpoint = storage.checkpointAtOrBeforeSeq(sessionId, checkpoint.seq - 1)
+    checkpoint = await storage.checkpointAtOrBeforeSeq(sessionId, checkpoint.seq - 1)
   }
   return null
 }

@@ -11,6 +11,7 @@ import { WebsocketProvider } from 'y-websocket'
 import { loadConfig, type Config } from '../config.ts'
 import { createServer, type SandboxServer } from '../createServer.ts'
 import { createLogger, type Logger } from '../log.ts'
+import type { Storage } from '../storage/Storage.ts'
 import * as encoding from 'lib0/encoding'
 import { MessageType, recordToYMap, Root } from '@sandbox/shared'
 import { stickyRecord } from '@sandbox/shared/board'
@@ -29,7 +30,7 @@ export const tempDataDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), '
 export async function startServer(
   dataDir?: string,
   overrides: Partial<Config> = {},
-  options: { log?: Logger } = {},
+  options: { log?: Logger; storage?: Storage } = {},
 ): Promise<SandboxServer & { dataDir: string }> {
   const dir = dataDir ?? tempDataDir()
   const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir: dir, logLevel: 'silent', idleUnloadMs: 60_000, ...overrides })
@@ -108,10 +109,10 @@ export function connect(baseUrl: string, sessionId: string, token: string, ident
   }
 }
 
-export async function waitFor<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 5_000): Promise<T> {
+export async function waitFor<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 5_000): Promise<T> {
   const start = Date.now()
   for (;;) {
-    const value = check()
+    const value = await check()
     if (value) return value
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 10))

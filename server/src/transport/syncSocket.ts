@@ -11,6 +11,7 @@ import type { ParticipantKeys } from '../auth/tokens.ts'
 import { roleForToken } from '../auth/tokens.ts'
 import type { Logger } from '../log.ts'
 import type { Connection } from '../rooms/Connection.ts'
+import type { Room } from '../rooms/Room.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
 import { TokenBucket } from '../rooms/tokenBucket.ts'
 import type { Storage } from '../storage/Storage.ts'
@@ -149,7 +150,7 @@ export class SyncSocket {
     }
   }
 
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (!url.pathname.startsWith(`${SYNC_PATH}/`)) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
@@ -157,7 +158,7 @@ export class SyncSocket {
     }
     const sessionId = decodeURIComponent(url.pathname.slice(SYNC_PATH.length + 1))
     if (!this.originAllowed(req)) return this.refuse(req, socket, head, 'forbiddenOrigin', { origin: req.headers.origin })
-    const session = isSessionId(sessionId) ? this.opts.storage.getSession(sessionId) : null
+    const session = isSessionId(sessionId) ? await this.opts.storage.getSession(sessionId) : null
     if (!session) return this.refuse(req, socket, head, 'notFound', { session: sessionId.slice(0, 64) })
     const role = roleForToken(session, url.searchParams.get(SyncParam.token))
     if (!role) return this.refuse(req, socket, head, 'unauthorized', { session: sessionId })
@@ -165,20 +166,26 @@ export class SyncSocket {
     const pid = url.searchParams.get(SyncParam.participantId)
     const identified = this.opts.keys.verify(pid, url.searchParams.get(SyncParam.participantKey))
     if (pid && !identified) return this.refuse(req, socket, head, 'unauthorized', { session: sessionId, why: 'participant key' })
-    const room = this.opts.rooms.get(sessionId)
+    const room = await this.opts.rooms.get(sessionId)
+    if (socket.destroyed) {
+      // The client gave up while the room was loading.
+      this.opts.rooms.scheduleUnload(room)
+      return
+    }
     const full = this.capacityRefusal(room.connections, role)
     if (full) {
       this.opts.rooms.scheduleUnload(room)
       return this.refuse(req, socket, head, full, { session: sessionId, role, connections: room.connections.size })
     }
     const wss = role === 'viewer' ? this.viewerWss : this.wss
-    wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, sessionId, role, identified ? (pid as string) : null, url))
+    wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, room, role, identified ? (pid as string) : null, url))
   }
 
   /**
    * Each role has its own places: viewer links are handed out widely, so viewers never take
    * participants' places, and the facilitator, who runs the session, is never refused for
-   * capacity. (The upgrade completes synchronously, so a count taken here is not outrun.)
+   * capacity. (Nothing is awaited between the count and the upgrade, which completes
+   * synchronously, so a count taken here is not outrun.)
    */
   private capacityRefusal(connections: Iterable<Connection>, role: Role): CloseCodeName | null {
     if (role === 'facilitator') return null
@@ -188,7 +195,8 @@ export class SyncSocket {
     return same >= this.opts.maxConnectionsPerRoom ? 'roomFull' : null
   }
 
-  private accept(ws: WebSocket, sessionId: string, role: Role, participantId: string | null, url: URL): void {
+  private accept(ws: WebSocket, room: Room, role: Role, participantId: string | null, url: URL): void {
+    const sessionId = room.id
     const id = nextConnectionId++
     const log = this.opts.log.child({ session: sessionId, conn: id })
     const bucket = new TokenBucket(this.opts.messagesPerSecond, this.opts.messageBurst)
@@ -228,7 +236,6 @@ export class SyncSocket {
       },
       close,
     }
-    const room = this.opts.rooms.get(sessionId)
     this.alive.add(ws)
     ws.on('pong', () => this.alive.add(ws))
     ws.on('message', (data, isBinary) => {

@@ -1,0 +1,278 @@
+// Storage on PostgreSQL, selected by DATABASE_URL: the same tables and meaning as SqliteStorage
+// (sessions, the append-only update log, kept checkpoints, secrets), plus `settings` for what every
+// process of a deployment must share (the participant-key secret). Rows carry the same CRC-32 as
+// SQLite's, so a row changed behind the server's back reads as `mismatch` on both backends.
+//
+// Driver: `postgres` (postgres.js). It has no dependencies, pools by itself, sends parameters with
+// the extended protocol (no string building), maps bytea to Buffer both ways, and has LISTEN/NOTIFY
+// for the cross-process work of issue 10 without a second client library.
+import zlib from 'node:zlib'
+import postgres from 'postgres'
+import type { Logger } from '../log.ts'
+import { CorruptionReport } from './CorruptionReport.ts'
+import type { Checkpoint, Integrity, LoggedUpdate, PageLimits, Secret, SecretKind, SessionRow, Storage, UpdateToAppend } from './Storage.ts'
+import { POSTGRES_MIGRATIONS } from './postgresMigrations.ts'
+
+export interface PostgresOptions {
+  /** Where corrupt rows are reported (`storage.corrupt`). */
+  log?: Logger
+  /** Connections in the pool (default 10). */
+  maxConnections?: number
+}
+
+/** Any one number, the same in every Sandbox process: the advisory lock that serialises migrations. */
+const MIGRATION_LOCK_KEY = 0x5a4e_db01
+
+type Sql = postgres.Sql<{ bigint: number }>
+
+interface UpdateRow {
+  seq: number
+  at: number
+  participant_id: string | null
+  bytes: Buffer
+  checksum: number | null
+}
+interface CheckpointRow {
+  seq: number
+  at: number
+  state: Buffer
+  checksum: number | null
+}
+
+const integrity = (bytes: Buffer, checksum: number | null): Integrity =>
+  checksum === null ? 'unverified' : zlib.crc32(bytes) === checksum ? 'verified' : 'mismatch'
+
+const toUpdate = (r: UpdateRow): LoggedUpdate => ({
+  seq: r.seq,
+  at: r.at,
+  participantId: r.participant_id,
+  update: new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength),
+  integrity: integrity(r.bytes, r.checksum),
+})
+const toCheckpoint = (r: CheckpointRow): Checkpoint => ({
+  seq: r.seq,
+  at: r.at,
+  state: new Uint8Array(r.state.buffer, r.state.byteOffset, r.state.byteLength),
+  integrity: integrity(r.state, r.checksum),
+})
+
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+
+/** Rows per INSERT when appending (PostgreSQL takes at most 65,535 parameters per statement; 7 a row). */
+const INSERT_CHUNK_ROWS = 5_000
+
+export class PostgresStorage implements Storage {
+  readonly corruption: CorruptionReport
+  private readonly sql: Sql
+
+  private constructor(sql: Sql, options: PostgresOptions) {
+    this.sql = sql
+    this.corruption = new CorruptionReport(options.log)
+  }
+
+  /** Connects and runs the migrations this database has not had yet (safe when processes start together). */
+  static async open(url: string, options: PostgresOptions = {}): Promise<PostgresStorage> {
+    const sql = connect(url, options.maxConnections ?? 10)
+    try {
+      await migrate(sql)
+    } catch (error) {
+      await sql.end({ timeout: 1 })
+      throw error
+    }
+    return new PostgresStorage(sql, options)
+  }
+
+  async createSession(row: SessionRow): Promise<void> {
+    const t = row.tokenHashes
+    await this.sql`
+      INSERT INTO sessions (id, title, created_at, participant_token_hash, facilitator_token_hash, viewer_token_hash)
+      VALUES (${row.id}, ${row.title}, ${row.createdAt}, ${t.participant}, ${t.facilitator}, ${t.viewer})`
+  }
+
+  async getSession(id: string): Promise<SessionRow | null> {
+    const [r] = await this.sql<
+      { id: string; title: string; created_at: number; participant_token_hash: string; facilitator_token_hash: string; viewer_token_hash: string }[]
+    >`SELECT * FROM sessions WHERE id = ${id}`
+    if (!r) return null
+    return {
+      id: r.id,
+      title: r.title,
+      createdAt: r.created_at,
+      tokenHashes: { participant: r.participant_token_hash, facilitator: r.facilitator_token_hash, viewer: r.viewer_token_hash },
+    }
+  }
+
+  async appendUpdates(updates: readonly UpdateToAppend[]): Promise<void> {
+    if (updates.length === 0) return
+    const rows = updates.map((u) => ({
+      session_id: u.sessionId,
+      seq: u.seq,
+      at: u.at,
+      participant_id: u.participantId,
+      bytes: asBuffer(u.update),
+      checksum: zlib.crc32(u.update),
+      size_bytes: u.update.length,
+    }))
+    if (rows.length <= INSERT_CHUNK_ROWS) {
+      await this.sql`INSERT INTO updates ${this.sql(rows)}`
+      return
+    }
+    await this.sql.begin(async (tx) => {
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK_ROWS) await tx`INSERT INTO updates ${tx(rows.slice(i, i + INSERT_CHUNK_ROWS))}`
+    })
+  }
+
+  async lastSeq(sessionId: string): Promise<number> {
+    const [r] = await this.sql<{ seq: number | null }[]>`SELECT MAX(seq) AS seq FROM updates WHERE session_id = ${sessionId}`
+    return r?.seq ?? 0
+  }
+
+  async writeCheckpoint(sessionId: string, cp: Checkpoint): Promise<void> {
+    await this.sql`
+      INSERT INTO checkpoints (session_id, seq, at, state, checksum, size_bytes)
+      VALUES (${sessionId}, ${cp.seq}, ${cp.at}, ${asBuffer(cp.state)}, ${zlib.crc32(cp.state)}, ${cp.state.length})
+      ON CONFLICT (session_id, seq) DO UPDATE SET at = EXCLUDED.at, state = EXCLUDED.state, checksum = EXCLUDED.checksum, size_bytes = EXCLUDED.size_bytes`
+  }
+
+  async latestCheckpoint(sessionId: string, atOrBefore?: number): Promise<Checkpoint | null> {
+    const [row] =
+      atOrBefore === undefined
+        ? await this.sql<CheckpointRow[]>`SELECT seq, at, state, checksum FROM checkpoints WHERE session_id = ${sessionId} ORDER BY seq DESC LIMIT 1`
+        : await this.sql<CheckpointRow[]>`
+            SELECT seq, at, state, checksum FROM checkpoints WHERE session_id = ${sessionId} AND at <= ${atOrBefore}
+            ORDER BY at DESC, seq DESC LIMIT 1`
+    return row ? toCheckpoint(row) : null
+  }
+
+  async checkpointAtOrBeforeSeq(sessionId: string, seq: number): Promise<Checkpoint | null> {
+    const [row] = await this.sql<CheckpointRow[]>`
+      SELECT seq, at, state, checksum FROM checkpoints WHERE session_id = ${sessionId} AND seq <= ${seq} ORDER BY seq DESC LIMIT 1`
+    return row ? toCheckpoint(row) : null
+  }
+
+  async seqAt(sessionId: string, at: number): Promise<number> {
+    const [r] = await this.sql<{ seq: number }[]>`
+      SELECT seq FROM updates WHERE session_id = ${sessionId} AND at <= ${at} ORDER BY at DESC, seq DESC LIMIT 1`
+    return r?.seq ?? 0
+  }
+
+  async updatesAfter(sessionId: string, afterSeq: number, untilAt?: number, limit = -1): Promise<LoggedUpdate[]> {
+    const max = limit < 0 ? null : limit
+    const rows =
+      untilAt === undefined
+        ? await this.sql<UpdateRow[]>`
+            SELECT seq, at, participant_id, bytes, checksum FROM updates WHERE session_id = ${sessionId} AND seq > ${afterSeq}
+            ORDER BY seq LIMIT ${max}`
+        : await this.sql<UpdateRow[]>`
+            SELECT seq, at, participant_id, bytes, checksum FROM updates WHERE session_id = ${sessionId} AND seq > ${afterSeq} AND at <= ${untilAt}
+            ORDER BY seq LIMIT ${max}`
+    return rows.map(toUpdate)
+  }
+
+  async updatesPage(sessionId: string, afterSeq: number, limits: PageLimits): Promise<LoggedUpdate[]> {
+    // The byte bound is applied in the query (a running sum of the sizes before each row), so
+    // only the page's rows leave the database.
+    const until = limits.untilSeq ?? Number.MAX_SAFE_INTEGER
+    const rows = await this.sql<UpdateRow[]>`
+      SELECT seq, at, participant_id, bytes, checksum FROM (
+        SELECT seq, size_bytes, SUM(size_bytes) OVER (ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before_bytes
+        FROM (SELECT seq, size_bytes FROM updates WHERE session_id = ${sessionId} AND seq > ${afterSeq} AND seq <= ${until} ORDER BY seq LIMIT ${limits.maxUpdates}) AS head
+      ) AS sized
+      JOIN updates USING (seq)
+      WHERE updates.session_id = ${sessionId} AND (sized.before_bytes IS NULL OR sized.before_bytes + sized.size_bytes <= ${limits.maxBytes})
+      ORDER BY seq`
+    return rows.map(toUpdate)
+  }
+
+  async historyBounds(sessionId: string): Promise<{ first: number; last: number; count: number } | null> {
+    const [r] = await this.sql<{ first: number | null; last: number | null; count: number }[]>`
+      SELECT MIN(at) AS first, MAX(at) AS last, COUNT(*) AS count FROM updates WHERE session_id = ${sessionId}`
+    return !r || r.count === 0 || r.first === null || r.last === null ? null : { first: r.first, last: r.last, count: r.count }
+  }
+
+  async storedBytes(sessionId: string): Promise<number> {
+    const [r] = await this.sql<{ bytes: number }[]>`
+      SELECT ((SELECT COALESCE(SUM(size_bytes), 0) FROM updates WHERE session_id = ${sessionId})
+            + (SELECT COALESCE(SUM(size_bytes), 0) FROM checkpoints WHERE session_id = ${sessionId}))::bigint AS bytes`
+    return r?.bytes ?? 0
+  }
+
+  async putSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string, value: string): Promise<void> {
+    await this.sql`
+      INSERT INTO secrets (session_id, kind, owner_id, item_id, value) VALUES (${sessionId}, ${kind}, ${ownerId}, ${itemId}, ${value})
+      ON CONFLICT (session_id, kind, owner_id, item_id) DO UPDATE SET value = EXCLUDED.value`
+  }
+
+  async deleteSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string): Promise<void> {
+    await this.sql`DELETE FROM secrets WHERE session_id = ${sessionId} AND kind = ${kind} AND owner_id = ${ownerId} AND item_id = ${itemId}`
+  }
+
+  async secrets(sessionId: string, kind: SecretKind): Promise<Secret[]> {
+    const rows = await this.sql<{ owner_id: string; item_id: string; value: string }[]>`
+      SELECT owner_id, item_id, value FROM secrets WHERE session_id = ${sessionId} AND kind = ${kind} ORDER BY owner_id, item_id`
+    return rows.map((r) => ({ ownerId: r.owner_id, itemId: r.item_id, value: r.value }))
+  }
+
+  async deleteSecrets(sessionId: string, kind: SecretKind): Promise<void> {
+    await this.sql`DELETE FROM secrets WHERE session_id = ${sessionId} AND kind = ${kind}`
+  }
+
+  /**
+   * A value every process of the deployment shares: the first process to ask stores `fresh`, and
+   * every process (that one included) gets back what is stored. Two processes starting at once
+   * both insert; ON CONFLICT keeps the first, and both read the same row.
+   */
+  async sharedSetting(name: string, fresh: Uint8Array): Promise<Uint8Array> {
+    await this.sql`INSERT INTO settings (name, value) VALUES (${name}, ${asBuffer(fresh)}) ON CONFLICT (name) DO NOTHING`
+    const [r] = await this.sql<{ value: Buffer }[]>`SELECT value FROM settings WHERE name = ${name}`
+    if (!r) throw new Error(`The setting ${name} was stored but cannot be read back.`)
+    return new Uint8Array(r.value)
+  }
+
+  /** The schema version this database is at (the highest applied migration). */
+  async schemaVersion(): Promise<number> {
+    const [r] = await this.sql<{ version: number | null }[]>`SELECT MAX(version)::bigint AS version FROM schema_migrations`
+    return r?.version ?? 0
+  }
+
+  async healthCheck(): Promise<void> {
+    await this.sql`SELECT 1`
+  }
+
+  async close(): Promise<void> {
+    await this.sql.end({ timeout: 5 })
+  }
+}
+
+function connect(url: string, max: number): Sql {
+  return postgres(url, {
+    max,
+    onnotice: () => {},
+    // bigint (int8) columns hold epoch milliseconds, seqs and byte counts: all below 2^53.
+    types: { bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) } },
+    connection: { application_name: 'sandbox' },
+  }) as unknown as Sql
+}
+
+/**
+ * Runs the migrations this database has not had yet, each in its own transaction. Every
+ * transaction first takes one advisory lock, so processes starting together run each migration
+ * once: the second waits, then finds it recorded in schema_migrations.
+ */
+async function migrate(sql: Sql): Promise<void> {
+  for (let version = 1; version <= POSTGRES_MIGRATIONS.length; version++) {
+    const statements = POSTGRES_MIGRATIONS[version - 1] as string
+    await sql.begin(async (tx) => {
+      await tx`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`
+      await tx`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`
+      const [newest] = await tx<{ version: number | null }[]>`SELECT MAX(version)::bigint AS version FROM schema_migrations`
+      const at = newest?.version ?? 0
+      if (at > POSTGRES_MIGRATIONS.length) {
+        throw new Error(`This database is at schema version ${at}, newer than this Sandbox knows (${POSTGRES_MIGRATIONS.length}); run a newer Sandbox.`)
+      }
+      if (at >= version) return
+      await tx.unsafe(statements).simple()
+      await tx`INSERT INTO schema_migrations (version) VALUES (${version})`
+    })
+  }
+}

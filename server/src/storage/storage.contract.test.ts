@@ -1,0 +1,297 @@
+// The storage contract: every behaviour the rooms, replay and HTTP routes rely on, run against
+// both backends. SQLite opens a file in a temporary DATA_DIR; PostgreSQL is a real cluster started
+// for this file (testing/postgres.ts), one fresh database per test. A backend that passes this
+// suite can stand in for the other.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import postgres from 'postgres'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { loadDoc } from '../rooms/RoomManager.ts'
+import { startTestPostgres, type TestPostgres } from '../testing/postgres.ts'
+import { PostgresStorage } from './PostgresStorage.ts'
+import { SqliteStorage } from './SqliteStorage.ts'
+import type { Storage } from './Storage.ts'
+
+/** One backend: opens a store on a fresh location, reopens it, and changes a row behind its back. */
+interface Backend {
+  name: string
+  setup(): Promise<void>
+  teardown(): Promise<void>
+  /** A store on a fresh, empty location; `reopen` opens the same location again (migrations run again). */
+  fresh(): Promise<{ storage: Storage; reopen(): Promise<Storage>; corrupt(table: 'updates' | 'checkpoints', sessionId: string, seq: number, bytes: Uint8Array): Promise<void> }>
+}
+
+const opened: Storage[] = []
+const track = <S extends Storage>(s: S): S => {
+  opened.push(s)
+  return s
+}
+
+const sqlite = (): Backend => {
+  const dirs: string[] = []
+  return {
+    name: 'SQLite',
+    setup: async () => {},
+    teardown: async () => {
+      for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
+    },
+    fresh: async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-contract-'))
+      dirs.push(dir)
+      const storage = track(new SqliteStorage(dir))
+      return {
+        storage,
+        reopen: async () => track(new SqliteStorage(dir)),
+        corrupt: async (table, sessionId, seq, bytes) => {
+          const raw = new Database(storage.file)
+          const column = table === 'updates' ? 'bytes' : 'state'
+          raw.prepare(`UPDATE ${table} SET ${column} = ? WHERE session_id = ? AND seq = ?`).run(Buffer.from(bytes), sessionId, seq)
+          raw.close()
+        },
+      }
+    },
+  }
+}
+
+const postgresql = (): Backend => {
+  let cluster: TestPostgres | null = null
+  return {
+    name: 'PostgreSQL',
+    setup: async () => {
+      cluster = await startTestPostgres()
+    },
+    teardown: async () => {
+      await cluster?.stop()
+    },
+    fresh: async () => {
+      if (!cluster) throw new Error('PostgreSQL did not start (see the error in beforeAll)')
+      const url = await cluster.createDatabase()
+      const storage = track(await PostgresStorage.open(url))
+      return {
+        storage,
+        reopen: async () => track(await PostgresStorage.open(url)),
+        corrupt: async (table, sessionId, seq, bytes) => {
+          const raw = postgres(url, { max: 1, onnotice: () => {} })
+          try {
+            if (table === 'updates') await raw`UPDATE updates SET bytes = ${Buffer.from(bytes)} WHERE session_id = ${sessionId} AND seq = ${seq}`
+            else await raw`UPDATE checkpoints SET state = ${Buffer.from(bytes)} WHERE session_id = ${sessionId} AND seq = ${seq}`
+          } finally {
+            await raw.end({ timeout: 1 })
+          }
+        },
+      }
+    },
+  }
+}
+
+const session = (id: string, createdAt = 1) => ({ id, title: `Title of ${id}`, createdAt, tokenHashes: { participant: 'a'.repeat(64), facilitator: 'b'.repeat(64), viewer: 'c'.repeat(64) } })
+
+/** Updates that each add one key to Y.Map('m'). */
+function edits(n: number): Uint8Array[] {
+  const doc = new Y.Doc()
+  const out: Uint8Array[] = []
+  doc.on('update', (u: Uint8Array) => out.push(u))
+  for (let i = 0; i < n; i++) doc.getMap('m').set(`k${i}`, i)
+  doc.destroy()
+  return out
+}
+
+const row = (sessionId: string, seq: number, at: number, update: Uint8Array, participantId: string | null = null) => ({ sessionId, seq, at, participantId, update })
+
+describe.each([sqlite(), postgresql()])('Storage contract: $name', (backend) => {
+  beforeAll(() => backend.setup(), 120_000)
+  afterEach(async () => {
+    for (const s of opened.splice(0)) await s.close()
+  })
+  afterAll(() => backend.teardown(), 60_000)
+
+  it('creates and reads sessions; an unknown id reads as null; an id is taken once', async () => {
+    const { storage } = await backend.fresh()
+    await storage.createSession(session('s1', 1_700_000_000_123))
+    expect(await storage.getSession('s1')).toEqual(session('s1', 1_700_000_000_123))
+    expect(await storage.getSession('nobody')).toBeNull()
+    await expect(storage.createSession(session('s1'))).rejects.toThrow()
+  })
+
+  it('appends the log in order, with time and author, across sessions, all or nothing', async () => {
+    const { storage } = await backend.fresh()
+    const [u1, u2, u3] = edits(3) as [Uint8Array, Uint8Array, Uint8Array]
+    expect(await storage.lastSeq('s1')).toBe(0)
+    await storage.appendUpdates([row('s1', 1, 10, u1, 'p'), row('s2', 1, 11, u2), row('s1', 2, 12, u3)])
+    await storage.appendUpdates([])
+    expect(await storage.lastSeq('s1')).toBe(2)
+    expect(await storage.lastSeq('s2')).toBe(1)
+    const log = await storage.updatesAfter('s1', 0)
+    expect(log.map((u) => [u.seq, u.at, u.participantId, u.integrity])).toEqual([
+      [1, 10, 'p', 'verified'],
+      [2, 12, null, 'verified'],
+    ])
+    expect(log.map((u) => [...u.update])).toEqual([[...u1], [...u3]])
+    expect((await storage.updatesAfter('s1', 1)).map((u) => u.seq)).toEqual([2])
+    expect((await storage.updatesAfter('s1', 0, 10)).map((u) => u.seq)).toEqual([1])
+    expect((await storage.updatesAfter('s1', 0, undefined, 1)).map((u) => u.seq)).toEqual([1])
+    // A duplicate seq rolls the whole batch back, the other session's row too.
+    await expect(storage.appendUpdates([row('s2', 2, 13, u1), row('s1', 2, 13, u1)])).rejects.toThrow()
+    expect(await storage.lastSeq('s1')).toBe(2)
+    expect(await storage.lastSeq('s2')).toBe(1)
+  })
+
+  it('keeps long logs in order (more rows than one insert statement holds)', async () => {
+    const { storage } = await backend.fresh()
+    const rows = Array.from({ length: 12_000 }, (_, i) => row('s', i + 1, i, new Uint8Array([i % 251])))
+    await storage.appendUpdates(rows)
+    expect(await storage.lastSeq('s')).toBe(12_000)
+    const tail = await storage.updatesAfter('s', 11_997)
+    expect(tail.map((u) => [u.seq, u.update[0]])).toEqual([
+      [11_998, 11_997 % 251],
+      [11_999, 11_998 % 251],
+      [12_000, 11_999 % 251],
+    ])
+  })
+
+  it('pages the log by rows and by bytes, always at least one row, up to untilSeq', async () => {
+    const { storage } = await backend.fresh()
+    const big = new Uint8Array(1000)
+    await storage.appendUpdates(Array.from({ length: 10 }, (_, i) => row('s', i + 1, i, big)))
+    await storage.appendUpdates([row('other', 1, 1, big)])
+    const seqs = async (after: number, limits: Parameters<Storage['updatesPage']>[2]) => (await storage.updatesPage('s', after, limits)).map((u) => u.seq)
+    expect(await seqs(0, { maxUpdates: 4, maxBytes: 1e9 })).toEqual([1, 2, 3, 4])
+    expect(await seqs(2, { maxUpdates: 100, maxBytes: 3_500 })).toEqual([3, 4, 5])
+    expect(await seqs(2, { maxUpdates: 100, maxBytes: 3_000 })).toEqual([3, 4, 5])
+    expect(await seqs(2, { maxUpdates: 100, maxBytes: 10 })).toEqual([3])
+    expect(await seqs(2, { maxUpdates: 100, maxBytes: 1e9, untilSeq: 6 })).toEqual([3, 4, 5, 6])
+    expect(await seqs(10, { maxUpdates: 100, maxBytes: 1e9 })).toEqual([])
+    expect((await storage.updatesPage('s', 0, { maxUpdates: 1, maxBytes: 1e9 }))[0]?.integrity).toBe('verified')
+  })
+
+  it('keeps every checkpoint: the latest, the one at or before a moment, the one at or before a seq', async () => {
+    const { storage } = await backend.fresh()
+    expect(await storage.latestCheckpoint('s')).toBeNull()
+    await storage.writeCheckpoint('s', { seq: 5, at: 100, state: new Uint8Array([1]) })
+    await storage.writeCheckpoint('s', { seq: 9, at: 200, state: new Uint8Array([2, 2]) })
+    await storage.writeCheckpoint('other', { seq: 20, at: 50, state: new Uint8Array([3]) })
+    const latest = await storage.latestCheckpoint('s')
+    expect(latest && { seq: latest.seq, at: latest.at, state: [...latest.state], integrity: latest.integrity }).toEqual({ seq: 9, at: 200, state: [2, 2], integrity: 'verified' })
+    expect((await storage.latestCheckpoint('s', 200))?.seq).toBe(9)
+    expect((await storage.latestCheckpoint('s', 150))?.seq).toBe(5)
+    expect(await storage.latestCheckpoint('s', 99)).toBeNull()
+    expect((await storage.checkpointAtOrBeforeSeq('s', 9))?.seq).toBe(9)
+    expect((await storage.checkpointAtOrBeforeSeq('s', 8))?.seq).toBe(5)
+    expect(await storage.checkpointAtOrBeforeSeq('s', 4)).toBeNull()
+    // Writing the same seq again replaces it.
+    await storage.writeCheckpoint('s', { seq: 9, at: 210, state: new Uint8Array([4]) })
+    expect([...((await storage.latestCheckpoint('s'))?.state ?? [])]).toEqual([4])
+  })
+
+  it('finds the log position at a moment (seqAt) and the history bounds', async () => {
+    const { storage } = await backend.fresh()
+    expect(await storage.historyBounds('s')).toBeNull()
+    expect(await storage.seqAt('s', 1_000)).toBe(0)
+    const [u1, u2, u3] = edits(3) as [Uint8Array, Uint8Array, Uint8Array]
+    const t0 = 1_700_000_000_000
+    await storage.appendUpdates([row('s', 1, t0 + 10, u1), row('s', 2, t0 + 20, u2), row('s', 3, t0 + 20, u3), row('other', 1, t0, u1)])
+    expect(await storage.seqAt('s', t0 + 9)).toBe(0)
+    expect(await storage.seqAt('s', t0 + 10)).toBe(1)
+    expect(await storage.seqAt('s', t0 + 19)).toBe(1)
+    expect(await storage.seqAt('s', t0 + 20)).toBe(3)
+    expect(await storage.seqAt('s', t0 + 1e6)).toBe(3)
+    expect(await storage.historyBounds('s')).toEqual({ first: t0 + 10, last: t0 + 20, count: 3 })
+  })
+
+  it('counts the bytes a session occupies: every log row and every checkpoint, no other session', async () => {
+    const { storage } = await backend.fresh()
+    expect(await storage.storedBytes('s')).toBe(0)
+    await storage.appendUpdates([row('s', 1, 1, new Uint8Array(300)), row('s', 2, 2, new Uint8Array(200)), row('other', 1, 1, new Uint8Array(5_000))])
+    await storage.writeCheckpoint('s', { seq: 1, at: 1, state: new Uint8Array(50) })
+    await storage.writeCheckpoint('s', { seq: 2, at: 2, state: new Uint8Array(70) })
+    await storage.writeCheckpoint('other', { seq: 1, at: 1, state: new Uint8Array(9_000) })
+    expect(await storage.storedBytes('s')).toBe(300 + 200 + 50 + 70)
+    expect(await storage.storedBytes('other')).toBe(14_000)
+    expect(await storage.storedBytes('nobody')).toBe(0)
+  })
+
+  it('stores secrets per session, kind, owner and item: put, replace, delete one, list, delete all of a kind', async () => {
+    const { storage } = await backend.fresh()
+    const list = async (kind: 'sticky' | 'ballot', id = 's') =>
+      (await storage.secrets(id, kind)).map((x) => [x.ownerId, x.itemId, x.value]).sort((a, b) => `${a[0]}${a[1]}`.localeCompare(`${b[0]}${b[1]}`))
+    expect(await list('sticky')).toEqual([])
+    await storage.putSecret('s', 'sticky', 'p1', 'shape:a', '{"v":1}')
+    await storage.putSecret('s', 'sticky', 'p1', 'shape:b', '{"v":2}')
+    await storage.putSecret('s', 'sticky', 'p2', 'shape:c', '{"v":3}')
+    await storage.putSecret('s', 'ballot', 'p1', '', '{"shape:a":2}')
+    await storage.putSecret('other', 'sticky', 'p1', 'shape:a', '{"v":"elsewhere"}')
+    await storage.putSecret('s', 'sticky', 'p1', 'shape:a', '{"v":"replaced"}')
+    expect(await list('sticky')).toEqual([
+      ['p1', 'shape:a', '{"v":"replaced"}'],
+      ['p1', 'shape:b', '{"v":2}'],
+      ['p2', 'shape:c', '{"v":3}'],
+    ])
+    expect(await list('ballot')).toEqual([['p1', '', '{"shape:a":2}']])
+    await storage.deleteSecret('s', 'sticky', 'p1', 'shape:b')
+    await storage.deleteSecret('s', 'sticky', 'p1', 'shape:missing')
+    expect((await list('sticky')).map((x) => x[1])).toEqual(['shape:a', 'shape:c'])
+    await storage.deleteSecrets('s', 'sticky')
+    expect(await list('sticky')).toEqual([])
+    expect(await list('ballot')).toHaveLength(1)
+    expect(await list('sticky', 'other')).toEqual([['p1', 'shape:a', '{"v":"elsewhere"}']])
+  })
+
+  it('marks a row whose bytes no longer match their checksum as a mismatch, in every read', async () => {
+    const { storage, corrupt } = await backend.fresh()
+    const [u1, u2] = edits(2) as [Uint8Array, Uint8Array]
+    await storage.appendUpdates([row('s', 1, 1, u1), row('s', 2, 2, u2)])
+    await storage.writeCheckpoint('s', { seq: 2, at: 2, state: u2 })
+    const flipped = Buffer.from(u2)
+    flipped.writeUInt8(flipped.readUInt8(flipped.length - 1) ^ 1, flipped.length - 1)
+    await corrupt('updates', 's', 2, flipped)
+    await corrupt('checkpoints', 's', 2, Y.encodeStateAsUpdate(new Y.Doc()))
+    expect((await storage.updatesAfter('s', 0)).map((u) => u.integrity)).toEqual(['verified', 'mismatch'])
+    expect((await storage.updatesPage('s', 0, { maxUpdates: 10, maxBytes: 1e6 })).map((u) => u.integrity)).toEqual(['verified', 'mismatch'])
+    expect((await storage.latestCheckpoint('s'))?.integrity).toBe('mismatch')
+    expect((await storage.checkpointAtOrBeforeSeq('s', 2))?.integrity).toBe('mismatch')
+    // Loading passes over both and reports them.
+    const loaded = await loadDoc(storage, 's')
+    expect(loaded.doc.getMap('m').toJSON()).toEqual({ k0: 0 })
+    expect(loaded.seq).toBe(2)
+    expect(storage.corruption.snapshot().rows.map((r) => [r.kind, r.seq, r.reason]).sort()).toEqual([
+      ['checkpoint', 2, 'checksum'],
+      ['update', 2, 'checksum'],
+    ])
+  })
+
+  it('loads a document from the latest checkpoint plus the log after it', async () => {
+    const { storage } = await backend.fresh()
+    const updates = edits(10)
+    await storage.appendUpdates(updates.map((u, i) => row('s', i + 1, i, u)))
+    const upToSix = new Y.Doc()
+    for (const u of updates.slice(0, 6)) Y.applyUpdate(upToSix, u)
+    await storage.writeCheckpoint('s', { seq: 6, at: 5, state: Y.encodeStateAsUpdate(upToSix) })
+    const { doc, seq, checkpointSeq } = await loadDoc(storage, 's')
+    expect([seq, checkpointSeq]).toEqual([10, 6])
+    expect(Object.keys(doc.getMap('m').toJSON())).toHaveLength(10)
+  })
+
+  it('runs its migrations once: opening the same store again keeps every row', async () => {
+    const { storage, reopen } = await backend.fresh()
+    await storage.createSession(session('s'))
+    await storage.appendUpdates([row('s', 1, 1, new Uint8Array([1, 2, 3]))])
+    await storage.putSecret('s', 'ballot', 'p', '', '{}')
+    const [again, third] = await Promise.all([reopen(), reopen()])
+    for (const s of [again, third]) {
+      expect(await s.getSession('s')).toEqual(session('s'))
+      expect(await s.lastSeq('s')).toBe(1)
+      expect(await s.secrets('s', 'ballot')).toHaveLength(1)
+      await s.healthCheck()
+    }
+  })
+
+  it('answers the health check, and refuses once closed', async () => {
+    const { storage } = await backend.fresh()
+    await expect(storage.healthCheck()).resolves.toBeUndefined()
+    await storage.close()
+    await expect(storage.healthCheck()).rejects.toThrow()
+  })
+})
