@@ -70,7 +70,7 @@ export const ballotTotal = (ballot: BallotMap): number => Object.values(ballot).
 
 /**
  * One person's hidden ballot after adding (`+1`) or taking back (`-1`) a dot on `target`, or why
- * not. The server applies it; the client shows the same sentence without a round trip.
+ * not (the sentence the server sends back on the private channel).
  */
 export function changeBallot(ballot: BallotMap, target: string, delta: 1 | -1, limit: number): { ballot: Record<string, number> } | { error: string } {
   const current = ballot[target] ?? 0

@@ -3,7 +3,7 @@
 // - blind voting ("Hide votes until reveal"): each person's ballot stays on the server and comes
 //   back on the private channel to that person only; nobody sees counts until the reveal.
 import { useMemo, useSyncExternalStore } from 'react'
-import { castVote, changeBallot, retractVote, votesHidden, visibleTally, votesUsedBy, type ParticipantIds, type VoteMap } from '@sandbox/shared'
+import { castVote, retractVote, votesHidden, visibleTally, votesUsedBy, type ParticipantIds, type VoteMap } from '@sandbox/shared'
 import { useActions } from './useActions.ts'
 import { useSession } from './SessionContext.ts'
 
@@ -46,7 +46,7 @@ export function useVoting({ session, votes, participantIds, voteLimit, inConverg
   const change = (target: string, delta: 1 | -1) => {
     if (!canVote) return
     if (blind) {
-      ballot.change(target, delta, voteLimit)
+      ballot.change(target, delta)
       return
     }
     const next = delta === 1 ? castVote(votes, actor.participantId, target, voteLimit) : retractVote(votes, actor.participantId, target)
@@ -69,8 +69,8 @@ export function useVoting({ session, votes, participantIds, voteLimit, inConverg
 
 interface Ballot {
   votes: Readonly<Record<string, number>>
-  /** Adds or takes back a hidden dot; a change the rules refuse is reported, not sent. */
-  change(target: string, delta: 1 | -1, limit: number): void
+  /** Adds or takes back a hidden dot; the server answers with the new ballot or why not. */
+  change(target: string, delta: 1 | -1): void
 }
 
 function useBallot(): Ballot {
@@ -79,9 +79,9 @@ function useBallot(): Ballot {
   const votes = useSyncExternalStore(channel.subscribe, () => channel.votes)
   return {
     votes,
-    change(target, delta, limit) {
-      const next = changeBallot(votes, target, delta, limit)
-      if ('error' in next) return
+    change(target, delta) {
+      // The server judges every dot against the ballot it holds: a check here against the last
+      // ballot it sent would refuse a quick second key press (a take-back right after a vote).
       channel.send({ t: 'vote', target, delta })
     },
   }
