@@ -178,10 +178,17 @@ export function openConnection(options: ConnectionOptions): BoardConnection {
   window.addEventListener('offline', onOffline)
   window.addEventListener('online', onOnline)
   // A socket that went quiet without closing is offline too, within seconds (heartbeat.ts).
-  const stopHeartbeat = watchHeartbeat(provider, () => {
-    connection = 'offline'
-    update()
-  })
+  const stopHeartbeat = watchHeartbeat(
+    provider,
+    () => {
+      connection = 'offline'
+      update()
+    },
+    () => {
+      connection = 'live'
+      update()
+    },
+  )
   provider.connect()
 
   return {

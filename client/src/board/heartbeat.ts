@@ -22,16 +22,27 @@ export function heartbeatVerdict(quietMs: number, sinceProbeMs: number): Heartbe
   return 'fine'
 }
 
-/** Watches `provider`'s socket; `onSilent` runs once per dead socket. Returns the stop function. */
-export function watchHeartbeat(provider: WebsocketProvider, onSilent: () => void): () => void {
+/**
+ * Watches `provider`'s socket; `onSilent` runs once per dead socket, and `onAlive` if that very
+ * socket speaks again before y-websocket closed it (the network came back within seconds: the
+ * socket is still synced, so no `sync` event would ever say Live again). Returns the stop function.
+ */
+export function watchHeartbeat(provider: WebsocketProvider, onSilent: () => void, onAlive: () => void): () => void {
   let probedAt = 0
   let silentSocket: WebSocket | null = null
   const timer = window.setInterval(() => {
     const ws = provider.ws
     // Until a socket has synced, the server may still be loading the room: y-websocket's own
     // patience applies, and the top bar says Connecting…, not Live.
-    if (!ws || !provider.wsconnected || !provider.synced || ws === silentSocket) return
+    if (!ws || !provider.wsconnected || !provider.synced) return
     const now = Date.now()
+    if (ws === silentSocket) {
+      if (provider.wsLastMessageReceived > 0 && now - provider.wsLastMessageReceived < PROBE_AFTER_MS) {
+        silentSocket = null
+        onAlive()
+      }
+      return
+    }
     const verdict = heartbeatVerdict(now - provider.wsLastMessageReceived, now - probedAt)
     if (verdict === 'probe' && ws.readyState === WebSocket.OPEN) {
       probedAt = now
