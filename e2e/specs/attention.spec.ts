@@ -2,24 +2,12 @@
 // facilitator sees the group; "Bring everyone here" moves every view to the facilitator's;
 // clicking a name follows that person's view until you move; the shared timer runs in any phase
 // and ends with a "Time's up" banner (and a chime, unless muted) for everyone.
-import { mkdir } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
-import type { Page } from '@playwright/test'
 import { test, expect, type Person } from '../fixtures/index.ts'
+import { snap } from '../fixtures/screenshots.ts'
 import { addSticky, TemplatePanel } from '../pages/TemplatePanel.ts'
 
 type Player = Person & { template: TemplatePanel }
 const withTemplate = (person: Person): Player => ({ ...person, template: new TemplatePanel(person.page) })
-
-/** Set SANDBOX_SCREENSHOTS=1 to write docs/screenshots/<name>.png. */
-const SCREENSHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
-async function snap(page: Page, name: string): Promise<void> {
-  if (!process.env.SANDBOX_SCREENSHOTS) return
-  await mkdir(SCREENSHOT_DIR, { recursive: true })
-  await page.mouse.move(1, 1)
-  await page.waitForTimeout(300)
-  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png` })
-}
 
 test.use({ viewport: { width: 1440, height: 900 } })
 // Three browsers and a server on a shared two-core machine: joining alone can take a while.

@@ -1,22 +1,12 @@
 // Issue "Facilitation that beats Miro": private writing and blind voting, tried as a team would —
 // a facilitator and two participants, each in their own browser. Nobody sees another person's
 // ideas or votes before the facilitator reveals them; dots go on the sticky itself, by mouse or key.
-import { mkdir } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
-import type { Page } from '@playwright/test'
 import { test, expect, type Person } from '../fixtures/index.ts'
+import { snap } from '../fixtures/screenshots.ts'
 import { TemplatePanel } from '../pages/TemplatePanel.ts'
 
 type Player = Person & { template: TemplatePanel }
 const withTemplate = (person: Person): Player => ({ ...person, template: new TemplatePanel(person.page) })
-
-const SCREENSHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
-async function snap(page: Page, name: string): Promise<void> {
-  await mkdir(SCREENSHOT_DIR, { recursive: true })
-  await page.mouse.move(1, 1)
-  await page.waitForTimeout(300)
-  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png` })
-}
 
 test.use({ viewport: { width: 1440, height: 900 } })
 

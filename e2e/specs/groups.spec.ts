@@ -4,8 +4,6 @@
 // named after it whose description lists its stickies; a two-line sticky keeps its second line
 // in the exports; a participant cannot delete a sticky that became a task, the facilitator can,
 // with an undo.
-import { mkdir } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
 import type { Locator, Page } from '@playwright/test'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
@@ -13,18 +11,11 @@ import { WebsocketProvider } from 'y-websocket'
 import { recordToYMap, Root } from '@sandbox/shared'
 import { stickyRecord } from '@sandbox/shared/board'
 import { test, expect, type CreatedSession, type Person } from '../fixtures/index.ts'
+import { snap } from '../fixtures/screenshots.ts'
 import { TemplatePanel } from '../pages/TemplatePanel.ts'
 
 type Player = Person & { template: TemplatePanel }
 const withTemplate = (person: Person): Player => ({ ...person, template: new TemplatePanel(person.page) })
-
-const SCREENSHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
-async function snap(page: Page, name: string): Promise<void> {
-  await mkdir(SCREENSHOT_DIR, { recursive: true })
-  await page.mouse.move(1, 1)
-  await page.waitForTimeout(300)
-  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png` })
-}
 
 /**
  * Whether `note` is drawn whole above the frame's fill: tldraw paints shapes in z-index order (its

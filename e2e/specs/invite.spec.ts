@@ -1,21 +1,12 @@
 // Issue "Facilitation that beats Miro", inviting people: the facilitator copies the join link from
 // "Invite people", a late joiner opens it and is a participant, a second person with the same name
 // is asked to add something, and stickies show their author's full name.
-import { mkdir } from 'node:fs/promises'
 import AxeBuilder from '@axe-core/playwright'
-import { fileURLToPath } from 'node:url'
 import type { Page } from '@playwright/test'
 import { test, expect, type Person } from '../fixtures/index.ts'
+import { snap } from '../fixtures/screenshots.ts'
 import { HomePage } from '../pages/HomePage.ts'
 import { TemplatePanel } from '../pages/TemplatePanel.ts'
-
-/** Set SANDBOX_SCREENSHOTS=1 to write docs/screenshots/invite-dialog.png and duplicate-name.png. */
-const SCREENSHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
-async function snap(page: Page, name: string): Promise<void> {
-  if (!process.env.SANDBOX_SCREENSHOTS) return
-  await mkdir(SCREENSHOT_DIR, { recursive: true })
-  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png` })
-}
 
 test.use({ viewport: { width: 1280, height: 800 } })
 

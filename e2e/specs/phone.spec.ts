@@ -1,19 +1,10 @@
 // A participant on a phone (390×844, touch) takes part in a whole session run by a facilitator
 // at a desk: joins, writes a sticky, votes, claims a task and moves it along, all by tapping.
-import { mkdir } from 'node:fs/promises'
 import type { Page } from '@playwright/test'
 import { test, expect } from '../fixtures/index.ts'
+import { snap } from '../fixtures/screenshots.ts'
 import { BoardPage } from '../pages/BoardPage.ts'
 import { TemplatePanel } from '../pages/TemplatePanel.ts'
-
-const SCREENSHOT_DIR = new URL('../../docs/screenshots/', import.meta.url).pathname
-
-async function snap(page: Page, name: string): Promise<void> {
-  if (!process.env.SANDBOX_SCREENSHOTS) return
-  await mkdir(SCREENSHOT_DIR, { recursive: true })
-  await page.waitForTimeout(300)
-  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png` })
-}
 
 test('a participant on a phone joins, writes a sticky, votes, claims a task and updates it by touch', async ({ browser, baseURL, newPerson, session }) => {
   // A whole session with two browsers on a shared two-core machine.
@@ -47,7 +38,7 @@ test('a participant on a phone joins, writes a sticky, votes, claims a task and 
     await expect(host.board.note('Shorter stand-ups')).toHaveCount(1)
     await page.getByRole('button', { name: 'Show the board' }).tap()
     await expect(phone.note('Shorter stand-ups')).toBeVisible()
-    await snap(page, 'phone-participant-sticky')
+    await snap(page, 'phone-participant-sticky', { parkPointer: false })
 
     // Converge: a dot from the list in the panel.
     await hostPanel.goToNextPhase('Converge')
@@ -56,7 +47,7 @@ test('a participant on a phone joins, writes a sticky, votes, claims a task and 
     await page.getByText('Vote from a list').tap()
     await page.getByRole('button', { name: 'Vote for “Shorter stand-ups”' }).tap()
     await expect(panel.votesLeft).toContainText('2 of 3 votes left')
-    await snap(page, 'phone-participant-vote')
+    await snap(page, 'phone-participant-vote', { parkPointer: false })
     await host.page.getByRole('button', { name: 'Reveal votes' }).click()
 
     // Split: the facilitator converts it; the phone claims it.
@@ -79,7 +70,7 @@ test('a participant on a phone joins, writes a sticky, votes, claims a task and 
         return tasks.find((t) => t.title === 'Shorter stand-ups')?.status
       })
       .toBe('doing')
-    await snap(page, 'phone-participant-tasks')
+    await snap(page, 'phone-participant-tasks', { parkPointer: false })
   } finally {
     await context.close()
   }

@@ -1,7 +1,6 @@
 // Issue "replay past sessions": a short session recorded through stock y-websocket clients that
 // write records the way the board binding does, then replayed: empty at the start, only the early
 // stickies in the middle, everything (and the task) at the end, phase markers, and read-only.
-import { mkdir } from 'node:fs/promises'
 import type { Page } from '@playwright/test'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
@@ -9,17 +8,10 @@ import { WebsocketProvider } from 'y-websocket'
 import { recordToYMap, Root, type Task } from '@sandbox/shared'
 import { stickyRecord } from '@sandbox/shared/board'
 import { test, expect, type CreatedSession } from '../fixtures/index.ts'
+import { snap } from '../fixtures/screenshots.ts'
 import { ReplayPage } from '../pages/ReplayPage.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-const SCREENSHOT_DIR = new URL('../../docs/screenshots/', import.meta.url).pathname
-async function snap(page: Page, name: string): Promise<void> {
-  if (!process.env.SANDBOX_SCREENSHOTS) return
-  await mkdir(SCREENSHOT_DIR, { recursive: true })
-  await page.waitForTimeout(300)
-  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png` })
-}
 
 const noteRecord = (id: string, x: number, text: string, index: string): Record<string, unknown> => stickyRecord({ id, x, y: 200, text, index })
 
@@ -127,7 +119,7 @@ test('replaying a session: opens on the first sticky, empty at the start, early 
   const [badgeBox, lateBox] = [await badges.getByTestId('vote-badge').boundingBox(), await replay.note('Late idea').boundingBox()]
   // On its sticky's top-right corner, as on the live board.
   expect(badgeBox && lateBox && Math.abs(badgeBox.x + badgeBox.width - (lateBox.x + lateBox.width)) < 20 && Math.abs(badgeBox.y - lateBox.y) < 20).toBe(true)
-  await snap(viewer.page, 'replay-polished')
+  await snap(viewer.page, 'replay-polished', { parkPointer: false })
 
   // The board is read-only: no drawing tools, and the keyboard shortcut creates nothing.
   await expect(viewer.page.getByRole('button', { name: /^Note\b/ })).toHaveCount(0)

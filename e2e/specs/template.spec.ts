@@ -1,23 +1,12 @@
 // Issue "Collaborate, then split": a facilitator and two participants, each in their own browser,
 // run the whole template from warm-up to review — stickies, dot votes, conversion into tasks,
 // a claim, an assignment, auto-balance, statuses — and the export lists every task with its owner.
-import { mkdir } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
 import type { Page } from '@playwright/test'
 import { test, expect, type Person } from '../fixtures/index.ts'
+import { snap } from '../fixtures/screenshots.ts'
 import { addSticky, TemplatePanel } from '../pages/TemplatePanel.ts'
 
 type Player = Person & { template: TemplatePanel }
-
-/** Set SANDBOX_SCREENSHOTS=1 to write docs/screenshots/phase-<name>.png (the facilitator's screen) and my-tasks.png. */
-const SCREENSHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
-async function snap(page: Page, name: string): Promise<void> {
-  if (!process.env.SANDBOX_SCREENSHOTS) return
-  await mkdir(SCREENSHOT_DIR, { recursive: true })
-  await page.mouse.move(1, 1)
-  await page.waitForTimeout(300)
-  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png` })
-}
 
 const withTemplate = (person: Person): Player => ({ ...person, template: new TemplatePanel(person.page) })
 
