@@ -6,6 +6,7 @@ import { useMemo } from 'react'
 import type { Editor } from 'tldraw'
 import { phaseIndex, Root, visibleTally, type Participant, type Phase, type Task, type VoteMap } from '@sandbox/shared'
 import { possibleOwners } from '../session/ownership.ts'
+import { OwnerBadge, VoteBadge } from '../session/Badges.tsx'
 import { useStickyPlacements } from '../session/stickies.ts'
 import { entryKey, type Entries } from './ReplayModel.ts'
 // The badges' look is the live board's; pages load their own styles (the replay is its own chunk).
@@ -58,22 +59,8 @@ export function ReplayBadges({ editor, view, version, phase, people, tasks }: Re
         if (count === 0 && !task) return null
         return (
           <div key={p.id} className="sticky-badges" data-sticky-id={p.id} style={{ left: p.left, top: p.top, width: p.width, height: p.height }}>
-            {count > 0 ? (
-              <span className="vote-badge" data-testid="vote-badge" title={`${count} votes`}>
-                <span className="vote-badge__dot" />
-                {count}
-              </span>
-            ) : null}
-            {task ? (
-              <span
-                className={`owner-badge ${task.ownerId ? '' : 'owner-badge--none'}`}
-                data-testid="owner-badge"
-                style={task.ownerId ? { backgroundColor: task.ownerColor ?? '#495057' } : undefined}
-              >
-                {task.ownerId ? task.ownerName : 'No owner yet'}
-                {task.status === 'done' ? ' ✓' : ''}
-              </span>
-            ) : null}
+            {count > 0 ? <VoteBadge count={count} /> : null}
+            {task ? <OwnerBadge task={task} /> : null}
           </div>
         )
       })}

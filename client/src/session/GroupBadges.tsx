@@ -6,6 +6,7 @@ import type { Editor } from 'tldraw'
 import { phaseIndex, type Phase } from '@sandbox/shared'
 import '../styles/session-groups.css'
 import { rankBoard } from './GroupChoices.tsx'
+import { DotControl, VoteBadge } from './Badges.tsx'
 import type { Sticky } from './stickies.ts'
 import { useFramePlacements, useGroups } from './useGroups.ts'
 import type { Voting } from './useVoting.ts'
@@ -34,33 +35,9 @@ export function GroupBadges({ editor, stickies, phase, voting }: GroupBadgesProp
         const name = names.get(p.id) ?? ''
         return (
           <div key={p.id} className="sticky-badges group-badges" data-group-id={p.id} style={{ left: p.left, top: p.top, width: p.width, height: p.height }}>
-            {count > 0 ? (
-              <span className={`vote-badge ${mine > 0 ? 'vote-badge--mine' : ''}`} data-testid="group-vote-badge" title={`${count} votes for the group`} aria-hidden="true">
-                <span className="vote-badge__dot" />
-                {count}
-              </span>
-            ) : null}
+            {count > 0 ? <VoteBadge count={count} mine={mine > 0} testId="group-vote-badge" title={`${count} votes for the group`} /> : null}
             {canVote ? (
-              <span className="sticky-vote">
-                {mine > 0 ? (
-                  <button type="button" className="sticky-vote__button sticky-vote__button--back" onClick={() => voting.takeBack(p.id)}>
-                    <span aria-hidden="true">−</span>
-                    <span className="visually-hidden">Take back a vote from group “{name}”</span>
-                  </button>
-                ) : null}
-                <button
-                  type="button"
-                  className={`sticky-vote__button ${mine > 0 ? 'sticky-vote__button--mine' : ''}`}
-                  aria-disabled={voting.left === 0}
-                  title={voting.left === 0 ? 'You have used all your votes' : 'Put a dot on this group'}
-                  onClick={() => voting.cast(p.id)}
-                >
-                  <span className="vote-badge__dot" aria-hidden="true" />
-                  {/* The name is the sentence; the glyph and the count are what the eye reads. */}
-                  <span aria-hidden="true">{mine > 0 ? mine : '+'}</span>
-                  <span className="visually-hidden">{mine > 0 ? `Vote for group “${name}” on the board (your dots: ${mine})` : `Vote for group “${name}” on the board`}</span>
-                </button>
-              </span>
+              <DotControl voting={voting} target={p.id} what={`group “${name}” on the board`} />
             ) : mine > 0 && voting.tally === null ? (
               <span className="vote-badge vote-badge--mine group-badges__mine" aria-hidden="true">
                 <span className="vote-badge__dot" />

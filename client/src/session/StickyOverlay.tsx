@@ -5,6 +5,7 @@ import { useSyncExternalStore } from 'react'
 import type { Editor } from 'tldraw'
 import type { PrivateRecords } from '../board/privateRecords.ts'
 import { phaseIndex, type Phase, type Task } from '@sandbox/shared'
+import { DotControl, OwnerBadge, VoteBadge } from './Badges.tsx'
 import { useStickyPlacements } from './stickies.ts'
 import { useStickyKeys } from './stickyKeys.ts'
 import type { Voting } from './useVoting.ts'
@@ -46,50 +47,13 @@ export function StickyOverlay({ editor, phase, voting, tasks, privateRecords }: 
                 Only you
               </span>
             ) : null}
-            {count > 0 ? (
-              <span className={`vote-badge ${mine > 0 ? 'vote-badge--mine' : ''}`} data-testid="vote-badge" title={`${count} votes`} aria-hidden="true">
-                <span className="vote-badge__dot" />
-                {count}
-              </span>
-            ) : null}
+            {count > 0 ? <VoteBadge count={count} mine={mine > 0} /> : null}
             {canVote ? (
-              <span className="sticky-vote" data-testid="sticky-vote">
-                {mine > 0 ? (
-                  <button type="button" className="sticky-vote__button sticky-vote__button--back" onClick={() => voting.takeBack(p.id)}>
-                    <span aria-hidden="true">−</span>
-                    <span className="visually-hidden">Take back a vote from this sticky</span>
-                  </button>
-                ) : null}
-                <button
-                  type="button"
-                  className={`sticky-vote__button ${mine > 0 ? 'sticky-vote__button--mine' : ''}`}
-                  aria-disabled={voting.left === 0}
-                  title={voting.left === 0 ? 'You have used all your votes' : 'Put a dot on this sticky'}
-                  onClick={() => voting.cast(p.id)}
-                >
-                  <span className="vote-badge__dot" aria-hidden="true" />
-                  {/* The name is the sentence; the glyph and the count are what the eye reads. */}
-                  <span aria-hidden="true">{mine > 0 ? mine : '+'}</span>
-                  <span className="visually-hidden">{mine > 0 ? `Vote for this sticky (your dots: ${mine})` : 'Vote for this sticky'}</span>
-                </button>
-              </span>
+              <DotControl voting={voting} target={p.id} what="this sticky" />
             ) : mine > 0 && voting.tally === null ? (
-              <span className="vote-badge vote-badge--mine" data-testid="my-vote-badge" aria-hidden="true">
-                <span className="vote-badge__dot" />
-                {mine}
-              </span>
+              <VoteBadge count={mine} mine testId="my-vote-badge" title={`Your dots: ${mine}`} />
             ) : null}
-            {task ? (
-              <span
-                className={`owner-badge ${task.ownerId ? '' : 'owner-badge--none'}`}
-                data-testid="owner-badge"
-                aria-hidden="true"
-                style={task.ownerId ? { backgroundColor: task.ownerColor ?? '#495057' } : undefined}
-              >
-                {task.ownerId ? task.ownerName : 'No owner yet'}
-                {task.status === 'done' ? ' ✓' : ''}
-              </span>
-            ) : null}
+            {task ? <OwnerBadge task={task} /> : null}
           </div>
         )
       })}
