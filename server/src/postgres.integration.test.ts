@@ -1,11 +1,13 @@
 // Sandbox on PostgreSQL (DATABASE_URL): a real cluster started for this file, real servers on it,
 // stock y-websocket clients. A board survives a restart with nothing in DATA_DIR, and two servers
 // on one database share the participant-key secret (it lives in the database, not in DATA_DIR).
+// The history routes (timeline, state at a moment) read PostgreSQL as they read SQLite.
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
 import { Root } from '@sandbox/shared'
-import { connect, createSession, join, putSticky, startServer, synced, waitFor } from './testing/harness.ts'
+import { connect, createSession, join, putSticky, startServer, synced, tempDataDir, waitFor } from './testing/harness.ts'
 import { startTestPostgres, type TestPostgres } from './testing/postgres.ts'
 import { teardownAfterEach } from './testing/teardown.ts'
 
@@ -42,6 +44,20 @@ describe('Sandbox on PostgreSQL', () => {
     expect(reader.doc.getMap(Root.records).toJSON()).toEqual(expected)
     const tasks = await fetch(`${second.url}/api/sessions/${session.id}/tasks?format=json`, { headers: { authorization: `Bearer ${session.tokens.facilitator}` } })
     expect(((await tasks.json()) as { session: { title: string } }).session.title).toBe('On PostgreSQL')
+
+    // Export, timeline and the state at a moment read the same history from PostgreSQL.
+    const auth = { authorization: `Bearer ${session.tokens.viewer}` }
+    const timeline = (await (await fetch(`${second.url}/api/sessions/${session.id}/timeline`, { headers: auth })).json()) as { start: number; end: number; updates: number }
+    expect(timeline.updates).toBeGreaterThanOrEqual(2)
+    const before = await fetch(`${second.url}/api/sessions/${session.id}/state?at=${timeline.start - 1}`, { headers: auth })
+    const atEnd = await fetch(`${second.url}/api/sessions/${session.id}/state?at=${timeline.end}`, { headers: auth })
+    const stateOf = async (res: Response) => {
+      const doc = new Y.Doc()
+      Y.applyUpdate(doc, new Uint8Array(await res.arrayBuffer()))
+      return doc.getMap(Root.records)
+    }
+    expect((await stateOf(before)).has('shape:pg')).toBe(false)
+    expect((await stateOf(atEnd)).toJSON()).toEqual(expected)
   })
 
   it('shares the participant secret between two servers on one database: a key minted by one verifies on the other', async () => {
@@ -72,5 +88,19 @@ describe('Sandbox on PostgreSQL', () => {
       body: JSON.stringify({ name: 'Someone else', participantId: minted.participantId, participantKey: 'x'.repeat(43) }),
     })
     expect(((await forged.json()) as { participantId: string }).participantId).not.toBe(minted.participantId)
+  })
+})
+
+describe('DATABASE_URL that cannot be opened', () => {
+  it('stops the start with a sentence naming the database (and no password)', async () => {
+    const url = `postgres://sandbox:s3cret@127.0.0.1:${cluster.port}/no_such_database`
+    const dataDir = tempDataDir()
+    cleanup.push(() => fs.rmSync(dataDir, { recursive: true, force: true }))
+    const error = await startServer(dataDir, { databaseUrl: url }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    )
+    expect(error?.message).toMatch(/Cannot open the PostgreSQL database at postgres:\/\/sandbox:\*\*\*@127\.0\.0\.1:\d+\/no_such_database .*Check DATABASE_URL/)
+    expect(error?.message).not.toContain('s3cret')
   })
 })

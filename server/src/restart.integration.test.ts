@@ -18,7 +18,8 @@ describe('restart', () => {
     const a = connect(first.url, session.id, session.tokens.participant)
     await synced(a)
     for (let i = 0; i < 50; i++) putSticky(a.doc, `shape:${i}`, `idea ${i}`)
-    await new Promise((r) => setTimeout(r, 100))
+    // The server has every sticky (not "100 ms later": a busy machine takes longer), then stops cleanly.
+    await waitFor(() => first.rooms.loaded.get(session.id)?.doc.getMap(Root.records).has('shape:49'), 'the server has all 50 stickies')
     const expected = a.doc.getMap(Root.records).toJSON()
     a.destroy()
     await first.close()

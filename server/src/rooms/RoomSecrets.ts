@@ -148,17 +148,20 @@ export class RoomSecrets {
     } catch {
       return CloseCode.malformed
     }
-    this.requests = this.requests.then(async () => {
-      let refusal: string | null
-      try {
-        refusal = await this.apply(conn, request)
-      } catch (error) {
-        this.log.error({ event: 'secrets.write_failed', err: error, request: request.t }, 'a private change could not be stored; refused')
-        refusal = NOT_SAVED
-      }
-      if (refusal && this.host.connections.has(conn)) conn.send(privateFrame({ t: 'refused', reason: refusal }))
-      this.settle()
-    })
+    this.requests = this.requests
+      .then(async () => {
+        let refusal: string | null
+        try {
+          refusal = await this.apply(conn, request)
+        } catch (error) {
+          this.log.error({ event: 'secrets.write_failed', err: error, request: request.t }, 'a private change could not be stored; refused')
+          refusal = NOT_SAVED
+        }
+        if (refusal && this.host.connections.has(conn)) conn.send(privateFrame({ t: 'refused', reason: refusal }))
+        this.settle()
+      })
+      // The queue goes on whatever one request did.
+      .catch((error: unknown) => this.log.error({ event: 'secrets.request_failed', err: error }, 'a private request failed'))
     return null
   }
 

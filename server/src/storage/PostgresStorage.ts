@@ -77,7 +77,11 @@ export class PostgresStorage implements Storage {
       await migrate(sql)
     } catch (error) {
       await sql.end({ timeout: 1 })
-      throw error
+      const reason = (error as Error).message
+      throw new Error(
+        `Cannot open the PostgreSQL database at ${withoutPassword(url)} (${reason}). Check DATABASE_URL, that the server accepts connections from here, and that the user may create tables in that database.`,
+        { cause: error },
+      )
     }
     return new PostgresStorage(sql, options)
   }
@@ -241,6 +245,17 @@ export class PostgresStorage implements Storage {
 
   async close(): Promise<void> {
     await this.sql.end({ timeout: 5 })
+  }
+}
+
+/** The URL as it may be logged: user, host, port and database, never a password. */
+export function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return 'DATABASE_URL'
   }
 }
 

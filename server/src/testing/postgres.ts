@@ -46,8 +46,8 @@ function freePort(): Promise<number> {
 }
 
 /** Runs a PostgreSQL program, as the `postgres` user when this process is root. */
-async function pg(program: string, args: string[]): Promise<void> {
-  const bin = path.join(POSTGRES_BIN_DIR, program)
+async function pg(binDir: string, program: string, args: string[]): Promise<void> {
+  const bin = path.join(binDir, program)
   const asRoot = process.getuid?.() === 0
   const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args]
   try {
@@ -77,10 +77,10 @@ function ownDirectory(dir: string): void {
 let databases = 0
 
 /** Starts a PostgreSQL cluster of its own. Call stop() when done (afterAll). */
-export async function startTestPostgres(): Promise<TestPostgres> {
-  if (!fs.existsSync(path.join(POSTGRES_BIN_DIR, 'initdb')) || !fs.existsSync(path.join(POSTGRES_BIN_DIR, 'pg_ctl'))) {
+export async function startTestPostgres(binDir = POSTGRES_BIN_DIR): Promise<TestPostgres> {
+  if (!fs.existsSync(path.join(binDir, 'initdb')) || !fs.existsSync(path.join(binDir, 'pg_ctl'))) {
     throw new Error(
-      `PostgreSQL is needed for these tests and its programs are not in ${POSTGRES_BIN_DIR}. Install it with: ${INSTALL_POSTGRES}` +
+      `PostgreSQL is needed for these tests and its programs are not in ${binDir}. Install it with: ${INSTALL_POSTGRES}` +
         ' (or set POSTGRES_BIN_DIR to the directory holding initdb and pg_ctl).',
     )
   }
@@ -89,13 +89,13 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const data = path.join(dir, 'data')
   const logFile = path.join(dir, 'server.log')
   try {
-    await pg('initdb', ['-D', data, '-A', 'trust', '-U', 'sandbox', '--no-sync', '-E', 'UTF8', '--locale=C'])
+    await pg(binDir, 'initdb', ['-D', data, '-A', 'trust', '-U', 'sandbox', '--no-sync', '-E', 'UTF8', '--locale=C'])
     let port = 0
     // Another process may take the free port between finding it and binding it: try a few.
     for (let attempt = 0; ; attempt++) {
       port = await freePort()
       try {
-        await pg('pg_ctl', [
+        await pg(binDir, 'pg_ctl', [
           '-D', data, '-l', logFile, '-w', '-t', '30',
           '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
           'start',
@@ -124,7 +124,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
         if (stopped) return
         stopped = true
         try {
-          await pg('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop'])
+          await pg(binDir, 'pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop'])
         } finally {
           fs.rmSync(dir, { recursive: true, force: true })
         }
