@@ -75,6 +75,7 @@ export class Room implements CommitListener {
   private lastCommittedSeq: number
   /** The checkpoint write under way. */
   private checkpointing: Promise<boolean> | null = null
+  private destroyed = false
   /** The whole document as one update, kept until the next change (see fullState). */
   private encodedState: Uint8Array | null = null
 
@@ -365,7 +366,7 @@ export class Room implements CommitListener {
    */
   async checkpoint(): Promise<boolean> {
     while (this.checkpointing) await this.checkpointing
-    if (this.lastCommittedSeq !== this.seq || this.checkpointSeq === this.seq) return false
+    if (this.destroyed || this.lastCommittedSeq !== this.seq || this.checkpointSeq === this.seq) return false
     const seq = this.seq
     const state = this.fullState()
     const docBytesBefore = this.approxDocBytes
@@ -392,6 +393,7 @@ export class Room implements CommitListener {
   }
 
   destroy(): void {
+    this.destroyed = true
     this.doc.off('afterTransaction', this.onAfterTransaction)
     this.doc.off('update', this.onUpdate)
     this.presence.destroy()

@@ -159,8 +159,12 @@ export class RoomManager {
     await this.opts.persister.flush()
     for (const room of this.rooms.values()) {
       await room.checkpoint()
+      // On a database over the network, frames still arriving are applied while the writes are
+      // under way: commit those too, and put them in the last checkpoint.
+      if (room.pendingSaves > 0 && (await this.opts.persister.flush())) await room.checkpoint()
       room.destroy()
     }
     this.rooms.clear()
+    await this.opts.persister.flush()
   }
 }
