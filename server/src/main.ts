@@ -36,21 +36,27 @@ const server = await createServer(config, { log }).catch((error: unknown) => {
 })
 const url = config.publicUrl ?? server.url
 if (format === 'pretty') {
-  const dataDir = path.relative(process.cwd(), config.dataDir) || '.'
+  const relative = path.relative(process.cwd(), config.dataDir) || '.'
+  const dataDir = relative.startsWith('..') ? config.dataDir : `./${relative}`
+  // With PostgreSQL the sessions live in the database; only uploaded images stay in DATA_DIR.
+  const database = config.databaseUrl ? new URL(config.databaseUrl) : null
+  const data = database
+    ? `PostgreSQL database “${database.pathname.slice(1)}” on ${database.hostname}${database.port ? `:${database.port}` : ''} (sessions and history); images in ${dataDir}`
+    : `${dataDir} (sessions, history and images; back it up)`
   process.stdout.write(
     [
       '',
       `  Sandbox is running at ${url}`,
       '',
       `  Open it, give the session a title and share the join link.`,
-      `  Data:  ${dataDir.startsWith('..') ? config.dataDir : `./${dataDir}`} (sessions, history and images; back it up)`,
+      `  Data:  ${data}`,
       '  Stop:  Ctrl+C (everything is saved first)',
       '',
       '',
     ].join('\n'),
   )
 } else {
-  server.log.info({ event: 'server.started', url, dataDir: config.dataDir }, `Sandbox is running at ${url}`)
+  server.log.info({ event: 'server.started', url, dataDir: config.dataDir, storage: config.databaseUrl ? 'postgres' : 'sqlite' }, `Sandbox is running at ${url}`)
 }
 
 let stopping = false
