@@ -10,8 +10,9 @@ import zlib from 'node:zlib'
 import postgres from 'postgres'
 import type { Logger } from '../log.ts'
 import { CorruptionReport } from './CorruptionReport.ts'
-import type { Checkpoint, Integrity, LoggedUpdate, PageLimits, Secret, SecretKind, SessionRow, Storage, UpdateToAppend } from './Storage.ts'
+import type { Checkpoint, LoggedUpdate, PageLimits, Secret, SecretKind, SessionRow, Storage, UpdateToAppend } from './Storage.ts'
 import { POSTGRES_MIGRATIONS } from './postgresMigrations.ts'
+import { toCheckpoint, toUpdate, type CheckpointRow, type UpdateRow } from './rows.ts'
 
 export interface PostgresOptions {
   /** Where corrupt rows are reported (`storage.corrupt`). */
@@ -24,37 +25,6 @@ export interface PostgresOptions {
 const MIGRATION_LOCK_KEY = 0x5a4e_db01
 
 type Sql = postgres.Sql<{ bigint: number }>
-
-interface UpdateRow {
-  seq: number
-  at: number
-  participant_id: string | null
-  bytes: Buffer
-  checksum: number | null
-}
-interface CheckpointRow {
-  seq: number
-  at: number
-  state: Buffer
-  checksum: number | null
-}
-
-const integrity = (bytes: Buffer, checksum: number | null): Integrity =>
-  checksum === null ? 'unverified' : zlib.crc32(bytes) === checksum ? 'verified' : 'mismatch'
-
-const toUpdate = (r: UpdateRow): LoggedUpdate => ({
-  seq: r.seq,
-  at: r.at,
-  participantId: r.participant_id,
-  update: new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength),
-  integrity: integrity(r.bytes, r.checksum),
-})
-const toCheckpoint = (r: CheckpointRow): Checkpoint => ({
-  seq: r.seq,
-  at: r.at,
-  state: new Uint8Array(r.state.buffer, r.state.byteOffset, r.state.byteLength),
-  integrity: integrity(r.state, r.checksum),
-})
 
 const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 

@@ -10,7 +10,8 @@ import Database from 'better-sqlite3'
 import type { Logger } from '../log.ts'
 import { CorruptionReport } from './CorruptionReport.ts'
 import { dataDirProblem, DataDirError, ensureWritableDataDir } from './dataDir.ts'
-import type { Checkpoint, Integrity, LoggedUpdate, PageLimits, Secret, SecretKind, SessionRow, Storage, UpdateToAppend } from './Storage.ts'
+import type { Checkpoint, LoggedUpdate, PageLimits, Secret, SecretKind, SessionRow, Storage, UpdateToAppend } from './Storage.ts'
+import { toCheckpoint, toUpdate, type CheckpointRow, type UpdateRow } from './rows.ts'
 
 /**
  * Schema versions, in order; `PRAGMA user_version` says how many have run. Databases made before
@@ -68,37 +69,6 @@ const MIGRATIONS: readonly string[] = [
   `,
 ]
 export const SCHEMA_VERSION = MIGRATIONS.length
-
-interface UpdateRow {
-  seq: number
-  at: number
-  participant_id: string | null
-  bytes: Buffer
-  checksum: number | null
-}
-interface CheckpointRow {
-  seq: number
-  at: number
-  state: Buffer
-  checksum: number | null
-}
-
-const integrity = (bytes: Buffer, checksum: number | null): Integrity =>
-  checksum === null ? 'unverified' : zlib.crc32(bytes) === checksum ? 'verified' : 'mismatch'
-
-const toUpdate = (r: UpdateRow): LoggedUpdate => ({
-  seq: r.seq,
-  at: r.at,
-  participantId: r.participant_id,
-  update: new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength),
-  integrity: integrity(r.bytes, r.checksum),
-})
-const toCheckpoint = (r: CheckpointRow): Checkpoint => ({
-  seq: r.seq,
-  at: r.at,
-  state: new Uint8Array(r.state.buffer, r.state.byteOffset, r.state.byteLength),
-  integrity: integrity(r.state, r.checksum),
-})
 
 export interface SqliteOptions {
   synchronous?: 'FULL' | 'NORMAL'
