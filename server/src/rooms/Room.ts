@@ -16,7 +16,7 @@ import { awarenessFrame, RoomPresence } from './RoomPresence.ts'
 import { RoomSecrets, type StoredSecrets } from './RoomSecrets.ts'
 import { TransactionJudge } from './TransactionJudge.ts'
 import { isEmptyStateVector, savedFrame, syncUpdateFrame } from './roomFrames.ts'
-import { inspectUpdate } from './validateUpdate.ts'
+import { inspectUpdate, UpdateLimits } from './validateUpdate.ts'
 
 export interface RoomLimits {
   maxDocBytes: number
@@ -38,16 +38,6 @@ export interface RoomDeps {
   log: Logger
   limits: RoomLimits
 }
-
-/**
- * The work one update may cause. An honest client's largest update is its sync step 2 after a
- * long time offline (a few thousand structs); a delete set of millions of one-clock ranges splits
- * as many items and stalls the process for seconds.
- */
-export const UpdateLimits = {
-  MAX_STRUCTS_PER_UPDATE: 50_000,
-  MAX_DELETE_RANGES_PER_UPDATE: 20_000,
-} as const
 
 export class Room implements CommitListener {
   readonly id: string

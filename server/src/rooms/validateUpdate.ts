@@ -7,6 +7,16 @@
 // Yjs ever integrates it.
 import * as decoding from 'lib0/decoding'
 
+/**
+ * The work one update may cause. An honest client's largest update is its sync step 2 after a
+ * long time offline (a few thousand structs); a delete set of millions of one-clock ranges splits
+ * as many items and stalls the process for seconds.
+ */
+export const UpdateLimits = {
+  MAX_STRUCTS_PER_UPDATE: 50_000,
+  MAX_DELETE_RANGES_PER_UPDATE: 20_000,
+} as const
+
 /** One new Item of an update: its id, where it goes, and what kind of content it carries. */
 export interface StructRef {
   client: number
