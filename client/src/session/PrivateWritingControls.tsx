@@ -21,7 +21,7 @@ export function PrivateWritingControls({ session, participants }: PrivateWriting
   return (
     <section className={`panel-card ${active ? 'panel-card--private' : ''}`} aria-labelledby="private-title">
       <h3 id="private-title" className="panel-card__title">
-        Private writing
+        Write alone first
       </h3>
       {isFacilitator ? (
         <label className="switch-field">
