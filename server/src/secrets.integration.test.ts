@@ -2,30 +2,13 @@
 // receives is searched for a private sticky's text or a hidden ballot before the reveal, and
 // found after it. Crafted reveals, toggles and clears by a participant are refused.
 import * as Y from 'yjs'
-import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
 import { describe, expect, it } from 'vitest'
-import { MessageType, Root, type PrivateMessage, type PrivateRequest } from '@sandbox/shared'
+import { Root, type PrivateRequest } from '@sandbox/shared'
 import { stickyRecord } from '@sandbox/shared/board'
-import { connect, createSession, join, putSticky, rawSocket, startServer, synced, tempDataDir, waitFor, wsBase, type Client, type Identity } from './testing/harness.ts'
+import { connect, createSession, join, privateFrame, privateMessages, putSticky, rawSocket, startServer, synced, tempDataDir, waitFor, wsBase, type Client, type Identity } from './testing/harness.ts'
 import { teardownAfterEach } from './testing/teardown.ts'
 
 const cleanup = teardownAfterEach()
-
-const privateFrame = (request: PrivateRequest): Uint8Array => {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, MessageType.private)
-  encoding.writeVarString(e, JSON.stringify(request))
-  return encoding.toUint8Array(e)
-}
-
-/** The private-channel messages among the frames a socket received. */
-const privateMessages = (frames: Buffer[]): PrivateMessage[] =>
-  frames.flatMap((frame) => {
-    const d = decoding.createDecoder(new Uint8Array(frame))
-    if (decoding.readVarUint(d) !== MessageType.private) return []
-    return [JSON.parse(decoding.readVarString(d)) as PrivateMessage]
-  })
 
 const received = (frames: Buffer[], text: string): boolean => frames.some((f) => f.includes(Buffer.from(text, 'utf8')))
 

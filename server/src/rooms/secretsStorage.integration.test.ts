@@ -1,11 +1,9 @@
 // A hidden ballot counts only once storage took it: when the write fails, the voter is told so
 // (a refusal on the private channel), and neither their ballot nor the dots-used count moves.
 import fs from 'node:fs'
-import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
 import { describe, expect, it } from 'vitest'
-import { MessageType, Root, type PrivateMessage, type PrivateRequest } from '@sandbox/shared'
-import { connect, createSession, join, putSticky, rawSocket, startServer, synced, tempDataDir, waitFor, wsBase } from '../testing/harness.ts'
+import { Root, type PrivateMessage } from '@sandbox/shared'
+import { connect, createSession, join, privateFrame, privateMessages, putSticky, rawSocket, startServer, synced, tempDataDir, waitFor, wsBase } from '../testing/harness.ts'
 import { teardownAfterEach } from '../testing/teardown.ts'
 import { SqliteStorage } from '../storage/SqliteStorage.ts'
 import type { SecretKind } from '../storage/Storage.ts'
@@ -20,20 +18,6 @@ class FlakySecrets extends SqliteStorage {
     return super.putSecret(sessionId, kind, ownerId, itemId, value)
   }
 }
-
-const privateFrame = (request: PrivateRequest): Uint8Array => {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, MessageType.private)
-  encoding.writeVarString(e, JSON.stringify(request))
-  return encoding.toUint8Array(e)
-}
-
-const privateMessages = (frames: Buffer[]): PrivateMessage[] =>
-  frames.flatMap((frame) => {
-    const d = decoding.createDecoder(new Uint8Array(frame))
-    if (decoding.readVarUint(d) !== MessageType.private) return []
-    return [JSON.parse(decoding.readVarString(d)) as PrivateMessage]
-  })
 
 describe('hidden ballots and a failing store', () => {
   it('refuses a vote it could not store, and counts the next one that is stored', async () => {

@@ -12,8 +12,9 @@ import { loadConfig, type Config } from '../config.ts'
 import { createServer, type SandboxServer } from '../createServer.ts'
 import { createLogger, type Logger } from '../log.ts'
 import type { Storage } from '../storage/Storage.ts'
+import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
-import { MessageType, recordToYMap, Root } from '@sandbox/shared'
+import { MessageType, recordToYMap, Root, type PrivateMessage, type PrivateRequest } from '@sandbox/shared'
 import { stickyRecord } from '@sandbox/shared/board'
 
 export interface CreatedSession {
@@ -200,6 +201,22 @@ export function awarenessFrameOf(entries: { clientId: number; clock: number; sta
   encoding.writeVarUint8Array(e, encoding.toUint8Array(inner))
   return encoding.toUint8Array(e)
 }
+
+/** A private-channel frame (message type 101) as a Sandbox client sends it. */
+export function privateFrame(request: PrivateRequest): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MessageType.private)
+  encoding.writeVarString(e, JSON.stringify(request))
+  return encoding.toUint8Array(e)
+}
+
+/** The private-channel messages among the frames a socket received. */
+export const privateMessages = (frames: Buffer[]): PrivateMessage[] =>
+  frames.flatMap((frame) => {
+    const d = decoding.createDecoder(new Uint8Array(frame))
+    if (decoding.readVarUint(d) !== MessageType.private) return []
+    return [JSON.parse(decoding.readVarString(d)) as PrivateMessage]
+  })
 
 /** A presence query: the server answers every one, so a reply proves the socket is served. */
 export const PRESENCE_PROBE = Uint8Array.from([MessageType.queryAwareness])
