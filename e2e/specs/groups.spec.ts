@@ -5,13 +5,11 @@
 // in the exports; a participant cannot delete a sticky that became a task, the facilitator can,
 // with an undo.
 import type { Locator, Page } from '@playwright/test'
-import WebSocket from 'ws'
-import * as Y from 'yjs'
-import { WebsocketProvider } from 'y-websocket'
 import { recordToYMap, Root } from '@sandbox/shared'
 import { stickyRecord } from '@sandbox/shared/board'
 import { test, expect, type CreatedSession, type Person } from '../fixtures/index.ts'
 import { snap } from '../fixtures/screenshots.ts'
+import { stockFacilitator } from '../fixtures/stockClient.ts'
 import { TemplatePanel } from '../pages/TemplatePanel.ts'
 
 type Player = Person & { template: TemplatePanel }
@@ -192,18 +190,7 @@ test('a frame around stickies is a named group: voted on, ranked, converted into
  * 2, 2, 2, 2, 1, 1, 1 dots, then the split. Three stickies share the fifth place.
  */
 async function votedToATie(baseURL: string, session: CreatedSession): Promise<void> {
-  const joined = await fetch(`${baseURL}/api/sessions/${session.id}/participants`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${session.tokens.facilitator}` },
-    body: JSON.stringify({ name: 'Voting tool' }),
-  }).then((r) => r.json() as Promise<{ participantId: string; participantKey: string }>)
-  const doc = new Y.Doc()
-  const provider = new WebsocketProvider(`${baseURL.replace(/^http/, 'ws')}/sync`, session.id, doc, {
-    params: { token: session.tokens.facilitator, pid: joined.participantId, pkey: joined.participantKey },
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
-  })
-  await expect.poll(() => provider.synced).toBe(true)
+  const { doc, participantId, destroy } = await stockFacilitator(baseURL, session, 'Voting tool')
   const session_ = doc.getMap(Root.session)
   session_.set('hideVotes', false)
   session_.set('voteLimit', 20)
@@ -213,14 +200,13 @@ async function votedToATie(baseURL: string, session: CreatedSession): Promise<vo
     doc.getMap(Root.records).set(id, recordToYMap(stickyRecord({ id, x: 60 + (i % 4) * 230, y: 80 + Math.floor(i / 4) * 230, text: `Idea ${i + 1}`, index: `a${i + 1}` })))
   })
   for (const phase of ['frame', 'collaborate', 'converge'] as const) session_.set('phase', phase)
-  dots.forEach((n, i) => doc.getMap(Root.votes).set(`${joined.participantId}|shape:idea${i}`, n))
+  dots.forEach((n, i) => doc.getMap(Root.votes).set(`${participantId}|shape:idea${i}`, n))
   session_.set('phase', 'split')
   await expect.poll(async () => {
     const res = await fetch(`${baseURL}/api/sessions/${session.id}/timeline?token=${session.tokens.viewer}`)
     return ((await res.json()) as { events: { type: string; phase?: string }[] }).events.some((e) => e.phase === 'split')
   }).toBe(true)
-  provider.destroy()
-  doc.destroy()
+  destroy()
 }
 
 test('a tie at the cut-off is shown and left to the facilitator, never cut silently', async ({ server, session, newPerson }) => {

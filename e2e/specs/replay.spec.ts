@@ -2,13 +2,12 @@
 // write records the way the board binding does, then replayed: empty at the start, only the early
 // stickies in the middle, everything (and the task) at the end, phase markers, and read-only.
 import type { Page } from '@playwright/test'
-import WebSocket from 'ws'
 import * as Y from 'yjs'
-import { WebsocketProvider } from 'y-websocket'
 import { recordToYMap, Root, type Task } from '@sandbox/shared'
 import { stickyRecord } from '@sandbox/shared/board'
 import { test, expect, type CreatedSession } from '../fixtures/index.ts'
 import { snap } from '../fixtures/screenshots.ts'
+import { stockFacilitator } from '../fixtures/stockClient.ts'
 import { ReplayPage } from '../pages/ReplayPage.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -17,18 +16,7 @@ const noteRecord = (id: string, x: number, text: string, index: string): Record<
 
 /** Records the session; returns the moment between the early stickies and the rest. */
 async function recordSession(baseURL: string, session: CreatedSession): Promise<{ middle: number }> {
-  const joined = await fetch(`${baseURL}/api/sessions/${session.id}/participants`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${session.tokens.facilitator}` },
-    body: JSON.stringify({ name: 'Host' }),
-  }).then((r) => r.json() as Promise<{ participantId: string; participantKey: string }>)
-  const doc = new Y.Doc()
-  const provider = new WebsocketProvider(`${baseURL.replace(/^http/, 'ws')}/sync`, session.id, doc, {
-    params: { token: session.tokens.facilitator, pid: joined.participantId, pkey: joined.participantKey },
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
-  })
-  await expect.poll(() => provider.synced).toBe(true)
+  const { doc, participantId, destroy } = await stockFacilitator(baseURL, session, 'Host')
   const records = doc.getMap<Y.Map<unknown>>(Root.records)
   const session_ = doc.getMap(Root.session)
   const addSticky = (id: string, x: number, text: string, index: string) => records.set(id, recordToYMap(noteRecord(id, x, text, index)))
@@ -46,7 +34,7 @@ async function recordSession(baseURL: string, session: CreatedSession): Promise<
   await sleep(400)
   addSticky('shape:late', 600, 'Late idea', 'a4')
   for (const phase of ['collaborate', 'converge'] as const) session_.set('phase', phase)
-  doc.getMap(Root.votes).set(`${joined.participantId}|shape:late`, 2)
+  doc.getMap(Root.votes).set(`${participantId}|shape:late`, 2)
   session_.set('phase', 'split')
   await sleep(400)
   // Far from the others: the replay has to move its view to keep it in sight.
@@ -61,8 +49,7 @@ async function recordSession(baseURL: string, session: CreatedSession): Promise<
   await expect
     .poll(async () => (await fetch(`${baseURL}/api/sessions/${session.id}/timeline?token=${session.tokens.viewer}`).then((r) => r.json())).events.some((e: { type: string }) => e.type === 'task'))
     .toBe(true)
-  provider.destroy()
-  doc.destroy()
+  destroy()
   return { middle }
 }
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CloseCode, Root } from '@sandbox/shared'
-import { connect, craftUpdates, createSession, join, rawSocket, startServer, synced, syncUpdateFrame, waitFor, wsBase } from './testing/harness.ts'
+import { craftUpdates, createSession, joinedClient, rawSocket, startServer, syncUpdateFrame, waitFor, wsBase } from './testing/harness.ts'
 import { teardownAfterEach } from './testing/teardown.ts'
 
 const cleanup = teardownAfterEach()
@@ -15,10 +15,7 @@ async function setup() {
   cleanup.push(() => server.close())
   const session = await createSession(server.url)
   const open = async (token: string, name: string) => {
-    const identity = await join(server.url, session.id, token, name)
-    const client = connect(server.url, session.id, token, identity)
-    cleanup.push(() => client.destroy())
-    await synced(client)
+    const { client, identity } = await joinedClient(server.url, session.id, token, name, cleanup.push)
     return { client, id: identity.participantId }
   }
   const fac = await open(session.tokens.facilitator, 'Host')

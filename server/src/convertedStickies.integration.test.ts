@@ -3,7 +3,7 @@
 // here relies on the app's own client not trying). The facilitator may delete them.
 import { describe, expect, it } from 'vitest'
 import { recordToYMap, Root, type Task } from '@sandbox/shared'
-import { connect, createSession, join, putSticky, startServer, synced, waitFor, type Client } from './testing/harness.ts'
+import { createSession, joinedClient, putSticky, startServer, waitFor, type Client } from './testing/harness.ts'
 import { teardownAfterEach } from './testing/teardown.ts'
 
 const cleanup = teardownAfterEach()
@@ -12,13 +12,7 @@ async function setup() {
   const server = await startServer()
   cleanup.push(() => server.close())
   const session = await createSession(server.url)
-  const open = async (token: string, name: string) => {
-    const identity = await join(server.url, session.id, token, name)
-    const client = connect(server.url, session.id, token, identity)
-    cleanup.push(() => client.destroy())
-    await synced(client)
-    return client
-  }
+  const open = async (token: string, name: string) => (await joinedClient(server.url, session.id, token, name, cleanup.push)).client
   const host = await open(session.tokens.facilitator, 'Host')
   const memberA = await open(session.tokens.participant, 'Member A')
   const memberB = await open(session.tokens.participant, 'Member B')

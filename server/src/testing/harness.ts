@@ -110,6 +110,21 @@ export function connect(baseUrl: string, sessionId: string, token: string, ident
   }
 }
 
+/** A stock client that joined the session under `name` and has synced; `onCleanup` receives its close. */
+export async function joinedClient(
+  baseUrl: string,
+  sessionId: string,
+  token: string,
+  name: string,
+  onCleanup: (step: () => unknown) => void,
+): Promise<{ client: Client; identity: Identity }> {
+  const identity = await join(baseUrl, sessionId, token, name)
+  const client = connect(baseUrl, sessionId, token, identity)
+  onCleanup(() => client.destroy())
+  await synced(client)
+  return { client, identity }
+}
+
 export async function waitFor<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 5_000): Promise<T> {
   const start = Date.now()
   for (;;) {
