@@ -13,6 +13,9 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL: postgres://user@host:port/database')
     .optional(),
   PUBLIC_URL: z.string().url().optional(),
+  INTERNAL_URL: z.string().url().optional(),
+  LEASE_TTL_MS: z.coerce.number().int().min(500).default(5_000),
+  MAX_PENDING_BYTES: int(64 * 1024 * 1024),
   TLDRAW_LICENSE_KEY: z.string().optional(),
   ALLOWED_ORIGINS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -47,6 +50,16 @@ export type Config = {
   /** PostgreSQL instead of SQLite in dataDir (DATABASE_URL); images stay in dataDir either way. */
   databaseUrl: string | null
   publicUrl: string | undefined
+  /**
+   * Where the other processes of a deployment reach this one (INTERNAL_URL; default
+   * http://127.0.0.1:PORT). Unique per process: a lease held at this address is taken over as
+   * this process's own (a predecessor that died here).
+   */
+  internalUrl: string | undefined
+  /** How long a room's lease lasts without renewal: the longest a dead process keeps its rooms. */
+  leaseTtlMs: number
+  /** Bytes of updates waiting for storage past which rooms take no new changes. */
+  maxPendingBytes: number
   tldrawLicenseKey: string | null
   allowedOrigins: string[]
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL']
@@ -103,6 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL ?? null,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    internalUrl: e.INTERNAL_URL?.replace(/\/+$/, ''),
+    leaseTtlMs: e.LEASE_TTL_MS,
+    maxPendingBytes: e.MAX_PENDING_BYTES,
     tldrawLicenseKey: e.TLDRAW_LICENSE_KEY ?? null,
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean),
     logLevel: e.LOG_LEVEL,

@@ -18,6 +18,8 @@ import { SyncSocket } from './transport/syncSocket.ts'
 import { registerReplayRoutes } from './http/replayRoutes.ts'
 import { assetRoutes } from './http/assetRoutes.ts'
 import { AssetStore, type AssetStorage } from './storage/AssetStore.ts'
+import { Ownership } from './cluster/Ownership.ts'
+import { RelaySecret } from './cluster/relay.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 export const DEFAULT_CLIENT_DIR = path.resolve(here, '../../client/dist')
@@ -28,6 +30,8 @@ export interface SandboxServer {
   storage: Storage
   rooms: RoomManager
   persister: Persister
+  /** Room leases (PostgreSQL deployments). */
+  ownership: Ownership | undefined
   http: FastifyInstance
   log: Logger
   /** Flush, checkpoint every room, close sockets and storage. */
@@ -41,7 +45,7 @@ export async function createServer(
   const log = options.log ?? createLogger(config.logLevel)
   const storage = options.storage ?? (await openStorage(config, log))
   const assets = options.assets ?? new AssetStore(config.dataDir)
-  const persister = new Persister(storage, config.saveBatchMs, log)
+  const persister = new Persister(storage, config.saveBatchMs, log, config.maxPendingBytes)
   const rooms = new RoomManager({
     storage,
     persister,
@@ -58,6 +62,9 @@ export async function createServer(
   const keys = storage.sharedSetting
     ? new ParticipantKeys(Buffer.from(await storage.sharedSetting('participant-secret', crypto.randomBytes(32))))
     : ParticipantKeys.fromDataDir(config.dataDir)
+  // Processes that share leases relay to each other, proving it with a secret they share.
+  const relay = storage.leases && storage.sharedSetting ? new RelaySecret(await storage.sharedSetting('relay-secret', crypto.randomBytes(32))) : undefined
+  let ownership: Ownership | undefined
   const http = await createHttpApp({
     storage,
     rooms,
@@ -73,6 +80,10 @@ export async function createServer(
       joinsPerMinutePerAddress: config.joinsPerMinutePerAddress,
     },
     trustProxy: config.trustProxy,
+    relay,
+    get ownership() {
+      return ownership
+    },
     clientDir: options.clientDir ?? config.clientDir ?? DEFAULT_CLIENT_DIR,
     readDoc: async (sessionId) => {
       const room = rooms.loaded.get(sessionId)
@@ -100,6 +111,7 @@ export async function createServer(
     slowClientBytes: config.slowClientBytes,
     allowedOrigins: config.allowedOrigins,
     publicUrl: config.publicUrl,
+    relay: relay ? { secret: relay, leaseTtlMs: config.leaseTtlMs } : undefined,
   })
   http.server.on('upgrade', (req, socket, head) => {
     sync.handleUpgrade(req, socket, head).catch((error: unknown) => {
@@ -109,6 +121,16 @@ export async function createServer(
   })
   await http.listen({ port: config.port, host: config.host })
   const address = http.server.address() as AddressInfo
+  if (storage.leases) {
+    ownership = new Ownership({
+      leases: storage.leases,
+      url: config.internalUrl ?? `http://127.0.0.1:${address.port}`,
+      ttlMs: config.leaseTtlMs,
+      log,
+      onLost: (sessionIds, reason) => rooms.lose(sessionIds, reason),
+    })
+    rooms.useOwnership(ownership)
+  }
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`
   let closing: Promise<void> | null = null
@@ -118,6 +140,7 @@ export async function createServer(
     storage,
     rooms,
     persister,
+    ownership,
     http,
     log,
     close: () =>

@@ -42,6 +42,10 @@ export const CloseCode = {
   /** The session's stored history reached its quota (MAX_SESSION_STORAGE_BYTES). */
   storageQuota: 4508,
   shuttingDown: 4503,
+  /** The room is now served by another process of the deployment (failover): reconnect. */
+  roomMoved: 4513,
+  /** Changes cannot be saved right now (the database is away): reconnect and send them again later. */
+  savingPaused: 4514,
 } as const
 export type CloseCodeName = keyof typeof CloseCode
 
@@ -62,6 +66,8 @@ export const CLOSE_REASONS: Record<CloseCodeName, string> = {
   documentTooLarge: 'This board has reached its size limit.',
   storageQuota: 'This session has used all the storage it may; export its action items and start a follow-up session.',
   shuttingDown: 'The server is restarting; reconnecting.',
+  roomMoved: 'This session moved to another server; reconnecting.',
+  savingPaused: 'Changes cannot be saved right now; reconnecting to send them again.',
 }
 
 /** Close codes after which reconnecting with the same link cannot succeed. */

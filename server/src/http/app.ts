@@ -1,6 +1,8 @@
 // The HTTP side: API routes, the built client with its self-hosted tldraw assets, health, and
 // security headers. Every route validates its input at the boundary and answers errors as
 // `{ error: { code, message } }`.
+import type { RelaySecret } from '../cluster/relay.ts'
+import type { Ownership } from '../cluster/Ownership.ts'
 import fs from 'node:fs'
 import path from 'node:path'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
@@ -30,6 +32,10 @@ export interface AppDeps {
   clientDir: string
   /** A session's current document: the live room's, or one loaded from storage for this call. */
   readDoc(sessionId: string): Promise<{ doc: Y.Doc; release(): void }>
+  /** Room leases, when several processes share the database. */
+  ownership?: Ownership
+  /** In a deployment of several processes: proves requests relayed between them. */
+  relay?: RelaySecret
   /** Extra routes (replay) registered by other modules. */
   extraRoutes?: ((app: FastifyInstance, deps: AppDeps) => void)[]
 }
@@ -82,6 +88,10 @@ export async function createHttpApp(deps: AppDeps): Promise<FastifyInstance> {
       await deps.storage.healthCheck()
     } catch (error) {
       return reply.code(503).send({ ok: false, storage: (error as Error).message })
+    }
+    if (deps.ownership && !deps.ownership.healthy) {
+      // Lease renewals fail: this process is giving its rooms up; a load balancer should send people elsewhere.
+      return reply.code(503).send({ ok: false, storage: 'room leases cannot be renewed' })
     }
     if (!deps.persister.healthy) {
       return reply.code(503).send({ ok: false, storage: deps.persister.lastError?.message ?? 'failing', pendingUpdates: deps.persister.pendingCount })

@@ -12,6 +12,7 @@ export const HttpErrors = {
   unsupportedType: { status: 415, message: 'Only PNG, JPEG, GIF and WebP images can be uploaded; convert the file to one of them.' },
   quotaExceeded: { status: 507, message: 'This session has stored all the images it may; ask whoever runs Sandbox to raise MAX_ASSET_BYTES_PER_SESSION.' },
   unavailable: { status: 503, message: 'Storage is failing; changes are kept in memory and retried.' },
+  roomMoving: { status: 503, message: 'This session is moving to another server; try again in a few seconds.' },
 } as const
 export type HttpErrorCode = keyof typeof HttpErrors
 

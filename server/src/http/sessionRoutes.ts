@@ -2,6 +2,7 @@
 // a participant, export tasks.
 // Creating and joining are bounded: per client address, and overall (sessions per hour on this
 // process, participants per session), so a link in the wrong hands cannot fill the disk or a board.
+import { forwardRequest } from '../cluster/relay.ts'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { stringify } from 'csv-stringify/sync'
 import { z } from 'zod'
@@ -181,8 +182,14 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
     }
   })
 
-  const joinLimit = { max: quotas.joinsPerMinutePerAddress, timeWindow: '1 minute', errorResponseBuilder: tooFast('joins') }
-  app.post<{ Params: { id: string } }>('/api/sessions/:id/participants', { config: { rateLimit: joinLimit } }, async (req) => {
+  const joinLimit = {
+    max: quotas.joinsPerMinutePerAddress,
+    timeWindow: '1 minute',
+    errorResponseBuilder: tooFast('joins'),
+    // Joins relayed by another process of the deployment were counted there, by the person's address.
+    allowList: (req: FastifyRequest) => deps.relay?.verify(req.raw) === true,
+  }
+  app.post<{ Params: { id: string } }>('/api/sessions/:id/participants', { config: { rateLimit: joinLimit } }, async (req, reply) => {
     const { session, role } = await authorize(deps, req, req.params.id)
     // Viewers are not participants: they watch as guests, and a record would let a view-only link
     // fill the session with people who never were there.
@@ -194,7 +201,19 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
     if (!name) throw new HttpError('badBody', 'name: Tell the others who you are.')
     const keep = body.participantId && deps.keys.verify(body.participantId, body.participantKey)
     const participantId = keep ? (body.participantId as string) : `p_${randomId(16)}`
-    const room = await deps.rooms.get(session.id)
+    const opened = await deps.rooms.open(session.id)
+    if (!('room' in opened)) {
+      // The participant record is written by the room's owner: the request goes there, as it is.
+      if (!deps.relay || deps.relay.verify(req.raw)) throw new HttpError('roomMoving')
+      const answer = await forwardRequest(opened.heldBy.url, deps.relay, { method: 'POST', url: req.url, headers: req.headers, body: req.body }).catch(
+        (error: unknown) => {
+          req.log.warn({ event: 'relay.unreachable', owner: opened.heldBy.url, err: error }, 'the room’s owner did not answer')
+          throw new HttpError('roomMoving')
+        },
+      )
+      return reply.code(answer.status).type(answer.contentType).send(answer.body)
+    }
+    const room = opened.room
     const records = room.doc.getMap(Root.participants)
     if (!(keep && records.has(participantId)) && records.size >= quotas.maxParticipantsPerSession) {
       deps.rooms.scheduleUnload(room)

@@ -7,7 +7,7 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { CloseCode, CLOSE_REASONS, MessageType, Root, ROOT_NAMES, SERVER_ORIGIN, type Participant } from '@sandbox/shared'
 import type { Logger } from '../log.ts'
-import type { Storage } from '../storage/Storage.ts'
+import { FencedError, type Storage } from '../storage/Storage.ts'
 import { checkPlacement, type Place } from './checkPlacement.ts'
 import type { Connection } from './Connection.ts'
 import { ConnectionBudgets } from './connectionBudget.ts'
@@ -37,6 +37,10 @@ export interface RoomDeps {
   persister: Persister
   log: Logger
   limits: RoomLimits
+  /** The lease this process holds on the room (PostgreSQL deployments): every write it makes is fenced by it. */
+  epoch?: number
+  /** Called when storage will not take this room's writes any more (its lease moved, its rows refused). */
+  onLost?(reason: string): void
 }
 
 export class Room implements CommitListener {
@@ -213,6 +217,11 @@ export class Room implements CommitListener {
       budget.log.warn({ event: 'update.too_many_records', records: placement.newRecords }, CLOSE_REASONS.tooManyNewRecords)
       return CloseCode.tooManyNewRecords
     }
+    if (this.deps.persister.full) {
+      // Storage is away and memory is bounded: not applied, so the client keeps it and resends it later.
+      budget.log.warn({ event: 'update.saving_paused', pendingSaves: this.pendingSaves }, CLOSE_REASONS.savingPaused)
+      return CloseCode.savingPaused
+    }
     if (this.storedBytes + update.length > this.deps.limits.maxSessionStorageBytes) {
       budget.log.warn({ event: 'room.storage_quota', bytes: this.storedBytes }, CLOSE_REASONS.storageQuota)
       return CloseCode.storageQuota
@@ -314,7 +323,7 @@ export class Room implements CommitListener {
     this.storedBytes += update.length
     const author = this.connections.has(origin as Connection) ? (origin as Connection) : null
     this.deps.persister.enqueue(
-      { sessionId: this.id, seq: this.seq, at, participantId: author?.participantId ?? null, update },
+      { sessionId: this.id, seq: this.seq, at, participantId: author?.participantId ?? null, update, epoch: this.deps.epoch },
       this,
     )
     if (author?.wantsAcks) {
@@ -339,6 +348,7 @@ export class Room implements CommitListener {
   }
 
   onCommitted(seq: number): void {
+    if (this.destroyed) return
     this.lastCommittedSeq = Math.max(this.lastCommittedSeq, seq)
     let done = 0
     while (done < this.unsavedWrites.length && (this.unsavedWrites[done] as UnsavedWrite).seq <= seq) done++
@@ -360,7 +370,7 @@ export class Room implements CommitListener {
     const seq = this.seq
     const state = this.fullState()
     const docBytesBefore = this.approxDocBytes
-    const write = this.deps.storage.writeCheckpoint(this.id, { seq, at: this.lastAt, state }).then(
+    const write = this.deps.storage.writeCheckpoint(this.id, { seq, at: this.lastAt, state }, this.deps.epoch).then(
       () => {
         this.checkpointSeq = seq
         // The document is the checkpoint plus what was applied while it was being written.
@@ -370,6 +380,10 @@ export class Room implements CommitListener {
         return true
       },
       (error: unknown) => {
+        if (error instanceof FencedError) {
+          this.onLost('its lease moved to another process')
+          return false
+        }
         this.log.error({ event: 'room.checkpoint_failed', err: error }, 'checkpoint failed; the update log still has everything')
         return false
       },
@@ -380,6 +394,25 @@ export class Room implements CommitListener {
     } finally {
       this.checkpointing = null
     }
+  }
+
+  /**
+   * This process may no longer serve the room: its clients are closed (they reconnect, reach the
+   * new owner and resend what was never acknowledged) and the owner of the room drops it.
+   */
+  onLost(reason: string): void {
+    if (this.destroyed) return
+    this.log.warn({ event: 'room.lost', reason, unsaved: this.pendingSaves }, 'this process gave the room up')
+    this.closeAll(CloseCode.roomMoved, CLOSE_REASONS.roomMoved)
+    this.deps.onLost?.(reason)
+  }
+
+  closeAll(code: number, reason: string): void {
+    for (const conn of [...this.connections]) conn.close(code, reason)
+  }
+
+  get isDestroyed(): boolean {
+    return this.destroyed
   }
 
   destroy(): void {

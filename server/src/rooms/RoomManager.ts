@@ -1,11 +1,13 @@
 // Loads a room on first use (latest checkpoint + the log tail after it), creates new sessions with
 // their seeded document, and unloads rooms that stayed empty for IDLE_UNLOAD_MS after a final
-// checkpoint.
+// checkpoint. In a deployment of several processes (PostgreSQL) a room is loaded only by the
+// process that claimed its lease; the others are told who holds it, and relay to that process.
 import * as Y from 'yjs'
 import { SERVER_ORIGIN } from '@sandbox/shared'
 import type { Logger } from '../log.ts'
 import { rebuildDoc } from '../storage/rebuild.ts'
-import type { SessionRow, Storage } from '../storage/Storage.ts'
+import type { LeaseHolder, SessionRow, Storage } from '../storage/Storage.ts'
+import type { Ownership } from '../cluster/Ownership.ts'
 import type { Persister } from './Persister.ts'
 import { Room, type RoomLimits } from './Room.ts'
 import { loadSecrets } from './RoomSecrets.ts'
@@ -16,7 +18,12 @@ export interface RoomManagerOptions {
   log: Logger
   limits: RoomLimits
   idleUnloadMs: number
+  /** Room leases (PostgreSQL deployments); without it this process owns every room. */
+  ownership?: Ownership
 }
+
+/** A room this process serves, or who serves it. */
+export type Opened = { room: Room } | { heldBy: LeaseHolder; expiresInMs: number }
 
 /**
  * Rebuilds a session's document from storage: the newest good checkpoint, then every good update
@@ -45,14 +52,19 @@ export async function loadDoc(
 export class RoomManager {
   private readonly rooms = new Map<string, Room>()
   /** Rooms being read from storage: everyone asking meanwhile gets the same room. */
-  private readonly loading = new Map<string, Promise<Room>>()
+  private readonly loading = new Map<string, Promise<Opened>>()
   /** How many times get() handed each room out: an unload during which it changed leaves the room loaded. */
   private readonly handedOut = new Map<string, number>()
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>()
   private readonly opts: RoomManagerOptions
 
   constructor(opts: RoomManagerOptions) {
-    this.opts = opts
+    this.opts = { ...opts }
+  }
+
+  /** Room leases for a deployment of several processes (known once this process listens, so set after). */
+  useOwnership(ownership: Ownership): void {
+    this.opts.ownership = ownership
   }
 
   get loaded(): ReadonlyMap<string, Room> {
@@ -71,46 +83,90 @@ export class RoomManager {
     await this.opts.storage.appendUpdates([{ sessionId: row.id, seq: 1, at: row.createdAt, participantId: null, update: state }])
   }
 
-  /** The live room, loaded from storage on first use. Call scheduleUnload when done with it. */
-  async get(sessionId: string): Promise<Room> {
+  /**
+   * The live room, loaded from storage on first use, or (in a deployment of several processes)
+   * the process that holds it. Call scheduleUnload when done with a room.
+   */
+  async open(sessionId: string): Promise<Opened> {
     this.cancelUnload(sessionId)
     const existing = this.rooms.get(sessionId)
     if (existing) {
       this.handOut(sessionId)
-      return existing
+      return { room: existing }
     }
     let loading = this.loading.get(sessionId)
     if (!loading) {
       loading = this.load(sessionId).finally(() => this.loading.delete(sessionId))
       this.loading.set(sessionId, loading)
     }
-    const room = await loading
+    const opened = await loading
+    if (!('room' in opened)) return opened
     this.cancelUnload(sessionId)
     this.handOut(sessionId)
-    return room
+    return opened
+  }
+
+  /** The live room; for callers in a single process (tests, tools), where no other process can hold it. */
+  async get(sessionId: string): Promise<Room> {
+    const opened = await this.open(sessionId)
+    if (!('room' in opened)) throw new Error(`The room ${sessionId} is held by another process (${opened.heldBy.url}).`)
+    return opened.room
   }
 
   private handOut(sessionId: string): void {
     this.handedOut.set(sessionId, (this.handedOut.get(sessionId) ?? 0) + 1)
   }
 
-  private async load(sessionId: string): Promise<Room> {
+  private async load(sessionId: string): Promise<Opened> {
     const started = performance.now()
-    const [{ doc, seq, checkpointSeq, bytes, lastAt, fullState, skipped }, storedBytes, secrets] = await Promise.all([
-      loadDoc(this.opts.storage, sessionId),
-      this.opts.storage.storedBytes(sessionId),
-      loadSecrets(this.opts.storage, sessionId),
-    ])
-    const room = new Room(sessionId, doc, seq, checkpointSeq, bytes, lastAt, { storedBytes, secrets }, {
-      storage: this.opts.storage,
-      persister: this.opts.persister,
-      log: this.opts.log,
-      limits: this.opts.limits,
-    })
-    if (fullState) room.primeFullState(fullState)
-    this.rooms.set(sessionId, room)
-    this.opts.log.info({ event: 'room.loaded', session: sessionId, seq, tail: seq - checkpointSeq, ...(skipped > 0 ? { skipped } : {}), ms: +(performance.now() - started).toFixed(1) }, 'room loaded')
-    return room
+    const ownership = this.opts.ownership
+    let epoch: number | undefined
+    if (ownership) {
+      const claim = await ownership.claim(sessionId)
+      if (!('lease' in claim)) return claim
+      epoch = claim.lease.epoch
+    }
+    try {
+      const [{ doc, seq, checkpointSeq, bytes, lastAt, fullState, skipped }, storedBytes, secrets] = await Promise.all([
+        loadDoc(this.opts.storage, sessionId),
+        this.opts.storage.storedBytes(sessionId),
+        loadSecrets(this.opts.storage, sessionId),
+      ])
+      const room: Room = new Room(sessionId, doc, seq, checkpointSeq, bytes, lastAt, { storedBytes, secrets }, {
+        storage: this.opts.storage,
+        persister: this.opts.persister,
+        log: this.opts.log,
+        limits: this.opts.limits,
+        epoch,
+        onLost: () => this.drop(room),
+      })
+      if (fullState) room.primeFullState(fullState)
+      this.rooms.set(sessionId, room)
+      this.opts.log.info(
+        { event: 'room.loaded', session: sessionId, seq, tail: seq - checkpointSeq, ...(epoch ? { epoch } : {}), ...(skipped > 0 ? { skipped } : {}), ms: +(performance.now() - started).toFixed(1) },
+        'room loaded',
+      )
+      return { room }
+    } catch (error) {
+      await ownership?.release(sessionId)
+      throw error
+    }
+  }
+
+  /** The rooms this process no longer holds (their leases moved or lapsed): each closes its clients and is dropped. */
+  lose(sessionIds: readonly string[], reason: string): void {
+    for (const id of sessionIds) this.rooms.get(id)?.onLost(reason)
+  }
+
+  /** Drops a room without saving (someone else holds it now, or storage refuses it); its clients reconnect. */
+  private drop(room: Room): void {
+    if (this.rooms.get(room.id) !== room) return
+    this.cancelUnload(room.id)
+    this.rooms.delete(room.id)
+    this.handedOut.delete(room.id)
+    this.opts.persister.discard(room.id)
+    room.destroy()
+    void this.opts.ownership?.release(room.id)
   }
 
   /** Call when a room's last connection left. */
@@ -146,6 +202,7 @@ export class RoomManager {
     room.destroy()
     this.rooms.delete(room.id)
     this.handedOut.delete(room.id)
+    await this.opts.ownership?.release(room.id)
     this.opts.log.info({ event: 'room.unloaded', session: room.id }, 'room unloaded')
     return true
   }
@@ -163,7 +220,9 @@ export class RoomManager {
       // under way: commit those too, and put them in the last checkpoint.
       if (room.pendingSaves > 0 && (await this.opts.persister.flush())) await room.checkpoint()
       room.destroy()
+      await this.opts.ownership?.release(room.id)
     }
+    this.opts.ownership?.close()
     this.rooms.clear()
     await this.opts.persister.flush()
   }

@@ -10,7 +10,8 @@ import zlib from 'node:zlib'
 import postgres from 'postgres'
 import type { Logger } from '../log.ts'
 import { CorruptionReport } from './CorruptionReport.ts'
-import type { Checkpoint, LoggedUpdate, PageLimits, Secret, SecretKind, SessionRow, Storage, UpdateToAppend } from './Storage.ts'
+import { FencedError, type AppendOutcome, type Checkpoint, type LoggedUpdate, type PageLimits, type Secret, type SecretKind, type SessionRow, type Storage, type UpdateToAppend } from './Storage.ts'
+import { PostgresLeases } from './PostgresLeases.ts'
 import { POSTGRES_MIGRATIONS } from './postgresMigrations.ts'
 import { toCheckpoint, toUpdate, type CheckpointRow, type UpdateRow } from './rows.ts'
 
@@ -33,10 +34,12 @@ const INSERT_CHUNK_ROWS = 5_000
 
 export class PostgresStorage implements Storage {
   readonly corruption: CorruptionReport
+  readonly leases: PostgresLeases
   private readonly sql: Sql
 
   private constructor(sql: Sql, options: PostgresOptions) {
     this.sql = sql
+    this.leases = new PostgresLeases(sql)
     this.corruption = new CorruptionReport(options.log)
   }
 
@@ -76,23 +79,32 @@ export class PostgresStorage implements Storage {
     }
   }
 
-  async appendUpdates(updates: readonly UpdateToAppend[]): Promise<void> {
+  async appendUpdates(updates: readonly UpdateToAppend[]): Promise<AppendOutcome | void> {
     if (updates.length === 0) return
-    const rows = updates.map((u) => ({
-      session_id: u.sessionId,
-      seq: u.seq,
-      at: u.at,
-      participant_id: u.participantId,
-      bytes: asBuffer(u.update),
-      checksum: zlib.crc32(u.update),
-      size_bytes: u.update.length,
-    }))
-    if (rows.length <= INSERT_CHUNK_ROWS) {
-      await this.sql`INSERT INTO updates ${this.sql(rows)}`
+    const fencedSessions = [...new Set(updates.flatMap((u) => (u.epoch === undefined ? [] : [u.sessionId])))]
+    if (fencedSessions.length === 0 && updates.length <= INSERT_CHUNK_ROWS) {
+      await this.sql`INSERT INTO updates ${this.sql(updates.map(toRow))}`
       return
     }
-    await this.sql.begin(async (tx) => {
+    return this.sql.begin(async (tx) => {
+      // FOR SHARE: a claim (which updates the lease row) waits for this transaction, so the new
+      // owner loads the log with these rows in it, or these rows are refused. Never a lost middle.
+      const current = new Map<string, number>()
+      if (fencedSessions.length > 0) {
+        const leases = await tx<{ session_id: string; epoch: number }[]>`
+          SELECT session_id, epoch FROM room_leases WHERE session_id = ANY(${fencedSessions}::text[]) FOR SHARE`
+        for (const l of leases) current.set(l.session_id, l.epoch)
+      }
+      const stale = new Set<string>()
+      const rows = updates.flatMap((u) => {
+        if (u.epoch !== undefined && current.get(u.sessionId) !== u.epoch) {
+          stale.add(u.sessionId)
+          return []
+        }
+        return [toRow(u)]
+      })
       for (let i = 0; i < rows.length; i += INSERT_CHUNK_ROWS) await tx`INSERT INTO updates ${tx(rows.slice(i, i + INSERT_CHUNK_ROWS))}`
+      return { fenced: [...stale] }
     })
   }
 
@@ -101,11 +113,20 @@ export class PostgresStorage implements Storage {
     return r?.seq ?? 0
   }
 
-  async writeCheckpoint(sessionId: string, cp: Checkpoint): Promise<void> {
-    await this.sql`
+  async writeCheckpoint(sessionId: string, cp: Checkpoint, epoch?: number): Promise<void> {
+    const insert = (sql: Sql | postgres.TransactionSql<{ bigint: number }>) => sql`
       INSERT INTO checkpoints (session_id, seq, at, state, checksum, size_bytes)
       VALUES (${sessionId}, ${cp.seq}, ${cp.at}, ${asBuffer(cp.state)}, ${zlib.crc32(cp.state)}, ${cp.state.length})
       ON CONFLICT (session_id, seq) DO UPDATE SET at = EXCLUDED.at, state = EXCLUDED.state, checksum = EXCLUDED.checksum, size_bytes = EXCLUDED.size_bytes`
+    if (epoch === undefined) {
+      await insert(this.sql)
+      return
+    }
+    await this.sql.begin(async (tx) => {
+      const [lease] = await tx<{ epoch: number }[]>`SELECT epoch FROM room_leases WHERE session_id = ${sessionId} FOR SHARE`
+      if (lease?.epoch !== epoch) throw new FencedError(sessionId)
+      await insert(tx)
+    })
   }
 
   async latestCheckpoint(sessionId: string, atOrBefore?: number): Promise<Checkpoint | null> {
@@ -209,6 +230,14 @@ export class PostgresStorage implements Storage {
     return r?.version ?? 0
   }
 
+  /** Connection trouble, lock and resource errors clear up; data and constraint errors (SQLSTATE 22, 23, 42) never do. */
+  isTransient(error: unknown): boolean {
+    if (error instanceof FencedError) return false
+    const code = (error as { code?: unknown }).code
+    if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true
+    return !['22', '23', '42', '44'].includes(code.slice(0, 2))
+  }
+
   async healthCheck(): Promise<void> {
     await this.sql`SELECT 1`
   }
@@ -226,6 +255,18 @@ export function withoutPassword(url: string): string {
     return u.toString()
   } catch {
     return 'DATABASE_URL'
+  }
+}
+
+function toRow(u: UpdateToAppend) {
+  return {
+    session_id: u.sessionId,
+    seq: u.seq,
+    at: u.at,
+    participant_id: u.participantId,
+    bytes: asBuffer(u.update),
+    checksum: zlib.crc32(u.update),
+    size_bytes: u.update.length,
   }
 }
 

@@ -18,6 +18,58 @@ export interface UpdateToAppend {
   at: number
   participantId: string | null
   update: Uint8Array
+  /**
+   * The room lease under which this update was numbered (PostgreSQL deployments): the database
+   * refuses it unless that lease is still the session's current one, so a process that lost the
+   * room can never write into its log. Absent: not fenced (the embedded SQLite, a new session's seed).
+   */
+  epoch?: number
+}
+
+/** Sessions whose updates the database refused because their lease moved on (see UpdateToAppend.epoch). */
+export interface AppendOutcome {
+  fenced: readonly string[]
+}
+
+/** A write refused because the room's lease is no longer the writer's. */
+export class FencedError extends Error {
+  readonly sessionId: string
+  constructor(sessionId: string) {
+    super(`The room ${sessionId} is now held by another process; this process's write was refused.`)
+    this.name = 'FencedError'
+    this.sessionId = sessionId
+  }
+}
+
+/** A process of a deployment, as other processes reach it. */
+export interface LeaseHolder {
+  /** Random per process start. */
+  processId: string
+  /** INTERNAL_URL: where other processes relay this room's sockets and requests. */
+  url: string
+}
+
+/** The right to be a room's one authority until `expiresAt` (database time), numbered by `epoch`. */
+export interface Lease {
+  sessionId: string
+  epoch: number
+}
+
+/**
+ * Room ownership across processes sharing one database (PostgreSQL). At most one process holds a
+ * session's lease at a time; each claim that changes hands raises the epoch, and every fenced
+ * write (UpdateToAppend.epoch, writeCheckpoint's epoch) is refused by the database once the epoch moved on.
+ */
+export interface LeaseStore {
+  /**
+   * Takes the session's lease when it is free, expired, or held at `holder.url` (by this process,
+   * or a predecessor that died on this address: the address is ours now). Otherwise says who holds it.
+   */
+  claim(sessionId: string, holder: LeaseHolder, ttlMs: number): Promise<Lease | { heldBy: LeaseHolder; expiresInMs: number }>
+  /** Extends the given leases; returns the sessions still held by `processId` at the same epoch. */
+  renew(processId: string, leases: readonly Lease[], ttlMs: number): Promise<Set<string>>
+  /** Lets the lease go at once (unload, shutdown): the next claim, anywhere, succeeds. */
+  release(processId: string, lease: Lease): Promise<void>
 }
 
 /**
@@ -67,10 +119,14 @@ export interface Secret {
 export interface Storage {
   createSession(row: SessionRow): Promise<void>
   getSession(id: string): Promise<SessionRow | null>
-  /** Appends updates of any number of sessions in one transaction: all or none. */
-  appendUpdates(updates: readonly UpdateToAppend[]): Promise<void>
+  /**
+   * Appends updates of any number of sessions in one transaction: all or none, except that updates
+   * whose lease epoch is stale are left out and their sessions named in the outcome.
+   */
+  appendUpdates(updates: readonly UpdateToAppend[]): Promise<AppendOutcome | void>
   lastSeq(sessionId: string): Promise<number>
-  writeCheckpoint(sessionId: string, checkpoint: Checkpoint): Promise<void>
+  /** With `epoch`, refused (FencedError) unless that lease is still the session's current one. */
+  writeCheckpoint(sessionId: string, checkpoint: Checkpoint, epoch?: number): Promise<void>
   /** The newest checkpoint, or the newest one whose `at` is at or before `atOrBefore`. */
   latestCheckpoint(sessionId: string, atOrBefore?: number): Promise<Checkpoint | null>
   /** The newest checkpoint whose `seq` is at or before `seq` (replay seeks by log position). */
@@ -99,6 +155,13 @@ export interface Storage {
    * it; SQLite's processes keep such values in DATA_DIR.
    */
   sharedSetting?(name: string, fresh: Uint8Array): Promise<Uint8Array>
+  /** Room leases, on backends several processes share (PostgreSQL). Without it the process owns every room. */
+  readonly leases?: LeaseStore
+  /**
+   * Whether a failed write may succeed if retried as is (the database away, a lock, a full disk),
+   * as opposed to one that will fail every time (a constraint, bad data). Unknown errors count as transient.
+   */
+  isTransient?(error: unknown): boolean
   /** Corrupt rows found while reading (logged as `storage.corrupt`, listed by /healthz). */
   readonly corruption: CorruptionReport
   /** Ok, or the error that makes the store unusable right now. */

@@ -47,4 +47,14 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     value bytea NOT NULL
   );
   `,
+  // 2: room leases (issue 10): one owner per room, numbered by epoch; never deleted, so epochs only grow.
+  `
+  CREATE TABLE room_leases (
+    session_id text PRIMARY KEY,
+    process_id text NOT NULL,
+    url text NOT NULL,
+    epoch bigint NOT NULL,
+    expires_at timestamptz NOT NULL
+  );
+  `,
 ]

@@ -16,6 +16,7 @@ import type { RoomManager } from '../rooms/RoomManager.ts'
 import { TokenBucket } from '../rooms/tokenBucket.ts'
 import type { Storage } from '../storage/Storage.ts'
 import { boardSchema } from '@sandbox/shared/board'
+import { relaySocket, type RelaySecret } from '../cluster/relay.ts'
 
 /**
  * Sandbox's client says which board schema and protocol it was built for; one built for another
@@ -47,6 +48,8 @@ export interface SyncSocketOptions {
   /** Origins allowed besides PUBLIC_URL's and loopback ones (from ALLOWED_ORIGINS). */
   allowedOrigins: readonly string[]
   publicUrl: string | undefined
+  /** In a deployment of several processes: how sockets for rooms held elsewhere reach their owner. */
+  relay?: { secret: RelaySecret; leaseTtlMs: number }
 }
 
 /** A page served from this machine: a DNS name an attacker controls can never be one of these. */
@@ -166,7 +169,9 @@ export class SyncSocket {
     const pid = url.searchParams.get(SyncParam.participantId)
     const identified = this.opts.keys.verify(pid, url.searchParams.get(SyncParam.participantKey))
     if (pid && !identified) return this.refuse(req, socket, head, 'unauthorized', { session: sessionId, why: 'participant key' })
-    const room = await this.opts.rooms.get(sessionId)
+    const wss = role === 'viewer' ? this.viewerWss : this.wss
+    const room = await this.roomHere(req, socket, head, wss, sessionId)
+    if (!room) return
     if (socket.destroyed) {
       // The client gave up while the room was loading.
       this.opts.rooms.scheduleUnload(room)
@@ -177,8 +182,49 @@ export class SyncSocket {
       this.opts.rooms.scheduleUnload(room)
       return this.refuse(req, socket, head, full, { session: sessionId, role, connections: room.connections.size })
     }
-    const wss = role === 'viewer' ? this.viewerWss : this.wss
     wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, room, role, identified ? (pid as string) : null, url))
+  }
+
+  /**
+   * The room when this process holds it. When another process does, the socket is relayed there
+   * (and null returned). An owner that does not answer has died: its lease lapses within
+   * LEASE_TTL_MS, and the socket waits for that, then claims the room here, so a client of a dead
+   * process is served again as soon as the database lets anyone take the room over.
+   */
+  private async roomHere(req: IncomingMessage, socket: Duplex, head: Buffer, wss: WebSocketServer, sessionId: string): Promise<Room | null> {
+    const relay = this.opts.relay
+    const relayed = relay?.secret.verify(req) === true
+    const deadline = performance.now() + (relay?.leaseTtlMs ?? 0) + 2_000
+    for (;;) {
+      const opened = await this.opts.rooms.open(sessionId)
+      if ('room' in opened) return opened.room
+      if (!relay || relayed) {
+        // A relayed socket for a room that moved on: the client reconnects and finds the new owner.
+        this.refuse(req, socket, head, 'roomMoved', { session: sessionId, holder: opened.heldBy.url })
+        return null
+      }
+      if (socket.destroyed) return null
+      const outcome = await relaySocket({
+        req,
+        socket,
+        head,
+        wss,
+        ownerUrl: opened.heldBy.url,
+        secret: relay.secret,
+        log: this.opts.log.child({ session: sessionId }),
+        slowClientBytes: this.opts.slowClientBytes,
+        onClient: (ws) => {
+          this.alive.add(ws)
+          ws.on('pong', () => this.alive.add(ws))
+        },
+      })
+      if (outcome === 'relayed') return null
+      if (performance.now() > deadline) {
+        this.refuse(req, socket, head, 'roomMoved', { session: sessionId, holder: opened.heldBy.url, why: 'owner unreachable' })
+        return null
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(500, Math.max(50, opened.expiresInMs))))
+    }
   }
 
   /**
