@@ -44,7 +44,8 @@ export async function createServer(
 ): Promise<SandboxServer> {
   const log = options.log ?? createLogger(config.logLevel)
   const storage = options.storage ?? (await openStorage(config, log))
-  const assets = options.assets ?? new AssetStore(config.dataDir)
+  // With PostgreSQL the images live in the database too, so every process serves them.
+  const assets = options.assets ?? (storage instanceof PostgresStorage ? storage.assets : new AssetStore(config.dataDir))
   const persister = new Persister(storage, config.saveBatchMs, log, config.maxPendingBytes)
   const rooms = new RoomManager({
     storage,

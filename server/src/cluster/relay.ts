@@ -52,6 +52,8 @@ export interface RelayOptions {
   slowClientBytes: number
   /** The client socket, once upgraded (for the transport's liveness pings). */
   onClient(ws: WebSocket): void
+  /** The owner did not answer (the client's socket is left as it was). */
+  onUnreachable(error: Error): void
 }
 
 /**
@@ -87,7 +89,7 @@ export function relaySocket(opts: RelayOptions): Promise<'relayed' | 'unreachabl
     upstream.on('error', (error) => {
       if (!client) {
         upstream.terminate()
-        opts.log.warn({ event: 'relay.unreachable', owner: opts.ownerUrl, err: error.message }, 'the room’s owner did not answer')
+        opts.onUnreachable(error)
         return resolve('unreachable')
       }
       opts.log.warn({ event: 'relay.error', err: error.message }, 'relay to the owner failed')

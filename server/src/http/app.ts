@@ -43,7 +43,7 @@ export interface AppDeps {
 const BODY_LIMIT_BYTES = 64 * 1024
 
 export async function createHttpApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.log, bodyLimit: BODY_LIMIT_BYTES, logController: new LogController({ disableRequestLogging: true }), trustProxy: deps.trustProxy }) as unknown as FastifyInstance
+  const app = Fastify({ loggerInstance: deps.log, bodyLimit: BODY_LIMIT_BYTES, logController: new LogController({ disableRequestLogging: true }), trustProxy: deps.trustProxy, forceCloseConnections: true }) as unknown as FastifyInstance
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -85,7 +85,11 @@ export async function createHttpApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get('/healthz', async (_req, reply) => {
     try {
-      await deps.storage.healthCheck()
+      // Bounded: a database that stopped answering must read as unhealthy, not as a hung check.
+      await Promise.race([
+        deps.storage.healthCheck(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('the database did not answer within 2 s')), 2_000).unref()),
+      ])
     } catch (error) {
       return reply.code(503).send({ ok: false, storage: (error as Error).message })
     }

@@ -277,19 +277,27 @@ export class Room implements CommitListener {
    * inside someone else's transaction — judged with that connection's role (a participant could
    * plant a phase change that goes live with the facilitator's next write) — and
    * `encodeStateAsUpdate` hands them to new clients (sync step 2) and checkpoints without them ever
-   * passing the rules or the log. So nothing stays pending: it is dropped and the sender closed; a
-   * stock client reconnects, and its sync step 2 then carries everything it has, dependencies too.
+   * passing the rules or the log. So nothing stays pending: it is dropped, and the sender is asked
+   * for everything it has that the room lacks (a sync step 1 with the room's state vector); its
+   * step 2 answer carries the dropped structs again, with their dependencies, judged as one update.
+   * This is the ordinary race after a reconnect (a failover, a restart): a client's new edit
+   * overtakes the step 2 it owes, and nobody is closed for it.
    */
   private refusePending(conn: Connection): number | null {
     const store = this.doc.store
     if (store.pendingStructs === null && store.pendingDs === null) return null
-    this.log.warn(
-      { event: 'update.refused', conn: conn.id, reason: 'missing dependencies', missing: store.pendingStructs?.missing.size ?? 0 },
-      CLOSE_REASONS.updateRefused,
-    )
+    const budget = this.budgets.of(conn)
+    if (!budget.loggedReasons.has('resync')) {
+      budget.loggedReasons.add('resync')
+      this.log.info({ event: 'update.resync', conn: conn.id, missing: store.pendingStructs?.missing.size ?? 0 }, 'an update arrived before what it builds on; asked the client for all it has')
+    }
     store.pendingStructs = null
     store.pendingDs = null
-    return CloseCode.updateRefused
+    const e = encoding.createEncoder()
+    encoding.writeVarUint(e, MessageType.sync)
+    syncProtocol.writeSyncStep1(e, this.doc)
+    conn.send(encoding.toUint8Array(e))
+    return null
   }
 
   private readonly onAfterTransaction = (tr: Y.Transaction): void => {

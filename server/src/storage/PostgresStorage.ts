@@ -1,17 +1,19 @@
 // Storage on PostgreSQL, selected by DATABASE_URL: the same tables and meaning as SqliteStorage
-// (sessions, the append-only update log, kept checkpoints, secrets), plus `settings` for what every
-// process of a deployment must share (the participant-key secret). Rows carry the same CRC-32 as
+// (sessions, the append-only update log, kept checkpoints, secrets), plus what every process of a
+// deployment must share: `settings` (the participant-key and relay secrets), room leases
+// (PostgresLeases) and uploaded images (PostgresAssetStore). Rows carry the same CRC-32 as
 // SQLite's, so a row changed behind the server's back reads as `mismatch` on both backends.
 //
 // Driver: `postgres` (postgres.js). It has no dependencies, pools by itself, sends parameters with
 // the extended protocol (no string building), maps bytea to Buffer both ways, and has LISTEN/NOTIFY
-// for the cross-process work of issue 10 without a second client library.
+// if the processes ever need to signal each other, without a second client library.
 import zlib from 'node:zlib'
 import postgres from 'postgres'
 import type { Logger } from '../log.ts'
 import { CorruptionReport } from './CorruptionReport.ts'
 import { FencedError, type AppendOutcome, type Checkpoint, type LoggedUpdate, type PageLimits, type Secret, type SecretKind, type SessionRow, type Storage, type UpdateToAppend } from './Storage.ts'
 import { PostgresLeases } from './PostgresLeases.ts'
+import { PostgresAssetStore } from './PostgresAssetStore.ts'
 import { POSTGRES_MIGRATIONS } from './postgresMigrations.ts'
 import { toCheckpoint, toUpdate, type CheckpointRow, type UpdateRow } from './rows.ts'
 
@@ -35,11 +37,14 @@ const INSERT_CHUNK_ROWS = 5_000
 export class PostgresStorage implements Storage {
   readonly corruption: CorruptionReport
   readonly leases: PostgresLeases
+  /** Uploaded images, in the same database (every process serves every session's images). */
+  readonly assets: PostgresAssetStore
   private readonly sql: Sql
 
   private constructor(sql: Sql, options: PostgresOptions) {
     this.sql = sql
     this.leases = new PostgresLeases(sql)
+    this.assets = new PostgresAssetStore(sql)
     this.corruption = new CorruptionReport(options.log)
   }
 
@@ -92,7 +97,7 @@ export class PostgresStorage implements Storage {
       const current = new Map<string, number>()
       if (fencedSessions.length > 0) {
         const leases = await tx<{ session_id: string; epoch: number }[]>`
-          SELECT session_id, epoch FROM room_leases WHERE session_id = ANY(${fencedSessions}::text[]) FOR SHARE`
+          SELECT session_id, epoch FROM room_owners WHERE session_id = ANY(${fencedSessions}::text[]) FOR SHARE`
         for (const l of leases) current.set(l.session_id, l.epoch)
       }
       const stale = new Set<string>()
@@ -123,7 +128,7 @@ export class PostgresStorage implements Storage {
       return
     }
     await this.sql.begin(async (tx) => {
-      const [lease] = await tx<{ epoch: number }[]>`SELECT epoch FROM room_leases WHERE session_id = ${sessionId} FOR SHARE`
+      const [lease] = await tx<{ epoch: number }[]>`SELECT epoch FROM room_owners WHERE session_id = ${sessionId} FOR SHARE`
       if (lease?.epoch !== epoch) throw new FencedError(sessionId)
       await insert(tx)
     })

@@ -47,14 +47,31 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     value bytea NOT NULL
   );
   `,
-  // 2: room leases (issue 10): one owner per room, numbered by epoch; never deleted, so epochs only grow.
+  // 2: room ownership (issue 10). Two tables, so that renewing a lease never waits for the log:
+  // appends lock their room's `room_owners` row FOR SHARE (the fence); renewals write only
+  // `room_leases`; a claim changes both. Rows are never deleted, so epochs only grow.
   `
+  CREATE TABLE room_owners (
+    session_id text PRIMARY KEY,
+    epoch bigint NOT NULL,
+    process_id text NOT NULL,
+    url text NOT NULL
+  );
   CREATE TABLE room_leases (
     session_id text PRIMARY KEY,
     process_id text NOT NULL,
-    url text NOT NULL,
-    epoch bigint NOT NULL,
     expires_at timestamptz NOT NULL
+  );
+  `,
+  // 3: uploaded images, so that every process of a deployment serves every session's images.
+  `
+  CREATE TABLE assets (
+    session_id text NOT NULL,
+    sha256 text NOT NULL,
+    mime_type text NOT NULL,
+    bytes bytea NOT NULL,
+    size_bytes integer NOT NULL,
+    PRIMARY KEY (session_id, sha256)
   );
   `,
 ]

@@ -155,7 +155,8 @@ const serverMain = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 export async function spawnServer(dataDir: string, port: number, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [serverMain], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    // DEBUG_SERVER_LOGS=1 shows the child's log lines while a test is being investigated.
+    stdio: ['ignore', process.env.DEBUG_SERVER_LOGS ? 'inherit' : 'ignore', 'pipe'],
   })
   const url = `http://127.0.0.1:${port}`
   const start = Date.now()

@@ -195,6 +195,8 @@ export class SyncSocket {
     const relay = this.opts.relay
     const relayed = relay?.secret.verify(req) === true
     const deadline = performance.now() + (relay?.leaseTtlMs ?? 0) + 2_000
+    const log = this.opts.log.child({ session: sessionId })
+    let waiting = false
     for (;;) {
       const opened = await this.opts.rooms.open(sessionId)
       if ('room' in opened) return opened.room
@@ -211,11 +213,15 @@ export class SyncSocket {
         wss,
         ownerUrl: opened.heldBy.url,
         secret: relay.secret,
-        log: this.opts.log.child({ session: sessionId }),
+        log,
         slowClientBytes: this.opts.slowClientBytes,
         onClient: (ws) => {
           this.alive.add(ws)
           ws.on('pong', () => this.alive.add(ws))
+        },
+        onUnreachable: (error) => {
+          if (!waiting) log.warn({ event: 'relay.owner_unreachable', owner: opened.heldBy.url, err: error.message, leaseExpiresInMs: opened.expiresInMs }, 'the room’s owner does not answer; waiting for its lease to lapse')
+          waiting = true
         },
       })
       if (outcome === 'relayed') return null
