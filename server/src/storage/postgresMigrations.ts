@@ -46,5 +46,14 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     name text PRIMARY KEY,
     value bytea NOT NULL
   );
+  `,  // 2: series of sessions (SQLite's migration 4): each follow-up after the session it follows.
+  `
+  CREATE TABLE session_series (
+    session_id text PRIMARY KEY,
+    series_id text NOT NULL,
+    previous_id text UNIQUE,
+    position integer NOT NULL
+  );
+  CREATE INDEX session_series_by_series ON session_series (series_id, position);
   `,
 ]
