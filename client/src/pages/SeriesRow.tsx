@@ -47,9 +47,9 @@ export function SeriesRow({ entries }: { entries: readonly SessionEntry[] }) {
             <li key={entry.id} className="series-sessions__item">
               <Link href={boardPath(entry.id, best.token)} title={`${ROLE_LABEL[best.role]}`}>
                 {entry.series?.position}. {entry.title || 'Untitled session'}
-              </Link>{' '}
-              <Link href={replayPath(entry.id, best.token)} className="muted" aria-label={`Replay ${entry.title || 'the session'}`}>
-                ↺
+              </Link>
+              <Link href={replayPath(entry.id, best.token)} className="series-sessions__replay" aria-label={`Replay ${entry.title || 'the session'}`}>
+                Replay
               </Link>
             </li>
           )

@@ -32,45 +32,36 @@ export function PairingCard({ people }: { people: readonly Person[] }) {
   }
 
   const mine = pairing?.groups.find((g) => g.ids.includes(participant.id))
+  const others = pairing?.groups.filter((g) => g !== mine) ?? []
   return (
     <section className="panel-card" aria-labelledby="pairs-title">
       <h3 id="pairs-title" className="panel-card__title">
-        Coffee pairs {pairing ? <span className="count-pill">{pairing.groups.length}</span> : null}
+        Coffee pairs {pairing ? <span className="count-pill" aria-label={`${pairing.groups.length} groups`}>{pairing.groups.length}</span> : null}
       </h3>
       {mine ? (
         <div className="pair-mine" role="group" aria-label="Your pair">
-          <span className="pair-mine__who">
-            {mine.ids.length === 2 ? 'Your partner:' : 'Your trio:'}
-            {mine.ids.filter((id) => id !== participant.id).map((id) => (
-              <PersonName key={id} person={nameOf(id)} />
-            ))}
-          </span>
+          <span className="panel-card__eyebrow">{mine.ids.length === 2 ? 'Your partner' : 'Your trio'}</span>
+          <Names ids={mine.ids.filter((id) => id !== participant.id)} nameOf={nameOf} />
           <span className="pair-mine__question">{mine.question}</span>
         </div>
       ) : null}
-      {pairing && pairing.groups.length > 0 ? (
-        <ul className="series-list" aria-label="Pairs">
-          {pairing.groups.map((g) => (
+      {pairing && others.length > 0 ? (
+        <ul className="series-list" aria-label={mine ? 'Other pairs' : 'Pairs'}>
+          {others.map((g) => (
             <li key={g.ids.join('|')} className="series-task__text">
-              <span className="pair-names">
-                {g.ids.map((id, i) => (
-                  <span key={id} className="pair-person">
-                    {i > 0 ? <span className="muted" aria-hidden="true">&amp;</span> : null}
-                    <PersonName person={nameOf(id)} you={id === participant.id} />
-                  </span>
-                ))}
-              </span>
+              <Names ids={g.ids} nameOf={nameOf} />
               <span className="pair-question">{g.question}</span>
             </li>
           ))}
         </ul>
-      ) : (
+      ) : null}
+      {!pairing || pairing.groups.length === 0 ? (
         <p className="panel-card__hint">
           {isFacilitator
             ? 'Pair the people here two by two (three when the count is odd) for a few minutes of small talk, each pair with its own question. People who met in earlier sessions of this series get someone new.'
             : 'The facilitator may pair people up for a few minutes of small talk.'}
         </p>
-      )}
+      ) : null}
       {isFacilitator ? (
         <div className="button-row">
           <button type="button" className="button button--secondary button--small" disabled={here.length < 2} onClick={pair}>
@@ -84,5 +75,20 @@ export function PairingCard({ people }: { people: readonly Person[] }) {
         </div>
       ) : null}
     </section>
+  )
+}
+
+function Names({ ids, nameOf }: { ids: readonly string[]; nameOf: ReturnType<typeof useNamed>['nameOf'] }) {
+  return (
+    <span className="pair-names">
+      {ids.map((id, i) => (
+        <span key={id} className="pair-person">
+          {i > 0 ? (
+            <span className="muted">&amp;</span>
+          ) : null}
+          <PersonName person={nameOf(id)} />
+        </span>
+      ))}
+    </span>
   )
 }
