@@ -41,12 +41,25 @@ test('a follow-up session shows the previous session’s tasks and carries the u
   for (const phase of PHASES) await host.template.goToNextPhase(phase)
   await a.template.expectPhase('Review')
 
+  // Review buddies: every task gets a reviewer who is not its owner, and everyone sees it.
+  await expect(a.template.button('Review buddies')).toHaveCount(0)
+  await host.template.button('Review buddies').click()
+  const buddies = a.template.sidebar.getByRole('list', { name: 'Review buddies' }).getByRole('listitem')
+  await expect(buddies).toHaveCount(4)
+  for (const item of await buddies.all()) {
+    const [ownerName, reviewer] = ((await item.locator('.series-task__meta').textContent()) ?? '').split('→ reviewed by')
+    expect(reviewer?.replace('(you)', '').trim()).not.toBe(ownerName?.trim())
+  }
+  await host.template.sidebar.getByRole('region', { name: 'Review buddies' }).scrollIntoViewIfNeeded()
+  await snap(host.page, 'series-review-buddies')
+
   // Only the facilitator starts a follow-up.
   await expect(a.template.button('Start a follow-up')).toHaveCount(0)
   await host.template.button('Start a follow-up').click()
   const followUpCard = host.template.sidebar.getByRole('region', { name: 'What happens next' })
   await expect(followUpCard.getByText('“E2E session (2)” is ready.', { exact: false })).toBeVisible()
   const joinUrl = await followUpCard.getByRole('textbox', { name: 'Join link of the follow-up' }).inputValue()
+  await followUpCard.scrollIntoViewIfNeeded()
   await snap(host.page, 'series-follow-up-started')
   await followUpCard.getByRole('link', { name: 'Open the follow-up' }).click()
   await host.board.expectLive()
