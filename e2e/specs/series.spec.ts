@@ -2,6 +2,8 @@
 // follow-up from the review, and its warm-up lists the previous tasks with owner and status,
 // updated while a participant finishes one on their my-tasks page; one click carries the unfinished
 // ones over with their owners. Then the warm-up pairs three people up, and everyone sees their pair.
+import AxeBuilder from '@axe-core/playwright'
+import type { Page } from '@playwright/test'
 import { test, expect, type Person } from '../fixtures/index.ts'
 import { snap } from '../fixtures/screenshots.ts'
 import { stockFacilitator } from '../fixtures/stockClient.ts'
@@ -11,6 +13,12 @@ type Player = Person & { template: TemplatePanel }
 const withTemplate = (person: Person): Player => ({ ...person, template: new TemplatePanel(person.page) })
 
 test.use({ viewport: { width: 1440, height: 900 } })
+
+/** Serious or critical axe-core findings in the session panel (tldraw's canvas is checked elsewhere). */
+async function panelViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).include('.session-sidebar').analyze()
+  return result.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+}
 
 const PHASES = ['Frame', 'Collaborate', 'Converge', 'Split', 'Execute', 'Review']
 
@@ -52,6 +60,7 @@ test('a follow-up session shows the previous session’s tasks and carries the u
   }
   await host.template.sidebar.getByRole('region', { name: 'Review buddies' }).scrollIntoViewIfNeeded()
   await snap(host.page, 'series-review-buddies')
+  expect(await panelViolations(host.page)).toEqual([])
 
   // Only the facilitator starts a follow-up.
   await expect(a.template.button('Start a follow-up')).toHaveCount(0)
@@ -96,6 +105,7 @@ test('a follow-up session shows the previous session’s tasks and carries the u
   await expect(row('Fix onboarding emails').getByText('Carried over')).toHaveCount(0)
   await expect(host.template.button(/Carry over/)).toHaveCount(0)
   await snap(host.page, 'series-previous-tasks')
+  expect(await panelViolations(host.page)).toEqual([])
 
   // Participant B opens the follow-up and finds the carried task on their own tasks page.
   await b.page.goto(joinUrl)
@@ -111,6 +121,7 @@ test('a follow-up session shows the previous session’s tasks and carries the u
   await expect(series.getByRole('link', { name: /^1\. E2E session$/ })).toBeVisible()
   await expect(series.getByRole('link', { name: /^2\. E2E session \(2\)$/ })).toBeVisible()
   await snap(host.page, 'series-home')
+  expect((await new AxeBuilder({ page: host.page }).analyze()).violations.filter((v) => v.impact === 'critical' || v.impact === 'serious')).toEqual([])
 })
 
 test('pairing shown to three people', async ({ newPerson, joinAs, session }) => {
@@ -126,8 +137,8 @@ test('pairing shown to three people', async ({ newPerson, joinAs, session }) => 
   await expect(a.template.button('Pair people up')).toHaveCount(0)
   await host.template.button('Pair people up').click()
   // Three people: one trio, and each of them sees the other two and the same question.
-  const groupCount = (p: Player) => p.template.sidebar.getByRole('heading', { name: /Coffee pairs/ }).getByLabel(/groups$/)
-  await expect(groupCount(host)).toHaveText('1')
+  const pairsHeading = (p: Player) => p.template.sidebar.getByRole('heading', { name: /^Coffee pairs/ })
+  await expect(pairsHeading(host)).toHaveText(/^Coffee pairs\s*1 group$/)
   const question = (await host.template.sidebar.getByRole('group', { name: 'Your pair' }).locator('.pair-mine__question').textContent()) ?? ''
   expect(question.length).toBeGreaterThan(10)
   for (const [p, others] of [
@@ -143,12 +154,13 @@ test('pairing shown to three people', async ({ newPerson, joinAs, session }) => 
     await expect(p.template.sidebar.getByRole('list', { name: 'Other pairs' })).toHaveCount(0)
   }
   await snap(a.page, 'pairing-trio')
+  expect(await panelViolations(a.page)).toEqual([])
 
   // A fourth person arrives: pairing again makes two pairs, each with its own question.
   const c = withTemplate(await joinAs('Participant C'))
   await expect(host.template.sidebar.getByRole('list', { name: 'People here now' }).getByRole('listitem')).toHaveCount(4)
   await host.template.button('Pair people up').click()
-  await expect(groupCount(host)).toHaveText('2')
+  await expect(pairsHeading(host)).toHaveText(/^Coffee pairs\s*2 groups$/)
   for (const p of [...everyone, c]) {
     await expect(p.template.sidebar.getByRole('group', { name: 'Your pair' })).toContainText('Your partner')
     await expect(p.template.sidebar.getByRole('list', { name: 'Other pairs' }).getByRole('listitem')).toHaveCount(1)

@@ -36,7 +36,12 @@ export function PairingCard({ people }: { people: readonly Person[] }) {
   return (
     <section className="panel-card" aria-labelledby="pairs-title">
       <h3 id="pairs-title" className="panel-card__title">
-        Coffee pairs {pairing ? <span className="count-pill" aria-label={`${pairing.groups.length} groups`}>{pairing.groups.length}</span> : null}
+        Coffee pairs {pairing ? (
+          <span className="count-pill">
+            {pairing.groups.length}
+            <span className="visually-hidden">{pairing.groups.length === 1 ? ' group' : ' groups'}</span>
+          </span>
+        ) : null}
       </h3>
       {mine ? (
         <div className="pair-mine" role="group" aria-label="Your pair">
