@@ -18,8 +18,8 @@ const cleanup = teardownAfterEach()
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 const json = { 'content-type': 'application/json' }
 
-async function setup() {
-  const server = await startServer()
+async function setup(overrides: Parameters<typeof startServer>[1] = {}) {
+  const server = await startServer(undefined, overrides)
   cleanup.push(() => server.close())
   const first = await createSession(server.url, 'Roadmap review')
   const open = (sessionId: string, token: string, name: string) => joinedClient(server.url, sessionId, token, name, cleanup.push)
@@ -148,6 +148,33 @@ describe('previous tasks and carry-over', () => {
     await waitFor(() => tasksOf(owner)['t-a'], 'the owner sees the task')
     owner.doc.getMap(Root.tasks).set('t-a', { ...tasksOf(owner)['t-a'], status: 'done', updatedAt: Date.now() })
     await waitFor(() => tasksOf(watcher)['t-a']?.status === 'done', 'the owner’s update is accepted')
+  })
+})
+
+describe('previous tasks of a session that is not loaded', () => {
+  it('reads them from storage, and again once its log grew', async () => {
+    const { server, first, open, followUp, get } = await setup({ idleUnloadMs: 30 })
+    const host = await open(first.id, first.tokens.facilitator, 'The facilitator')
+    const a = await open(first.id, first.tokens.participant, 'Participant A')
+    host.client.doc.getMap(Root.tasks).set('t-a', task('t-a', a.identity, 'todo'))
+    await waitFor(() => tasksOf(a.client)['t-a'], 'the task arrives')
+    const next = followUpResponseSchema.parse(await (await followUp(first.id, first.tokens.facilitator)).json())
+    host.client.destroy()
+    a.client.destroy()
+    await waitFor(() => !server.rooms.loaded.has(first.id), 'the first session unloads')
+    const statusOf = async () =>
+      previousTasksResponseSchema.parse(await (await get(`/api/sessions/${next.id}/previous-tasks`, next.tokens.participant)).json()).tasks[0]?.status
+    expect(await statusOf()).toBe('todo')
+
+    // The owner comes back, finishes the task and leaves: the stored log grew, the list follows.
+    const owner = connect(server.url, first.id, first.tokens.participant, a.identity)
+    cleanup.push(() => owner.destroy())
+    await synced(owner)
+    owner.doc.getMap(Root.tasks).set('t-a', { ...tasksOf(owner)['t-a'], status: 'done', updatedAt: Date.now() })
+    await waitFor(async () => (await statusOf()) === 'done', 'done while the room is loaded')
+    owner.destroy()
+    await waitFor(() => !server.rooms.loaded.has(first.id), 'the first session unloads again')
+    expect(await statusOf()).toBe('done')
   })
 })
 

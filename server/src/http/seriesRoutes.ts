@@ -33,6 +33,10 @@ import { HttpError } from './errors.ts'
 import { authorize, bearerToken, parse } from './sessionRoutes.ts'
 
 type Params = { Params: { id: string } }
+type PreviousSession = { id: string; title: string; tasks: Task[]; participants: Record<string, unknown> }
+
+/** Previous sessions whose tasks are kept between polls (the most recently asked). */
+const MAX_CACHED_PREVIOUS = 200
 
 async function asFacilitator(deps: AppDeps, req: FastifyRequest, id: string): Promise<{ session: SessionRow; token: string }> {
   const { session, role } = await authorize(deps, req, id)
@@ -125,18 +129,37 @@ export function registerSeriesRoutes(app: FastifyInstance, deps: AppDeps): void 
     return { seriesId: link.seriesId, position: link.position, sessions, previousId: link.previousId, followUpId, metPairs: metPairsOf(pairings) }
   })
 
+  /**
+   * What the warm-ups poll, per previous session: read from the live room when this process has it,
+   * else rebuilt from storage only when its log grew (every warm-up polls every few seconds).
+   */
+  const readCache = new Map<string, { seq: number; value: PreviousSession }>()
+  const readPrevious = async (row: SessionRow): Promise<PreviousSession> => {
+    const live = deps.rooms.loaded.has(row.id)
+    const seq = live ? -1 : await deps.storage.lastSeq(row.id)
+    const cached = readCache.get(row.id)
+    if (!live && cached && cached.seq === seq) return cached.value
+    const { doc, release } = await deps.readDoc(row.id)
+    const title = doc.getMap(Root.session).get('title')
+    const value = {
+      id: row.id,
+      title: typeof title === 'string' && title ? title : row.title,
+      tasks: sortTasks(readTasks(doc)),
+      participants: doc.getMap(Root.participants).toJSON(),
+    }
+    release()
+    readCache.delete(row.id)
+    if (!live) readCache.set(row.id, { seq, value })
+    while (readCache.size > MAX_CACHED_PREVIOUS) readCache.delete(readCache.keys().next().value as string)
+    return value
+  }
+
   /** The previous session's tasks, or null when this session follows none. */
-  const previousOf = async (sessionId: string): Promise<{ id: string; title: string; tasks: Task[]; participants: Record<string, unknown> } | null> => {
+  const previousOf = async (sessionId: string): Promise<PreviousSession | null> => {
     const link = await deps.storage.seriesLink(sessionId)
     if (!link?.previousId) return null
     const row = await deps.storage.getSession(link.previousId)
-    if (!row) return null
-    const { doc, release } = await deps.readDoc(row.id)
-    const tasks = sortTasks(readTasks(doc))
-    const participants = doc.getMap(Root.participants).toJSON()
-    const title = doc.getMap(Root.session).get('title')
-    release()
-    return { id: row.id, title: typeof title === 'string' && title ? title : row.title, tasks, participants }
+    return row ? readPrevious(row) : null
   }
 
   app.get<Params>('/api/sessions/:id/previous-tasks', async (req, reply: FastifyReply) => {
