@@ -7,7 +7,8 @@ import { ROLE_LABEL } from '../components/TopBar.tsx'
 import { Link, boardPath, replayPath } from '../router.tsx'
 import '../styles/session-links.css'
 import type { Role } from '@sandbox/shared'
-import { homeRows, SeriesRow } from './SeriesRow.tsx'
+import { homeRows } from './homeRows.ts'
+import { SeriesRow } from './SeriesRow.tsx'
 
 /** How "Your sessions" names each link it keeps. */
 const LINK_LABEL: Record<Role, string> = {

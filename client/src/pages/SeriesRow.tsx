@@ -1,30 +1,9 @@
 // "Your sessions": a series of follow-ups is one line, its sessions in order, each opening with the
-// most capable link this browser holds for it (the series comes from lib/storage.ts).
+// most capable link this browser holds for it (the rows come from homeRows.ts).
 import { ROLE_LABEL } from '../components/TopBar.tsx'
 import { bestToken, type SessionEntry } from '../lib/storage.ts'
 import { boardPath, Link, replayPath } from '../router.tsx'
 import '../styles/session-series.css'
-
-export type HomeRow = { kind: 'session'; entry: SessionEntry } | { kind: 'series'; id: string; entries: SessionEntry[] }
-
-/** The remembered sessions, most recent first, with the sessions of one series (two or more known) gathered on one row. */
-export function homeRows(sessions: readonly SessionEntry[]): HomeRow[] {
-  const bySeries = new Map<string, SessionEntry[]>()
-  for (const s of sessions) if (s.series) bySeries.set(s.series.id, [...(bySeries.get(s.series.id) ?? []), s])
-  const rows: HomeRow[] = []
-  const placed = new Set<string>()
-  for (const s of sessions) {
-    const members = s.series ? (bySeries.get(s.series.id) ?? []) : []
-    if (!s.series || members.length < 2) {
-      rows.push({ kind: 'session', entry: s })
-      continue
-    }
-    if (placed.has(s.series.id)) continue
-    placed.add(s.series.id)
-    rows.push({ kind: 'series', id: s.series.id, entries: [...members].sort((a, b) => (a.series?.position ?? 0) - (b.series?.position ?? 0)) })
-  }
-  return rows
-}
 
 const seriesTitle = (entries: readonly SessionEntry[]): string =>
   (entries[0]?.title ?? '').replace(/\s*\(\d+\)\s*$/, '').trim() || 'Untitled series'
