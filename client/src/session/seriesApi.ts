@@ -68,6 +68,8 @@ export function usePreviousTasks(sessionId: string, token: string): PreviousTask
         try {
           const next = await fetchPreviousTasks(sessionId, token)
           if (live) setAnswer((prev) => (prev && JSON.stringify(prev) === JSON.stringify(next) ? prev : next))
+          // A session is linked to the one it follows when it is created: one that follows none never will.
+          if (next.previous === null) return
         } catch {
           // Offline for a moment: the next poll tries again.
         }
