@@ -79,14 +79,15 @@ export function registerSeriesRoutes(app: FastifyInstance, deps: AppDeps): void 
     const { session, token } = await asFacilitator(deps, req, req.params.id)
     const body = parse(followUpRequestSchema, req.body ?? {}, 'badBody')
     while (creating.has(session.id)) await creating.get(session.id)?.catch(() => {})
+    const existing = async (existingId: string) => {
+      const [row, link] = await Promise.all([deps.storage.getSession(existingId), deps.storage.seriesLink(existingId)])
+      const facilitator = followUpToken(token, existingId)
+      if (!row || !link || roleForToken(row, facilitator) !== 'facilitator') throw new HttpError('forbidden', 'This session already has a follow-up, started with another facilitator link.')
+      return reply.code(200).send(followUpAnswer(req, link, await titleOf(deps, row), facilitator, true))
+    }
     const work = (async () => {
       const existingId = await deps.storage.followUpOf(session.id)
-      if (existingId) {
-        const [row, link] = await Promise.all([deps.storage.getSession(existingId), deps.storage.seriesLink(existingId)])
-        const facilitator = followUpToken(token, existingId)
-        if (!row || !link || roleForToken(row, facilitator) !== 'facilitator') throw new HttpError('forbidden', 'This session already has a follow-up, started with another facilitator link.')
-        return reply.code(200).send(followUpAnswer(req, link, await titleOf(deps, row), facilitator, true))
-      }
+      if (existingId) return existing(existingId)
       const previousLink = await deps.storage.seriesLink(session.id)
       const position = (previousLink?.position ?? 1) + 1
       const title = body.title ?? followUpTitle(await titleOf(deps, session), position)
@@ -98,7 +99,15 @@ export function registerSeriesRoutes(app: FastifyInstance, deps: AppDeps): void 
         createdAt: Date.now(),
         tokenHashes: { participant: hashToken(tokens.participant), facilitator: hashToken(tokens.facilitator), viewer: hashToken(tokens.viewer) },
       })
-      const link = await deps.storage.linkFollowUp(id, session.id)
+      let link: SeriesLink
+      try {
+        link = await deps.storage.linkFollowUp(id, session.id)
+      } catch (error) {
+        // Another process linked a follow-up first (the database keeps one per session): answer that one.
+        const winner = await deps.storage.followUpOf(session.id)
+        if (winner && winner !== id) return existing(winner)
+        throw error
+      }
       req.log.info({ event: 'session.follow_up', session: id, previous: session.id }, 'follow-up session created')
       return reply.code(201).send(followUpAnswer(req, link, title, tokens.facilitator, false))
     })()
