@@ -83,6 +83,17 @@ describe('POST /api/sessions/:id/follow-up', () => {
   })
 })
 
+describe('follow-ups asked for at once', () => {
+  it('creates one follow-up, and every request answers it', async () => {
+    const { first, followUp } = await setup()
+    const answers = await Promise.all([1, 2, 3].map(() => followUp(first.id, first.tokens.facilitator)))
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 201])
+    const bodies = await Promise.all(answers.map(async (r) => followUpResponseSchema.parse(await r.json())))
+    expect(new Set(bodies.map((b) => b.id)).size).toBe(1)
+    expect(new Set(bodies.map((b) => b.tokens.facilitator)).size).toBe(1)
+  })
+})
+
 describe('previous tasks and carry-over', () => {
   it('lists the previous session’s tasks live and carries the unfinished ones over with their owners', async () => {
     const { server, first, open, followUp, get } = await setup()
