@@ -114,6 +114,8 @@ test('a follow-up session shows the previous session’s tasks and carries the u
   const mine = b.page.getByRole('list', { name: 'My tasks' })
   await expect(mine.getByRole('listitem', { name: 'Speed up the signup form', exact: true })).toBeVisible()
   await expect(mine.getByRole('listitem')).toHaveCount(1)
+  await expect(mine.getByRole('listitem', { name: 'Speed up the signup form', exact: true })).toContainText('From last time')
+  await snap(b.page, 'series-my-tasks')
 
   // The home page shows the series as one line with its two sessions.
   await host.page.goto('/')
