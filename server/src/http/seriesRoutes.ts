@@ -21,22 +21,23 @@ import {
   sortTasks,
   type CarryOverResponse,
   type FollowUpResponse,
+  type Pairing,
   type Participant,
   type PreviousTasksResponse,
   type SeriesResponse,
   type Task,
 } from '@sandbox/shared'
 import { followUpToken, hashToken, roleForToken, tokensFrom } from '../auth/tokens.ts'
-import type { SeriesLink, SessionRow } from '../storage/Storage.ts'
+import type { SeriesEntry, SeriesLink, SessionRow } from '../storage/Storage.ts'
 import type { AppDeps } from './app.ts'
 import { HttpError } from './errors.ts'
 import { authorize, bearerToken, parse } from './sessionRoutes.ts'
 
 type Params = { Params: { id: string } }
-type PreviousSession = { id: string; title: string; tasks: Task[]; participants: Record<string, unknown> }
+type SessionSummary = { id: string; title: string; tasks: Task[]; participants: Record<string, unknown>; pairing: Pairing }
 
-/** Previous sessions whose tasks are kept between polls (the most recently asked). */
-const MAX_CACHED_PREVIOUS = 200
+/** Sessions whose summary is kept between polls (the most recently asked). */
+const MAX_CACHED_SESSIONS = 200
 
 async function asFacilitator(deps: AppDeps, req: FastifyRequest, id: string): Promise<{ session: SessionRow; token: string }> {
   const { session, role } = await authorize(deps, req, id)
@@ -44,17 +45,37 @@ async function asFacilitator(deps: AppDeps, req: FastifyRequest, id: string): Pr
   return { session, token: bearerToken(req) as string }
 }
 
-/** A session's title as its document says (renamed on the board), else as created. */
-async function titleOf(deps: AppDeps, session: { id: string; title: string }): Promise<string> {
-  const { doc, release } = await deps.readDoc(session.id)
-  const title = doc.getMap(Root.session).get('title')
-  release()
-  return typeof title === 'string' && title ? title : session.title
-}
-
 export function registerSeriesRoutes(app: FastifyInstance, deps: AppDeps): void {
   const boardLink = (req: FastifyRequest, sessionId: string, token: string) =>
     `${deps.publicUrl ?? `${req.protocol}://${req.headers.host}`}/s/${sessionId}?token=${token}`
+  /**
+   * What the series routes read of a session (title, tasks, participants, pairs): from the live room
+   * when this process has it, else rebuilt from storage only when its log grew (every warm-up polls).
+   */
+  const readCache = new Map<string, { seq: number; value: SessionSummary }>()
+  const readSession = async (row: { id: string; title: string }): Promise<SessionSummary> => {
+    const live = deps.rooms.loaded.has(row.id)
+    const seq = live ? -1 : await deps.storage.lastSeq(row.id)
+    const cached = readCache.get(row.id)
+    if (!live && cached && cached.seq === seq) return cached.value
+    const { doc, release } = await deps.readDoc(row.id)
+    const session = doc.getMap(Root.session)
+    const title = session.get('title')
+    const pairing = pairingSchema.safeParse(session.get('pairing') ?? null)
+    const value = {
+      id: row.id,
+      title: typeof title === 'string' && title ? title : row.title,
+      tasks: sortTasks(readTasks(doc)),
+      participants: doc.getMap(Root.participants).toJSON(),
+      pairing: pairing.success ? pairing.data : null,
+    }
+    release()
+    readCache.delete(row.id)
+    if (!live) readCache.set(row.id, { seq, value })
+    while (readCache.size > MAX_CACHED_SESSIONS) readCache.delete(readCache.keys().next().value as string)
+    return value
+  }
+
   /** One follow-up created at a time per session on this process (the database refuses a second link anyway). */
   const creating = new Map<string, Promise<unknown>>()
 
@@ -83,14 +104,14 @@ export function registerSeriesRoutes(app: FastifyInstance, deps: AppDeps): void 
       const [row, link] = await Promise.all([deps.storage.getSession(existingId), deps.storage.seriesLink(existingId)])
       const facilitator = followUpToken(token, existingId)
       if (!row || !link || roleForToken(row, facilitator) !== 'facilitator') throw new HttpError('forbidden', 'This session already has a follow-up, started with another facilitator link.')
-      return reply.code(200).send(followUpAnswer(req, link, await titleOf(deps, row), facilitator, true))
+      return reply.code(200).send(followUpAnswer(req, link, (await readSession(row)).title, facilitator, true))
     }
     const work = (async () => {
       const existingId = await deps.storage.followUpOf(session.id)
       if (existingId) return existing(existingId)
       const previousLink = await deps.storage.seriesLink(session.id)
       const position = (previousLink?.position ?? 1) + 1
-      const title = body.title ?? followUpTitle(await titleOf(deps, session), position)
+      const title = body.title ?? followUpTitle((await readSession(session)).title, position)
       const id = randomId(SESSION_ID_BYTES)
       const tokens = tokensFrom(followUpToken(token, id))
       await deps.rooms.createSession({
@@ -123,52 +144,23 @@ export function registerSeriesRoutes(app: FastifyInstance, deps: AppDeps): void 
     const { session } = await authorize(deps, req, req.params.id)
     const [link, followUpId] = await Promise.all([deps.storage.seriesLink(session.id), deps.storage.followUpOf(session.id)])
     if (!link) {
-      return { seriesId: null, position: 1, sessions: [{ id: session.id, title: await titleOf(deps, session), createdAt: session.createdAt, position: 1 }], previousId: null, followUpId, metPairs: [] }
+      const self = await readSession(session)
+      return { seriesId: null, position: 1, sessions: [{ id: session.id, title: self.title, createdAt: session.createdAt, position: 1 }], previousId: null, followUpId, metPairs: [] }
     }
     const entries = await deps.storage.seriesSessions(link.seriesId)
-    const sessions = await Promise.all(entries.map(async (e) => ({ id: e.sessionId, title: await titleOf(deps, { id: e.sessionId, title: e.title }), createdAt: e.createdAt, position: e.position })))
+    const read = await Promise.all(entries.map((e) => readSession({ id: e.sessionId, title: e.title })))
+    const sessions = entries.map((e, i) => ({ id: e.sessionId, title: (read[i] as SessionSummary).title, createdAt: e.createdAt, position: e.position }))
     // Who was paired in the earlier sessions: this session's pairing avoids them.
-    const pairings = []
-    for (const e of entries.filter((e) => e.position < link.position)) {
-      const { doc, release } = await deps.readDoc(e.sessionId)
-      const parsed = pairingSchema.safeParse(doc.getMap(Root.session).get('pairing') ?? null)
-      release()
-      if (parsed.success) pairings.push(parsed.data)
-    }
+    const pairings = read.filter((_, i) => (entries[i] as SeriesEntry).position < link.position).map((r) => r.pairing)
     return { seriesId: link.seriesId, position: link.position, sessions, previousId: link.previousId, followUpId, metPairs: metPairsOf(pairings) }
   })
 
-  /**
-   * What the warm-ups poll, per previous session: read from the live room when this process has it,
-   * else rebuilt from storage only when its log grew (every warm-up polls every few seconds).
-   */
-  const readCache = new Map<string, { seq: number; value: PreviousSession }>()
-  const readPrevious = async (row: SessionRow): Promise<PreviousSession> => {
-    const live = deps.rooms.loaded.has(row.id)
-    const seq = live ? -1 : await deps.storage.lastSeq(row.id)
-    const cached = readCache.get(row.id)
-    if (!live && cached && cached.seq === seq) return cached.value
-    const { doc, release } = await deps.readDoc(row.id)
-    const title = doc.getMap(Root.session).get('title')
-    const value = {
-      id: row.id,
-      title: typeof title === 'string' && title ? title : row.title,
-      tasks: sortTasks(readTasks(doc)),
-      participants: doc.getMap(Root.participants).toJSON(),
-    }
-    release()
-    readCache.delete(row.id)
-    if (!live) readCache.set(row.id, { seq, value })
-    while (readCache.size > MAX_CACHED_PREVIOUS) readCache.delete(readCache.keys().next().value as string)
-    return value
-  }
-
   /** The previous session's tasks, or null when this session follows none. */
-  const previousOf = async (sessionId: string): Promise<PreviousSession | null> => {
+  const previousOf = async (sessionId: string): Promise<SessionSummary | null> => {
     const link = await deps.storage.seriesLink(sessionId)
     if (!link?.previousId) return null
     const row = await deps.storage.getSession(link.previousId)
-    return row ? readPrevious(row) : null
+    return row ? readSession(row) : null
   }
 
   app.get<Params>('/api/sessions/:id/previous-tasks', async (req, reply: FastifyReply) => {
