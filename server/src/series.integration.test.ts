@@ -162,6 +162,32 @@ describe('previous tasks and carry-over', () => {
   })
 })
 
+describe('carry-over when the owner’s name is taken in the follow-up', () => {
+  it('carries the task without an owner, for the facilitator to assign, and carries only the tasks asked for', async () => {
+    const { server, first, open, followUp } = await setup()
+    const host = await open(first.id, first.tokens.facilitator, 'The facilitator')
+    const a = await open(first.id, first.tokens.participant, 'Participant A')
+    host.client.doc.transact(() => {
+      host.client.doc.getMap(Root.tasks).set('t-1', task('t-1', a.identity, 'todo'))
+      host.client.doc.getMap(Root.tasks).set('t-2', task('t-2', a.identity, 'todo'))
+    })
+    await waitFor(() => Object.keys(tasksOf(a.client)).length === 2, 'tasks arrive')
+    const next = followUpResponseSchema.parse(await (await followUp(first.id, first.tokens.facilitator)).json())
+    // Someone else joins the follow-up first under the same name.
+    const other = await open(next.id, next.tokens.participant, 'participant a')
+    const res = await fetch(`${server.url}/api/sessions/${next.id}/carry-over`, {
+      method: 'POST',
+      headers: { ...json, ...bearer(next.tokens.facilitator) },
+      body: JSON.stringify({ taskIds: ['t-1'] }),
+    })
+    expect(await res.json()).toEqual({ carried: ['t-1'], skipped: 0 })
+    await waitFor(() => tasksOf(other.client)['t-1'], 'the carried task arrives')
+    expect(tasksOf(other.client)['t-1']).toMatchObject({ ownerId: null, ownerName: null, carriedFrom: first.id })
+    expect(tasksOf(other.client)['t-2']).toBeUndefined()
+    expect(other.client.doc.getMap(Root.participants).has(a.identity.participantId)).toBe(false)
+  })
+})
+
 describe('previous tasks of a session that is not loaded', () => {
   it('reads them from storage, and again once its log grew', async () => {
     const { server, first, open, followUp, get } = await setup({ idleUnloadMs: 30 })
