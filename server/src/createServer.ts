@@ -16,6 +16,7 @@ import { SqliteStorage } from './storage/SqliteStorage.ts'
 import type { Storage } from './storage/Storage.ts'
 import { SyncSocket } from './transport/syncSocket.ts'
 import { registerReplayRoutes } from './http/replayRoutes.ts'
+import { registerSeriesRoutes } from './http/seriesRoutes.ts'
 import { assetRoutes } from './http/assetRoutes.ts'
 import { AssetStore, type AssetStorage } from './storage/AssetStore.ts'
 import { Ownership } from './cluster/Ownership.ts'
@@ -94,6 +95,7 @@ export async function createServer(
     },
     extraRoutes: [
       registerReplayRoutes,
+      registerSeriesRoutes,
       assetRoutes({ assets, maxAssetBytes: config.maxAssetBytes, maxSessionBytes: config.maxAssetBytesPerSession }),
     ],
   })

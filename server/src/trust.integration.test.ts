@@ -59,8 +59,8 @@ describe('identity and roles', () => {
   it('checks the token on every session route: 401 without or with a wrong one, 404 for an unknown session', async () => {
     const { server, session } = await setup()
     // Every route under /api/sessions/:id is listed here; a new one fails this test until it is.
-    const sessionRoutes = [...server.http.printRoutes({ commonPrefix: false }).matchAll(/── \/(\w+) \(/g)].map((m) => m[1]).sort()
-    expect(sessionRoutes).toEqual(['assets', 'links', 'participants', 'state', 'tasks', 'timeline', 'updates'])
+    const sessionRoutes = [...server.http.printRoutes({ commonPrefix: false }).matchAll(/── \/([\w-]+) \(/g)].map((m) => m[1]).sort()
+    expect(sessionRoutes).toEqual(['assets', 'carry-over', 'follow-up', 'links', 'participants', 'previous-tasks', 'series', 'state', 'tasks', 'timeline', 'updates'])
     const requests: [string, string][] = [
       ['GET', ''],
       ['GET', '/links'],
@@ -71,6 +71,10 @@ describe('identity and roles', () => {
       ['GET', '/updates'],
       ['POST', '/assets'],
       ['GET', `/assets/${'0'.repeat(64)}`],
+      ['POST', '/follow-up'],
+      ['GET', '/series'],
+      ['GET', '/previous-tasks'],
+      ['POST', '/carry-over'],
     ]
     const call = (method: string, id: string, suffix: string, auth?: string) =>
       fetch(`${server.url}/api/sessions/${id}${suffix}`, {

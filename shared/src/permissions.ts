@@ -2,6 +2,7 @@
 // update that touches `session`, `tasks`, `votes`, `participants` or `answers` and reverts what they refuse;
 // the client runs the same functions to decide which controls to show.
 import { checkFacilitationChange } from './facilitation.ts'
+import { checkPairingChange } from './pairing.ts'
 import { canMovePhase } from './phases.ts'
 import {
   DEFAULT_VOTE_LIMIT,
@@ -109,6 +110,8 @@ function checkSession(actor: Actor, before: GuardedState, after: GuardedState): 
   }
   const facilitation = checkFacilitationChange(before.session, after.session, keys, after.votes)
   if (!facilitation.ok) return facilitation
+  const pairing = checkPairingChange(after.session, keys, after.tasks, participantIdsIn(after.participants))
+  if (!pairing.ok) return pairing
   if (keys.includes('phase') && typeof before.session.phase === 'string') {
     const move = canMovePhase(
       before.session.phase as Phase,

@@ -30,6 +30,7 @@ export const TASK_STATUSES = ['todo', 'doing', 'done'] as const
 export type TaskStatus = (typeof TASK_STATUSES)[number]
 
 import { ROLES } from './roles.ts'
+import { pairingSchema, reviewBuddiesSchema } from './pairing.ts'
 export { ROLES, type Role } from './roles.ts'
 
 /** How a task got its owner; shown in the review and kept for the replay. */
@@ -54,6 +55,8 @@ export const taskSchema = z.object({
   sourceShapeIds: z.array(z.string().max(128)).max(100),
   createdAt: z.number().int().nonnegative(),
   updatedAt: z.number().int().nonnegative().optional(),
+  /** Carried over from the previous session of a series (that session's id); series.ts. */
+  carriedFrom: z.string().max(128).optional(),
 })
 export type Task = z.infer<typeof taskSchema>
 
@@ -134,6 +137,10 @@ export const sessionFieldSchemas = {
   votesRevealed: z.boolean(),
   /** The last "Bring everyone here", or null before the first. */
   summon: summonSchema.nullable(),
+  /** Warm-up: the last "Pair people up" (pairs, one trio, each with a question), or null (pairing.ts). */
+  pairing: pairingSchema,
+  /** Review: task id → the participant who reviews it, never its owner (pairing.ts). */
+  reviewBuddies: reviewBuddiesSchema,
 } as const
 
 const countsByKey = z.record(z.string().max(128), z.number().int().min(0).max(1_000_000))

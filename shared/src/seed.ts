@@ -25,6 +25,8 @@ export function seedSessionDoc(doc: Y.Doc, title: string, now: number, seed: num
       hideVotes: true,
       votesRevealed: false,
       summon: null,
+      pairing: null,
+      reviewBuddies: {},
     }
     for (const [key, value] of Object.entries(fields)) session.set(key, value)
     const records = doc.getMap<Y.Map<unknown>>(Root.records)

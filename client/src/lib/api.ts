@@ -61,7 +61,12 @@ export type JoinedParticipant = z.infer<typeof joinedSchema>
 
 const errorBodySchema = z.object({ error: z.object({ code: z.optional(z.string()), message: z.string() }) })
 
-async function request<T>(schema: z.ZodMiniType<T>, path: string, init: RequestInit & { token?: string } = {}): Promise<T> {
+/** Anything with zod's `safeParse`: a zod/mini schema here, or a full zod schema from `@sandbox/shared` (series.ts). */
+export interface ResponseSchema<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false }
+}
+
+export async function request<T>(schema: ResponseSchema<T>, path: string, init: RequestInit & { token?: string } = {}): Promise<T> {
   const { token, ...rest } = init
   const headers = new Headers(rest.headers)
   if (token) headers.set('Authorization', `Bearer ${token}`)

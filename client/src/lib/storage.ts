@@ -26,6 +26,8 @@ const sessionEntrySchema = z.object({
     viewer: z.optional(z.string()),
   }),
   lastOpenedAt: z.number(),
+  /** The series this session belongs to (its first session's id) and its place in it. */
+  series: z.optional(z.object({ id: z.string(), position: z.number() })),
 })
 export type SessionEntry = z.infer<typeof sessionEntrySchema>
 
@@ -62,7 +64,7 @@ export function loadSessions(): SessionEntry[] {
 }
 
 /** Remember a session and the tokens just seen for it, merged with what we already knew. */
-export function rememberSession(id: string, title: string, tokens: Partial<Record<Role, string>>): void {
+export function rememberSession(id: string, title: string, tokens: Partial<Record<Role, string>>, series?: SessionEntry['series']): void {
   const sessions = loadSessions()
   const existing = sessions.find((s) => s.id === id)
   const entry: SessionEntry = {
@@ -71,6 +73,8 @@ export function rememberSession(id: string, title: string, tokens: Partial<Recor
     tokens: { ...existing?.tokens, ...tokens },
     lastOpenedAt: Date.now(),
   }
+  const inSeries = series ?? existing?.series
+  if (inSeries) entry.series = inSeries
   writeJson(SESSIONS_KEY, [entry, ...sessions.filter((s) => s.id !== id)].slice(0, MAX_REMEMBERED_SESSIONS))
 }
 

@@ -7,6 +7,8 @@ import { ROLE_LABEL } from '../components/TopBar.tsx'
 import { Link, boardPath, replayPath } from '../router.tsx'
 import '../styles/session-links.css'
 import type { Role } from '@sandbox/shared'
+import { homeRows } from './homeRows.ts'
+import { SeriesRow } from './SeriesRow.tsx'
 
 /** How "Your sessions" names each link it keeps. */
 const LINK_LABEL: Record<Role, string> = {
@@ -111,9 +113,9 @@ export function HomePage() {
             <p className="muted">Sessions you create or open a link of in this browser appear here, with every link you were given.</p>
           ) : (
             <ul className="session-list">
-              {sessions.map((entry) => (
-                <SessionRow key={entry.id} entry={entry} />
-              ))}
+              {homeRows(sessions).map((row) =>
+                row.kind === 'series' ? <SeriesRow key={row.id} entries={row.entries} /> : <SessionRow key={row.entry.id} entry={row.entry} />,
+              )}
             </ul>
           )}
         </section>

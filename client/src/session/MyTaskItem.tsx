@@ -5,6 +5,7 @@ import { TASK_STATUSES, type Task, type TaskStatus } from '@sandbox/shared'
 import { serverNow } from './serverClock.ts'
 import { useActions } from './useActions.ts'
 import '../styles/session-groups.css'
+import '../styles/session-series.css'
 
 export const STATUS_LABEL: Record<TaskStatus, string> = { todo: 'To do', doing: 'Doing', done: 'Done' }
 
@@ -20,7 +21,9 @@ export function MyTaskItem({ task }: { task: Task }) {
 
   return (
     <li className={`my-task my-task--${task.status}`} aria-label={task.title}>
-      <p className="my-task__title">{task.title}</p>
+      <p className="my-task__title">
+        {task.title} {task.carriedFrom ? <span className="series-tag">From last time</span> : null}
+      </p>
       {task.description ? <p className="task-description">{task.description}</p> : null}
       <fieldset className="my-task__status">
         <legend className="visually-hidden">Status of “{task.title}”</legend>

@@ -7,6 +7,8 @@ import { STATUS_LABEL } from './MyTaskItem.tsx'
 import { useSession } from './SessionContext.ts'
 import { Link, replayPath } from '../router.tsx'
 import type { Voting } from './useVoting.ts'
+import { ReviewBuddies } from './ReviewBuddies.tsx'
+import { FollowUpCard } from './FollowUpCard.tsx'
 
 export interface ReviewPanelProps {
   title: string
@@ -114,6 +116,7 @@ export function ReviewPanel({ title, problem, tasks, voting, ideaCount }: Review
           </section>
         ))}
       </section>
+      <ReviewBuddies tasks={tasks} />
       <section className="panel-card" aria-labelledby="export-title">
         <h3 id="export-title" className="panel-card__title">
           Take the action items with you
@@ -136,6 +139,7 @@ export function ReviewPanel({ title, problem, tasks, voting, ideaCount }: Review
           {copied}
         </p>
       </section>
+      <FollowUpCard />
     </>
   )
 }

@@ -3,6 +3,8 @@
 import { WARMUP_QUESTIONS, warmupQuestion } from '@sandbox/shared'
 import type { Person } from '../board/usePeople.ts'
 import { useActions } from './useActions.ts'
+import { PreviousTasks } from './PreviousTasks.tsx'
+import { PairingCard } from './PairingCard.tsx'
 
 export function WarmupPanel({ warmupIndex, people }: { warmupIndex: number; people: readonly Person[] }) {
   const { isFacilitator, write } = useActions()
@@ -29,6 +31,8 @@ export function WarmupPanel({ warmupIndex, people }: { warmupIndex: number; peop
           </button>
         ) : null}
       </section>
+      <PreviousTasks />
+      <PairingCard people={people} />
       <section className="panel-card" aria-labelledby="here-title">
         <h3 id="here-title" className="panel-card__title">
           Here now <span className="count-pill">{people.length}</span>

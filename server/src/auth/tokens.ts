@@ -20,6 +20,20 @@ export function derivedToken(facilitatorToken: string, role: Exclude<Role, 'faci
   return crypto.createHmac('sha256', facilitatorToken).update(`sandbox ${role} link`, 'utf8').digest().subarray(0, TOKEN_BYTES).toString('base64url')
 }
 
+/**
+ * The facilitator token of a follow-up session, derived from the facilitator token of the session
+ * it follows (HMAC-SHA256, cut to TOKEN_BYTES): asking for the follow-up again hands back the same
+ * links, and only the previous session's facilitator can work it out.
+ */
+export function followUpToken(previousFacilitatorToken: string, followUpId: string): string {
+  return crypto.createHmac('sha256', previousFacilitatorToken).update(`sandbox follow-up ${followUpId}`, 'utf8').digest().subarray(0, TOKEN_BYTES).toString('base64url')
+}
+
+/** A session's tokens from its facilitator token (the other two derived from it). */
+export function tokensFrom(facilitator: string): Record<Role, string> {
+  return { participant: derivedToken(facilitator, 'participant'), facilitator, viewer: derivedToken(facilitator, 'viewer') }
+}
+
 /** A new session's tokens: one random facilitator token, the other two derived from it. */
 export function newTokens(): Record<Role, string> {
   const facilitator = randomId(TOKEN_BYTES)

@@ -3,7 +3,8 @@
 // Creating and joining are bounded: per client address, and overall (sessions per hour on this
 // process, participants per session), so a link in the wrong hands cannot fill the disk or a board.
 import { forwardRequest } from '../cluster/relay.ts'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Room } from '../rooms/Room.ts'
 import { stringify } from 'csv-stringify/sync'
 import { z } from 'zod'
 import {
@@ -89,6 +90,23 @@ export function bearerToken(req: FastifyRequest): string | null {
 }
 
 /** The session and the caller's role, or a 404/401. */
+/**
+ * The session's live room when this process holds it. When another process of the deployment does,
+ * the request (which writes into the room) is forwarded to it as it is, its answer is sent, and
+ * null returned. A forwarded request never travels twice: a room that moved meanwhile is a 503.
+ */
+export async function liveRoomOrForward(deps: AppDeps, req: FastifyRequest, reply: FastifyReply, sessionId: string): Promise<Room | null> {
+  const opened = await deps.rooms.open(sessionId)
+  if ('room' in opened) return opened.room
+  if (!deps.relay || deps.relay.verify(req.raw)) throw new HttpError('roomMoving')
+  const answer = await forwardRequest(opened.heldBy.url, deps.relay, { method: req.method, url: req.url, headers: req.headers, body: req.body }).catch((error: unknown) => {
+    req.log.warn({ event: 'relay.unreachable', owner: opened.heldBy.url, err: error }, 'the room’s owner did not answer')
+    throw new HttpError('roomMoving')
+  })
+  await reply.code(answer.status).type(answer.contentType).send(answer.body)
+  return null
+}
+
 export async function authorize(deps: AppDeps, req: FastifyRequest, id: string): Promise<{ session: SessionRow; role: Role }> {
   const session = isSessionId(id) ? await deps.storage.getSession(id) : null
   if (!session) throw new HttpError('notFound')
@@ -201,19 +219,8 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
     if (!name) throw new HttpError('badBody', 'name: Tell the others who you are.')
     const keep = body.participantId && deps.keys.verify(body.participantId, body.participantKey)
     const participantId = keep ? (body.participantId as string) : `p_${randomId(16)}`
-    const opened = await deps.rooms.open(session.id)
-    if (!('room' in opened)) {
-      // The participant record is written by the room's owner: the request goes there, as it is.
-      if (!deps.relay || deps.relay.verify(req.raw)) throw new HttpError('roomMoving')
-      const answer = await forwardRequest(opened.heldBy.url, deps.relay, { method: 'POST', url: req.url, headers: req.headers, body: req.body }).catch(
-        (error: unknown) => {
-          req.log.warn({ event: 'relay.unreachable', owner: opened.heldBy.url, err: error }, 'the room’s owner did not answer')
-          throw new HttpError('roomMoving')
-        },
-      )
-      return reply.code(answer.status).type(answer.contentType).send(answer.body)
-    }
-    const room = opened.room
+    const room = await liveRoomOrForward(deps, req, reply, session.id)
+    if (!room) return reply
     const records = room.doc.getMap(Root.participants)
     if (!(keep && records.has(participantId)) && records.size >= quotas.maxParticipantsPerSession) {
       deps.rooms.scheduleUnload(room)

@@ -11,11 +11,11 @@ import zlib from 'node:zlib'
 import postgres from 'postgres'
 import type { Logger } from '../log.ts'
 import { CorruptionReport } from './CorruptionReport.ts'
-import { FencedError, type AppendOutcome, type Checkpoint, type LoggedUpdate, type PageLimits, type Secret, type SecretKind, type SessionRow, type Storage, type UpdateToAppend } from './Storage.ts'
+import { FencedError, type AppendOutcome, type Checkpoint, type LoggedUpdate, type PageLimits, type Secret, type SecretKind, type SeriesEntry, type SeriesLink, type SessionRow, type Storage, type UpdateToAppend } from './Storage.ts'
 import { PostgresLeases } from './PostgresLeases.ts'
 import { PostgresAssetStore } from './PostgresAssetStore.ts'
 import { POSTGRES_MIGRATIONS } from './postgresMigrations.ts'
-import { toCheckpoint, toUpdate, type CheckpointRow, type UpdateRow } from './rows.ts'
+import { toCheckpoint, toLink, toUpdate, type CheckpointRow, type LinkRow, type UpdateRow } from './rows.ts'
 
 export interface PostgresOptions {
   /** Where corrupt rows are reported (`storage.corrupt`). */
@@ -215,6 +215,39 @@ export class PostgresStorage implements Storage {
 
   async deleteSecrets(sessionId: string, kind: SecretKind): Promise<void> {
     await this.sql`DELETE FROM secrets WHERE session_id = ${sessionId} AND kind = ${kind}`
+  }
+
+  async linkFollowUp(sessionId: string, previousId: string): Promise<SeriesLink> {
+    return this.sql.begin(async (tx) => {
+      // Two follow-ups of sessions in one series at once: one waits for the other's row.
+      await tx`SELECT pg_advisory_xact_lock(hashtext(${previousId}))`
+      const [row] = await tx<LinkRow[]>`SELECT session_id, series_id, previous_id, position FROM session_series WHERE session_id = ${previousId}`
+      let previous = row ? toLink(row) : null
+      if (!previous) {
+        previous = { sessionId: previousId, seriesId: previousId, previousId: null, position: 1 }
+        await tx`INSERT INTO session_series (session_id, series_id, previous_id, position) VALUES (${previousId}, ${previousId}, NULL, 1)`
+      }
+      const link = { sessionId, seriesId: previous.seriesId, previousId, position: previous.position + 1 }
+      await tx`INSERT INTO session_series (session_id, series_id, previous_id, position) VALUES (${sessionId}, ${link.seriesId}, ${previousId}, ${link.position})`
+      return link
+    }) as Promise<SeriesLink>
+  }
+
+  async seriesLink(sessionId: string): Promise<SeriesLink | null> {
+    const [row] = await this.sql<LinkRow[]>`SELECT session_id, series_id, previous_id, position FROM session_series WHERE session_id = ${sessionId}`
+    return row ? toLink(row) : null
+  }
+
+  async followUpOf(sessionId: string): Promise<string | null> {
+    const [row] = await this.sql<{ session_id: string }[]>`SELECT session_id FROM session_series WHERE previous_id = ${sessionId}`
+    return row?.session_id ?? null
+  }
+
+  async seriesSessions(seriesId: string): Promise<SeriesEntry[]> {
+    const rows = await this.sql<(LinkRow & { title: string; created_at: number })[]>`
+      SELECT l.session_id, l.series_id, l.previous_id, l.position, s.title, s.created_at
+      FROM session_series l JOIN sessions s ON s.id = l.session_id WHERE l.series_id = ${seriesId} ORDER BY l.position`
+    return rows.map((r) => ({ ...toLink(r), title: r.title, createdAt: r.created_at }))
   }
 
   /**

@@ -10,8 +10,8 @@ import Database from 'better-sqlite3'
 import type { Logger } from '../log.ts'
 import { CorruptionReport } from './CorruptionReport.ts'
 import { dataDirProblem, DataDirError, ensureWritableDataDir } from './dataDir.ts'
-import type { Checkpoint, LoggedUpdate, PageLimits, Secret, SecretKind, SessionRow, Storage, UpdateToAppend } from './Storage.ts'
-import { toCheckpoint, toUpdate, type CheckpointRow, type UpdateRow } from './rows.ts'
+import type { Checkpoint, LoggedUpdate, PageLimits, Secret, SecretKind, SeriesEntry, SeriesLink, SessionRow, Storage, UpdateToAppend } from './Storage.ts'
+import { toCheckpoint, toLink, toUpdate, type CheckpointRow, type LinkRow, type UpdateRow } from './rows.ts'
 
 /**
  * Schema versions, in order; `PRAGMA user_version` says how many have run. Databases made before
@@ -66,6 +66,17 @@ const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL,
     PRIMARY KEY (session_id, kind, owner_id, item_id)
   ) STRICT, WITHOUT ROWID;
+  `,
+  // 4: series of sessions: each follow-up after the session it follows (at most one), and the
+  // series' id (its first session's) with the position in it.
+  `
+  CREATE TABLE session_series (
+    session_id TEXT PRIMARY KEY,
+    series_id TEXT NOT NULL,
+    previous_id TEXT UNIQUE,
+    position INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX session_series_by_series ON session_series (series_id, position);
   `,
 ]
 export const SCHEMA_VERSION = MIGRATIONS.length
@@ -134,6 +145,13 @@ export class SqliteStorage implements Storage {
       deleteSecret: db.prepare('DELETE FROM secrets WHERE session_id = ? AND kind = ? AND owner_id = ? AND item_id = ?'),
       secrets: db.prepare('SELECT owner_id, item_id, value FROM secrets WHERE session_id = ? AND kind = ?'),
       deleteSecrets: db.prepare('DELETE FROM secrets WHERE session_id = ? AND kind = ?'),
+      seriesLink: db.prepare('SELECT session_id, series_id, previous_id, position FROM session_series WHERE session_id = ?'),
+      insertLink: db.prepare('INSERT INTO session_series (session_id, series_id, previous_id, position) VALUES (?, ?, ?, ?)'),
+      followUpOf: db.prepare('SELECT session_id FROM session_series WHERE previous_id = ?'),
+      seriesSessions: db.prepare(
+        `SELECT l.session_id, l.series_id, l.previous_id, l.position, s.title, s.created_at
+         FROM session_series l JOIN sessions s ON s.id = l.session_id WHERE l.series_id = ? ORDER BY l.position`,
+      ),
     }
   }
 
@@ -234,6 +252,37 @@ export class SqliteStorage implements Storage {
 
   async deleteSecrets(sessionId: string, kind: SecretKind): Promise<void> {
     this.stmt.deleteSecrets.run(sessionId, kind)
+  }
+
+  async linkFollowUp(sessionId: string, previousId: string): Promise<SeriesLink> {
+    return this.db.transaction(() => {
+      let previous = this.readLink(previousId)
+      if (!previous) {
+        previous = { sessionId: previousId, seriesId: previousId, previousId: null, position: 1 }
+        this.stmt.insertLink.run(previousId, previousId, null, 1)
+      }
+      const link = { sessionId, seriesId: previous.seriesId, previousId, position: previous.position + 1 }
+      this.stmt.insertLink.run(sessionId, link.seriesId, previousId, link.position)
+      return link
+    }).immediate()
+  }
+
+  private readLink(sessionId: string): SeriesLink | null {
+    const r = this.stmt.seriesLink.get(sessionId) as LinkRow | undefined
+    return r ? toLink(r) : null
+  }
+
+  async seriesLink(sessionId: string): Promise<SeriesLink | null> {
+    return this.readLink(sessionId)
+  }
+
+  async followUpOf(sessionId: string): Promise<string | null> {
+    return (this.stmt.followUpOf.get(sessionId) as { session_id: string } | undefined)?.session_id ?? null
+  }
+
+  async seriesSessions(seriesId: string): Promise<SeriesEntry[]> {
+    const rows = this.stmt.seriesSessions.all(seriesId) as (LinkRow & { title: string; created_at: number })[]
+    return rows.map((r) => ({ ...toLink(r), title: r.title, createdAt: r.created_at }))
   }
 
   /** The schema version this database is at (`PRAGMA user_version`). */

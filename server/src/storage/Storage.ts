@@ -116,6 +116,21 @@ export interface Secret {
   value: string
 }
 
+/** Where a session sits in a series of follow-ups (the series' id is its first session's). */
+export interface SeriesLink {
+  sessionId: string
+  seriesId: string
+  /** The session this one follows up; null for the first of the series. */
+  previousId: string | null
+  /** 1 for the first session. */
+  position: number
+}
+
+export interface SeriesEntry extends SeriesLink {
+  title: string
+  createdAt: number
+}
+
 export interface Storage {
   createSession(row: SessionRow): Promise<void>
   getSession(id: string): Promise<SessionRow | null>
@@ -149,6 +164,17 @@ export interface Storage {
   deleteSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string): Promise<void>
   secrets(sessionId: string, kind: SecretKind): Promise<Secret[]>
   deleteSecrets(sessionId: string, kind: SecretKind): Promise<void>
+  /**
+   * Links `sessionId` as the follow-up of `previousId`, in one transaction: the previous session
+   * becomes the first of a series when it was in none. A session has at most one follow-up (a
+   * second link after the same session is refused by the database).
+   */
+  linkFollowUp(sessionId: string, previousId: string): Promise<SeriesLink>
+  seriesLink(sessionId: string): Promise<SeriesLink | null>
+  /** The session linked as `sessionId`'s follow-up, if any. */
+  followUpOf(sessionId: string): Promise<string | null>
+  /** Every session of a series, first to last, with its title and creation time. */
+  seriesSessions(seriesId: string): Promise<SeriesEntry[]>
   /**
    * A value every process of a deployment must share (the participant-key secret): the first call
    * stores `fresh`, every call returns what is stored. Only backends several processes share have

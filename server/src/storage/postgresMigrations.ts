@@ -47,7 +47,17 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     value bytea NOT NULL
   );
   `,
-  // 2: room ownership (issue 10). Two tables, so that renewing a lease never waits for the log:
+  // 2: series of sessions (SQLite's migration 4): each follow-up after the session it follows.
+  `
+  CREATE TABLE session_series (
+    session_id text PRIMARY KEY,
+    series_id text NOT NULL,
+    previous_id text UNIQUE,
+    position integer NOT NULL
+  );
+  CREATE INDEX session_series_by_series ON session_series (series_id, position);
+  `,
+  // 3: room ownership (issue 10). Two tables, so that renewing a lease never waits for the log:
   // appends lock their room's `room_owners` row FOR SHARE (the fence); renewals write only
   // `room_leases`; a claim changes both. Rows are never deleted, so epochs only grow.
   `
@@ -63,7 +73,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     expires_at timestamptz NOT NULL
   );
   `,
-  // 3: uploaded images, so that every process of a deployment serves every session's images.
+  // 4: uploaded images, so that every process of a deployment serves every session's images.
   `
   CREATE TABLE assets (
     session_id text NOT NULL,

@@ -1,7 +1,7 @@
 // How both backends read a stored row back: the same columns (bytes plus a CRC-32), the same
 // verdict on the bytes' integrity.
 import zlib from 'node:zlib'
-import type { Checkpoint, Integrity, LoggedUpdate } from './Storage.ts'
+import type { Checkpoint, Integrity, LoggedUpdate, SeriesLink } from './Storage.ts'
 
 export interface UpdateRow {
   seq: number
@@ -36,3 +36,7 @@ export const toCheckpoint = (r: CheckpointRow): Checkpoint => ({
   state: new Uint8Array(r.state.buffer, r.state.byteOffset, r.state.byteLength),
   integrity: integrity(r.state, r.checksum),
 })
+
+/** A `session_series` row, the same on both backends. */
+export type LinkRow = { session_id: string; series_id: string; previous_id: string | null; position: number }
+export const toLink = (r: LinkRow): SeriesLink => ({ sessionId: r.session_id, seriesId: r.series_id, previousId: r.previous_id, position: Number(r.position) })

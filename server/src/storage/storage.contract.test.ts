@@ -288,6 +288,25 @@ describe.each([sqlite(), postgresql()])('Storage contract: $name', (backend) => 
     }
   })
 
+  it('links follow-ups into one series, at most one after each session', async () => {
+    const { storage } = await backend.fresh()
+    for (const id of ['s1', 's2', 's3']) await storage.createSession(session(id))
+    expect(await storage.seriesLink('s1')).toBeNull()
+    expect(await storage.linkFollowUp('s2', 's1')).toEqual({ sessionId: 's2', seriesId: 's1', previousId: 's1', position: 2 })
+    expect(await storage.linkFollowUp('s3', 's2')).toEqual({ sessionId: 's3', seriesId: 's1', previousId: 's2', position: 3 })
+    expect(await storage.seriesLink('s1')).toEqual({ sessionId: 's1', seriesId: 's1', previousId: null, position: 1 })
+    expect(await storage.followUpOf('s1')).toBe('s2')
+    expect(await storage.followUpOf('s3')).toBeNull()
+    expect((await storage.seriesSessions('s1')).map((e) => [e.sessionId, e.position, e.title])).toEqual([
+      ['s1', 1, session('s1').title],
+      ['s2', 2, session('s2').title],
+      ['s3', 3, session('s3').title],
+    ])
+    await storage.createSession(session('s4'))
+    await expect(storage.linkFollowUp('s4', 's1')).rejects.toThrow()
+    expect(await storage.seriesLink('s4')).toBeNull()
+  })
+
   it('answers the health check, and refuses once closed', async () => {
     const { storage } = await backend.fresh()
     await expect(storage.healthCheck()).resolves.toBeUndefined()
