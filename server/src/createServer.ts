@@ -18,6 +18,9 @@ import { SyncSocket } from './transport/syncSocket.ts'
 import { registerReplayRoutes } from './http/replayRoutes.ts'
 import { assetRoutes } from './http/assetRoutes.ts'
 import { AssetStore, type AssetStorage } from './storage/AssetStore.ts'
+import { ChatPoster } from './chat/ChatPoster.ts'
+import { chatRoutes } from './chat/chatRoutes.ts'
+import { watchRoom } from './chat/chatWatcher.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 export const DEFAULT_CLIENT_DIR = path.resolve(here, '../../client/dist')
@@ -30,6 +33,8 @@ export interface SandboxServer {
   persister: Persister
   http: FastifyInstance
   log: Logger
+  /** Posts to the team's chat; `chat.idle()` waits for posts under way. */
+  chat: ChatPoster
   /** Flush, checkpoint every room, close sockets and storage. */
   close(): Promise<void>
 }
@@ -42,6 +47,7 @@ export async function createServer(
   const storage = options.storage ?? (await openStorage(config, log))
   const assets = options.assets ?? new AssetStore(config.dataDir)
   const persister = new Persister(storage, config.saveBatchMs, log)
+  const chat = new ChatPoster(storage, log, config)
   const rooms = new RoomManager({
     storage,
     persister,
@@ -53,6 +59,7 @@ export async function createServer(
       judgeBoard: config.judgeBoard,
     },
     idleUnloadMs: config.idleUnloadMs,
+    onRoomLoaded: (sessionId, doc) => watchRoom(sessionId, doc, chat, log),
   })
   // Processes sharing a database share the participant secret through it; SQLite's stays in DATA_DIR.
   const keys = storage.sharedSetting
@@ -83,6 +90,7 @@ export async function createServer(
     extraRoutes: [
       registerReplayRoutes,
       assetRoutes({ assets, maxAssetBytes: config.maxAssetBytes, maxSessionBytes: config.maxAssetBytesPerSession }),
+      chatRoutes(chat),
     ],
   })
   const sync = new SyncSocket({
@@ -120,11 +128,13 @@ export async function createServer(
     persister,
     http,
     log,
+    chat,
     close: () =>
       (closing ??= (async () => {
         sync.close()
         await rooms.shutdown()
         await persister.close()
+        await chat.close()
         await http.close()
         await storage.close()
       })()),

@@ -139,7 +139,7 @@ export function computeBalance(input: BalanceInput): SessionBalance {
 }
 
 /** People who own more than OVERLOAD_FACTOR times their share of the tasks. */
-export const overloaded = (b: { people: readonly { overloaded: boolean }[] }) => b.people.filter((p) => p.overloaded)
+export const overloaded = <P extends { overloaded: boolean }>(b: { people: readonly P[] }): P[] => b.people.filter((p) => p.overloaded)
 
 export interface SeriesPerson {
   /** People are matched across sessions by name (case and spacing aside): there are no accounts. */

@@ -16,6 +16,8 @@ export interface RoomManagerOptions {
   log: Logger
   limits: RoomLimits
   idleUnloadMs: number
+  /** Called once per load, before anyone gets the room (the chat's watcher). */
+  onRoomLoaded?: (sessionId: string, doc: Y.Doc) => void
 }
 
 /**
@@ -108,6 +110,7 @@ export class RoomManager {
       limits: this.opts.limits,
     })
     if (fullState) room.primeFullState(fullState)
+    this.opts.onRoomLoaded?.(sessionId, doc)
     this.rooms.set(sessionId, room)
     this.opts.log.info({ event: 'room.loaded', session: sessionId, seq, tail: seq - checkpointSeq, ...(skipped > 0 ? { skipped } : {}), ms: +(performance.now() - started).toFixed(1) }, 'room loaded')
     return room

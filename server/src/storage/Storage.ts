@@ -64,6 +64,21 @@ export interface Secret {
   value: string
 }
 
+/** A session's chat settings: its own webhook URLs (null: the server-wide one) and the updates it posts (JSON). */
+export interface ChatSettingsRow {
+  slackUrl: string | null
+  teamsUrl: string | null
+  updates: string
+}
+
+/** One post to a chat channel and where it stands (`status`: a ChatDelivery as JSON). */
+export interface ChatDeliveryRow {
+  key: string
+  channel: string
+  status: string
+  updatedAt: number
+}
+
 export interface Storage {
   createSession(row: SessionRow): Promise<void>
   getSession(id: string): Promise<SessionRow | null>
@@ -99,6 +114,16 @@ export interface Storage {
    * it; SQLite's processes keep such values in DATA_DIR.
    */
   sharedSetting?(name: string, fresh: Uint8Array): Promise<Uint8Array>
+  chatSettings(sessionId: string): Promise<ChatSettingsRow | null>
+  putChatSettings(sessionId: string, row: ChatSettingsRow, at: number): Promise<void>
+  /**
+   * Records a post unless one with this key and channel is recorded already: true when this call
+   * recorded it, and so should send it (processes sharing a database post an update once).
+   */
+  claimChatDelivery(sessionId: string, key: string, channel: string, status: string, at: number): Promise<boolean>
+  putChatDelivery(sessionId: string, key: string, channel: string, status: string, at: number): Promise<void>
+  /** The newest `limit` posts, newest first. */
+  chatDeliveries(sessionId: string, limit: number): Promise<ChatDeliveryRow[]>
   /** Corrupt rows found while reading (logged as `storage.corrupt`, listed by /healthz). */
   readonly corruption: CorruptionReport
   /** Ok, or the error that makes the store unusable right now. */
