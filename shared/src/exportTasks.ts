@@ -69,12 +69,12 @@ export const JIRA_COLUMNS = ['Summary', 'Description', 'Assignee', 'Status', 'La
 const JIRA_STATUS: Record<Task['status'], string> = { todo: 'To Do', doing: 'In Progress', done: 'Done' }
 const JIRA_SUMMARY_MAX_CHARS = 255
 
-/** A Jira label: no spaces, at most 255 characters. */
+/** A Jira label: letters, digits, dashes and underscores only (no spaces), at most 255 characters. */
 export const jiraLabel = (text: string): string =>
   stripUnsafeCharacters(text)
-    .trim()
     .toLowerCase()
-    .replace(/\s+/g, '-')
+    .replace(/[^\p{L}\p{N}_]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
     .slice(0, 255)
 
 /** One row per task for Jira's importer; the description carries the note, votes and the problem. */
