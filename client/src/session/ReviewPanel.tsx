@@ -1,12 +1,14 @@
 // Review: regroup. Every task by owner with its status, what the session produced, and the
 // action items to take away (Markdown to paste, CSV and JSON to download).
 import { useState } from 'react'
-import { sortTasks, tasksToMarkdown, type ParticipantIds, type Task } from '@sandbox/shared'
+import { sortTasks, tasksToMarkdown, taskVotes, type ExportFormat, type ParticipantIds, type Task } from '@sandbox/shared'
 import '../styles/session-groups.css'
 import { STATUS_LABEL } from './MyTaskItem.tsx'
 import { useSession } from './SessionContext.ts'
 import { Link, replayPath } from '../router.tsx'
 import type { Voting } from './useVoting.ts'
+import { BalanceChart } from './BalanceChart.tsx'
+import { PostToChat } from './PostToChat.tsx'
 
 export interface ReviewPanelProps {
   title: string
@@ -37,7 +39,7 @@ function groupByOwner(tasks: readonly Task[]): OwnerGroup[] {
   return [...groups.values()]
 }
 
-export function exportUrl(sessionId: string, token: string, format: 'csv' | 'json' | 'md'): string {
+export function exportUrl(sessionId: string, token: string, format: ExportFormat): string {
   return `/api/sessions/${encodeURIComponent(sessionId)}/tasks?format=${format}&token=${encodeURIComponent(token)}`
 }
 
@@ -51,7 +53,7 @@ export function ReviewPanel({ title, problem, tasks, voting, ideaCount }: Review
 
   const copyMarkdown = async () => {
     try {
-      await navigator.clipboard.writeText(tasksToMarkdown(title, tasks))
+      await navigator.clipboard.writeText(tasksToMarkdown(title, tasks, { problem, taskVotes: taskVotes(tasks, voting.tally) }))
       setCopied('Markdown copied to the clipboard.')
     } catch {
       setCopied('The browser refused the clipboard: download the Markdown instead.')
@@ -88,6 +90,7 @@ export function ReviewPanel({ title, problem, tasks, voting, ideaCount }: Review
           {done} of {tasks.length} tasks done.
         </p>
       </section>
+      <BalanceChart tasks={tasks} />
       <section className="panel-card" aria-labelledby="by-owner-title">
         <h3 id="by-owner-title" className="panel-card__title">
           Tasks by owner
@@ -128,6 +131,9 @@ export function ReviewPanel({ title, problem, tasks, voting, ideaCount }: Review
           <a className="button button--secondary button--small" href={exportUrl(sessionId, token, 'json')} download>
             Download JSON
           </a>
+          <a className="button button--secondary button--small" href={exportUrl(sessionId, token, 'jira')} download>
+            CSV for Jira
+          </a>
           <Link href={replayPath(sessionId, token)} className="button button--secondary button--small">
             Replay the session
           </Link>
@@ -136,6 +142,7 @@ export function ReviewPanel({ title, problem, tasks, voting, ideaCount }: Review
           {copied}
         </p>
       </section>
+      <PostToChat />
     </>
   )
 }
