@@ -206,6 +206,21 @@ describe('posting the review to the team’s chat', () => {
     t.noSecrets()
   })
 
+  it('posts nothing for a change the server refused', async () => {
+    const t = await setup()
+    await t.call('PUT', '/chat', { slackUrl: `${t.receiver.base}/slack/ok?token=${SLACK_SECRET}`, updates: { taskDone: true } })
+    t.addTasks(1)
+    const { client: member } = await joinedClient(t.server.url, t.session.id, t.session.tokens.participant, 'Member A', cleanup.push)
+    await waitFor(() => member.doc.getMap(Root.tasks).has('t0'), 'task arrives')
+    // Not their task: the server reverts it, and the channel hears nothing.
+    const tasks = member.doc.getMap(Root.tasks)
+    tasks.set('t0', { ...(tasks.get('t0') as Task), status: 'done' })
+    await waitFor(() => (tasks.get('t0') as Task).status === 'todo', 'the change is reverted')
+    await new Promise((r) => setTimeout(r, 200))
+    await t.server.chat.idle()
+    expect(t.receiver.received).toHaveLength(0)
+  })
+
   it('is the facilitator’s alone', async () => {
     const t = await setup()
     for (const token of [t.session.tokens.participant, t.session.tokens.viewer]) {

@@ -17,14 +17,23 @@ export function watchRoom(sessionId: string, doc: Y.Doc, poster: ChatPoster, log
   const post = (key: string, update: Parameters<ChatPoster['postUpdate']>[2]) =>
     void poster.postUpdate(sessionId, key, update).catch((error: unknown) => log.error({ event: 'chat.update_failed', session: sessionId, err: error }, 'chat update failed'))
 
-  const onTasks = (e: Y.YMapEvent<unknown>) =>
+  // Judged after the change: a refused one is reverted in the same call (Room.ts), so what is
+  // still done on the next turn of the event loop was accepted.
+  const onTasks = (e: Y.YMapEvent<unknown>) => {
+    const newlyDone: string[] = []
     e.changes.keys.forEach((change, key) => {
       if (change.action === 'delete') return
-      const now = taskSchema.safeParse(tasks.get(key))
       const before = taskSchema.safeParse(change.oldValue)
-      if (!now.success || now.data.status !== 'done' || (before.success && before.data.status === 'done')) return
-      post(`taskDone:${now.data.id}`, { kind: 'taskDone', title: title(), task: now.data.title, owner: now.data.ownerName })
+      if (!(before.success && before.data.status === 'done')) newlyDone.push(key)
     })
+    if (newlyDone.length === 0) return
+    setImmediate(() => {
+      for (const key of newlyDone) {
+        const now = taskSchema.safeParse(tasks.get(key))
+        if (now.success && now.data.status === 'done') post(`taskDone:${now.data.id}`, { kind: 'taskDone', title: title(), task: now.data.title, owner: now.data.ownerName })
+      }
+    })
+  }
 
   let timeout: NodeJS.Timeout | null = null
   const watchTimer = () => {
