@@ -92,13 +92,23 @@ test('the review shows the balance of modes and posts to the team’s chat', asy
   const chat = template.sidebar.getByRole('region', { name: 'Tell the team' })
   await expect(chat.getByRole('button', { name: 'Post to chat' })).toBeDisabled()
   await chat.getByRole('button', { name: 'Set the Slack webhook' }).click()
+  // A host the server may not post to is refused, with the reason, and nothing is saved.
+  await chat.getByLabel('Slack webhook URL').fill('https://chat.example.com/hook')
+  await chat.getByRole('button', { name: 'Save' }).click()
+  await expect(chat.getByRole('alert')).toHaveText(/^Slack: Refused: host not allowed \(chat\.example\.com\)/)
   await chat.getByLabel('Slack webhook URL').fill(`${receiver.base}/slack/ok?token=${SECRET}`)
   await chat.getByRole('button', { name: 'Save' }).click()
   await expect(chat).toContainText(`${receiver.host}…1234`)
   await expect(chat).not.toContainText(SECRET)
+  await expect(chat.getByRole('alert')).toHaveCount(0)
+  // Teams answers 500: the panel says so while the server retries.
+  await chat.getByRole('button', { name: 'Set the Microsoft Teams webhook' }).click()
+  await chat.getByLabel('Microsoft Teams webhook URL').fill(`${receiver.base}/teams/fail`)
+  await chat.getByRole('button', { name: 'Save' }).click()
   await chat.getByRole('checkbox', { name: 'Also post when a task is done' }).check()
   await chat.getByRole('button', { name: 'Post to chat' }).click()
   await expect(chat.getByRole('status')).toContainText('Posted to Slack')
+  await expect(chat.getByRole('status')).toContainText(/Microsoft Teams answered 500 \(boom\) — retrying \(attempt [234] of 4\)/)
   const posted = receiver.received.find((r) => r.path === '/slack/ok')?.body as { text: string; blocks: { type: string }[] }
   expect(posted.text).toBe('Review of “E2E session”: 2 of 7 tasks done')
   expect(posted.blocks[0]?.type).toBe('header')

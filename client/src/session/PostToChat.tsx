@@ -33,15 +33,13 @@ function ChannelRow({ channel, view, onSave }: { channel: ChatChannel; view: Cha
     <li className="chat-channel">
       <div className="chat-channel__head">
         <span className="chat-channel__name">{label}</span>
-        <span className="chat-channel__target" title={target ?? undefined}>
-          {target ? `${target}${source === 'server' ? ' (server default)' : ''}` : 'Not set'}
-        </span>
         {!editing ? (
           <button type="button" className="button button--ghost button--small" onClick={() => setEditing(true)} aria-label={`${target ? 'Change' : 'Set'} the ${label} webhook`}>
             {target ? 'Change' : 'Set'}
           </button>
         ) : null}
       </div>
+      <p className="chat-channel__target">{target ? `${target}${source === 'server' ? ' (server default)' : ''}` : 'Not set'}</p>
       {editing ? (
         <form className="chat-channel__form" onSubmit={(e) => void submit(e)}>
           <label className="field-label" htmlFor={`webhook-${channel}`}>

@@ -39,6 +39,14 @@ export interface ChatConfig {
 /** Posts listed back to the facilitator. */
 const DELIVERIES_SHOWN = 20
 
+const parseJSON = (text: string): unknown => {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return null
+  }
+}
+
 type Resolved = Record<ChatChannel, { url: string; source: 'session' | 'server' } | null>
 
 export class ChatPoster {
@@ -56,7 +64,7 @@ export class ChatPoster {
 
   private async settings(sessionId: string): Promise<{ resolved: Resolved; own: { slackUrl: string | null; teamsUrl: string | null }; updates: ChatUpdates }> {
     const row = await this.storage.chatSettings(sessionId)
-    const parsed = chatUpdatesSchema.safeParse(row ? JSON.parse(row.updates) : null)
+    const parsed = chatUpdatesSchema.safeParse(row ? parseJSON(row.updates) : null)
     const own = { slackUrl: row?.slackUrl ?? null, teamsUrl: row?.teamsUrl ?? null }
     const pick = (mine: string | null, server: string | null) => (mine ? { url: mine, source: 'session' as const } : server ? { url: server, source: 'server' as const } : null)
     return {
@@ -71,7 +79,7 @@ export class ChatPoster {
     const { resolved, updates } = await this.settings(sessionId)
     const rows = await this.storage.chatDeliveries(sessionId, DELIVERIES_SHOWN)
     const deliveries = rows.flatMap((r) => {
-      const parsed = chatDeliverySchema.safeParse(JSON.parse(r.status))
+      const parsed = chatDeliverySchema.safeParse(parseJSON(r.status))
       return parsed.success ? [parsed.data] : []
     })
     const channel = (c: ChatChannel) => ({ target: resolved[c] ? maskWebhookUrl(resolved[c].url) : null, source: resolved[c]?.source ?? null })
