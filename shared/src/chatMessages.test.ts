@@ -35,7 +35,7 @@ describe('the review for Slack (Block Kit)', () => {
   it('has a header, the problem, the decisions, each owner with their tasks, and a link button', () => {
     const [message, ...rest] = slackReviewMessages(chatReview(input([task(1), task(2), task(3)])))
     expect(rest).toHaveLength(0)
-    expect(message?.text).toBe('Review of “Planning <Q3> & more”: 1 of 3 tasks done')
+    expect(message?.text).toBe('Review of “Planning &lt;Q3&gt; &amp; more”: 1 of 3 tasks done')
     const blocks = message?.blocks ?? []
     expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Planning <Q3> & more — review', emoji: true } })
     const texts = sectionTexts(blocks)
@@ -82,7 +82,7 @@ describe('the review for Slack (Block Kit)', () => {
 
   it('posts the updates as one short section', () => {
     const m = slackUpdateMessage({ kind: 'taskDone', title: 'Plan', task: 'Write <docs>', owner: 'Owner A' })
-    expect(m.text).toBe('✅ Task done in “Plan”: Write <docs> (Owner A)')
+    expect(m.text).toBe('✅ Task done in “Plan”: Write &lt;docs&gt; (Owner A)')
     expect(m.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: '✅ Task done in “Plan”: Write &lt;docs&gt; (Owner A)' } }])
     expect(slackUpdateMessage({ kind: 'timeUp', title: 'Plan', phase: 'collaborate' }).text).toBe('⏰ Time\'s up in “Plan” (Collaborate).')
   })

@@ -20,7 +20,7 @@ export type SlackBlock =
   | { type: 'context'; elements: { type: 'mrkdwn'; text: string }[] }
   | { type: 'actions'; elements: { type: 'button'; text: { type: 'plain_text'; text: string }; url: string }[] }
 export interface SlackMessage {
-  /** The notification and fallback text. */
+  /** The notification and fallback text (mrkdwn too, so escaped like the blocks). */
   text: string
   blocks: SlackBlock[]
 }
@@ -106,7 +106,7 @@ export function slackReviewMessages(r: ChatReview): SlackMessage[] {
     const part = kept.length > 1 ? ` (${i + 1}/${kept.length})` : ''
     const title = `${clip(r.title, SlackLimits.MAX_HEADER_CHARS - 20)} — review${part}`
     return {
-      text: `${headline}${part}`,
+      text: slackEscape(`${headline}${part}`),
       blocks: [headerBlock(title), ...units.map((u) => u.block), ...(last ? footer(r, omitted) : [])],
     }
   })
@@ -114,6 +114,6 @@ export function slackReviewMessages(r: ChatReview): SlackMessage[] {
 
 /** A time's-up or task-done update: one short message. */
 export function slackUpdateMessage(u: ChatUpdateMessage): SlackMessage {
-  const text = updateText(u)
-  return { text, blocks: [section(escapedWithin(text, SlackLimits.MAX_SECTION_CHARS))] }
+  const text = escapedWithin(updateText(u), SlackLimits.MAX_SECTION_CHARS)
+  return { text, blocks: [section(text)] }
 }
