@@ -14,7 +14,8 @@ import {
   type Task,
   type TeamsMessage,
 } from '@sandbox/shared'
-import { joinedClient, sessionWithLog, waitFor } from './testing/harness.ts'
+import fs from 'node:fs'
+import { createSession, joinedClient, sessionWithLog, startServer, tempDataDir, waitFor } from './testing/harness.ts'
 import { startReceiver } from './testing/receiver.ts'
 import { teardownAfterEach } from './testing/teardown.ts'
 
@@ -204,6 +205,30 @@ describe('posting the review to the team’s chat', () => {
     expect(texts().filter((x) => x.startsWith('✅'))).toHaveLength(1)
     expect((await t.view()).deliveries.map((d) => [d.kind, d.state])).toEqual(expect.arrayContaining([['taskDone', 'posted'], ['timeUp', 'posted']]))
     t.noSecrets()
+  })
+
+  it('stops a post under way when the server shuts down, and says so after the restart', async () => {
+    const receiver = await startReceiver()
+    cleanup.push(() => receiver.close())
+    const dir = tempDataDir()
+    cleanup.push(() => fs.rmSync(dir, { recursive: true, force: true }))
+    const overrides = { webhookAllowedHosts: [receiver.host], webhookTimeoutMs: 30_000 }
+    const first = await startServer(dir, overrides)
+    const session = await createSession(first.url)
+    const auth = { authorization: `Bearer ${session.tokens.facilitator}`, 'content-type': 'application/json' }
+    const api = (base: string, path: string, method = 'GET', body?: unknown) =>
+      fetch(`${base}/api/sessions/${session.id}${path}`, { method, headers: auth, ...(body ? { body: JSON.stringify(body) } : {}) })
+    await api(first.url, '/chat', 'PUT', { slackUrl: `${receiver.base}/slack/slow?token=${SLACK_SECRET}` })
+    await api(first.url, '/chat/post', 'POST', {})
+    await waitFor(() => receiver.received.length === 1, 'the post reached the receiver')
+    const started = Date.now()
+    await first.close()
+    expect(Date.now() - started).toBeLessThan(5_000)
+    const second = await startServer(dir, overrides)
+    cleanup.push(() => second.close())
+    const view = (await (await api(second.url, '/chat')).json()) as ChatSettingsView
+    expect(view.deliveries[0]).toMatchObject({ channel: 'slack', state: 'failed', message: 'Could not post to Slack: the server stopped before Slack answered. Post again.' })
+    expect(view.channels.slack.source).toBe('session')
   })
 
   it('posts nothing for a change the server refused', async () => {

@@ -157,7 +157,7 @@ export class ChatPoster {
       d.attempts += 1
       let failure: { retry: boolean; reason: string } | null = null
       while (sent < messages.length) {
-        const result = await postWebhook(url, messages[sent], label, this.config.webhookTimeoutMs)
+        const result = await postWebhook(url, messages[sent], label, this.config.webhookTimeoutMs, this.stop.signal)
         if (!result.ok) {
           failure = result
           break
@@ -173,7 +173,8 @@ export class ChatPoster {
       const delay = delays[d.attempts - 1]
       if (!failure.retry || delay === undefined) {
         const tries = d.attempts > 1 ? ` after ${d.attempts} attempts` : ''
-        await this.finish(sessionId, d, 'failed', `Could not post to ${label}: ${failure.reason}${tries}${partNote}. Post again when it is fixed.`)
+        const next = this.stop.signal.aborted ? 'Post again.' : 'Post again when it is fixed.'
+        await this.finish(sessionId, d, 'failed', `Could not post to ${label}: ${failure.reason}${tries}${partNote}. ${next}`)
         return
       }
       await this.finish(sessionId, d, 'retrying', `${failure.reason} — retrying (attempt ${d.attempts + 1} of ${maxAttempts})${partNote}`)

@@ -5,7 +5,8 @@ export type PostResult = { ok: true; status: number } | { ok: false; retry: bool
 
 const MAX_ANSWER_CHARS = 120
 
-export async function postWebhook(url: URL, payload: unknown, label: string, timeoutMs: number): Promise<PostResult> {
+/** `stop` cuts an attempt short when the server shuts down. */
+export async function postWebhook(url: URL, payload: unknown, label: string, timeoutMs: number, stop?: AbortSignal): Promise<PostResult> {
   let res: Response
   try {
     res = await fetch(url, {
@@ -13,10 +14,11 @@ export async function postWebhook(url: URL, payload: unknown, label: string, tim
       headers: { 'content-type': 'application/json; charset=utf-8' },
       body: JSON.stringify(payload),
       redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]) : AbortSignal.timeout(timeoutMs),
     })
   } catch (error) {
     const name = (error as Error).name
+    if (stop?.aborted) return { ok: false, retry: false, reason: `the server stopped before ${label} answered` }
     if (name === 'TimeoutError' || name === 'AbortError') return { ok: false, retry: true, reason: `${label} did not answer within ${Math.round(timeoutMs / 100) / 10} s` }
     const code = ((error as { cause?: { code?: unknown } }).cause?.code as string | undefined) ?? 'network error'
     return { ok: false, retry: true, reason: `${label} could not be reached (${code})` }
