@@ -1,8 +1,8 @@
 // The timeline of a session: its start and end, the notable events (phase changes, joins, task
 // creation, owners, status changes, new stickies, votes) each with the server time `at` of the
-// update that made it, and the quiet gaps the replay can skip. Built once per session by replaying the log into a doc, then
-// kept (within a byte budget, for a while) and extended with only the updates logged since the
-// last request. Corrupt log rows are skipped and counted, as live loading does (storage/rebuild.ts).
+// update that made it, and the quiet gaps the replay can skip. Built once per session by replaying
+// the log into a doc, then kept (within a byte budget, for a while) and extended with only the
+// updates logged since the last request. Corrupt log rows are skipped and counted, as live loading does (storage/rebuild.ts).
 import * as Y from 'yjs'
 import { parseVoteKey, participantSchema, phaseSchema, Root, taskSchema, type Phase, type TimelineEvent } from '@sandbox/shared'
 import type { CorruptReason } from '../storage/CorruptionReport.ts'
