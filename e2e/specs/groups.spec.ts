@@ -160,8 +160,9 @@ test('a frame around stickies is a named group: voted on, ranked, converted into
   expect(md).toMatch(/\| Plan a team offsite \| Unassigned \| To do \| {2}\| Book a venue near the office \|/)
   const csv = await (await request.get(`/api/sessions/${session.id}/tasks?format=csv`, { headers: auth })).text()
   const [header, ...rows] = csv.trim().split(/\r?\n(?=task_)/)
-  expect(header?.split(',').at(-1)).toBe('description')
-  expect(rows.find((r) => r.includes('Plan a team offsite'))).toMatch(/,Book a venue near the office$/)
+  // `description`, then the columns added after it: the votes and the problem statement.
+  expect(header?.split(',').slice(8)).toEqual(['description', 'votes', 'problem'])
+  expect(rows.find((r) => r.includes('Plan a team offsite'))).toMatch(/,Book a venue near the office,\d*,/)
   const json = (await (await request.get(`/api/sessions/${session.id}/tasks?format=json`, { headers: auth })).json()) as {
     tasks: { title: string; description: string; sourceShapeIds: string[] }[]
   }

@@ -2,6 +2,9 @@
 import path from 'node:path'
 import { z } from 'zod'
 
+/** Slack's incoming webhooks, and the hosts Microsoft's Workflows webhooks are served from. */
+export const DEFAULT_WEBHOOK_ALLOWED_HOSTS = ['hooks.slack.com', '*.logic.azure.com', '*.webhook.office.com', '*.powerplatform.com'] as const
+
 const int = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback)
 
 const envSchema = z.object({
@@ -41,6 +44,10 @@ const envSchema = z.object({
   MAX_ASSET_BYTES: int(10 * 1024 * 1024),
   MAX_ASSET_BYTES_PER_SESSION: int(200 * 1024 * 1024),
   CLIENT_DIR: z.string().optional(),
+  SLACK_WEBHOOK_URL: z.string().url().optional(),
+  TEAMS_WEBHOOK_URL: z.string().url().optional(),
+  WEBHOOK_ALLOWED_HOSTS: z.string().default(DEFAULT_WEBHOOK_ALLOWED_HOSTS.join(',')),
+  WEBHOOK_TIMEOUT_MS: int(10_000),
 })
 
 export type Config = {
@@ -101,6 +108,15 @@ export type Config = {
   maxAssetBytesPerSession: number
   /** The built client to serve (default client/dist); tests that build their own point it elsewhere. */
   clientDir?: string
+  /** Server-wide chat webhooks, used by sessions that set none of their own. Never logged or shown in full. */
+  slackWebhookUrl: string | null
+  teamsWebhookUrl: string | null
+  /** Hosts the server may post to (`*.example.com` matches subdomains; `host:port` also allows plain http). */
+  webhookAllowedHosts: string[]
+  /** One attempt to post gives up after this long. */
+  webhookTimeoutMs: number
+  /** Waits before each retry of a failed post (the number of entries bounds the retries). */
+  webhookRetryDelaysMs: number[]
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -145,6 +161,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxAssetBytes: e.MAX_ASSET_BYTES,
     maxAssetBytesPerSession: e.MAX_ASSET_BYTES_PER_SESSION,
     ...(e.CLIENT_DIR ? { clientDir: path.resolve(e.CLIENT_DIR) } : {}),
+    slackWebhookUrl: e.SLACK_WEBHOOK_URL ?? null,
+    teamsWebhookUrl: e.TEAMS_WEBHOOK_URL ?? null,
+    webhookAllowedHosts: e.WEBHOOK_ALLOWED_HOSTS.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+    webhookTimeoutMs: Math.max(1, e.WEBHOOK_TIMEOUT_MS),
+    webhookRetryDelaysMs: [2_000, 10_000, 30_000],
     ...overrides,
   }
 }

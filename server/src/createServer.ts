@@ -21,6 +21,9 @@ import { assetRoutes } from './http/assetRoutes.ts'
 import { AssetStore, type AssetStorage } from './storage/AssetStore.ts'
 import { Ownership } from './cluster/Ownership.ts'
 import { RelaySecret } from './cluster/relay.ts'
+import { ChatPoster } from './chat/ChatPoster.ts'
+import { chatRoutes } from './chat/chatRoutes.ts'
+import { watchRoom } from './chat/chatWatcher.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 export const DEFAULT_CLIENT_DIR = path.resolve(here, '../../client/dist')
@@ -35,6 +38,8 @@ export interface SandboxServer {
   ownership: Ownership | undefined
   http: FastifyInstance
   log: Logger
+  /** Posts to the team's chat; `chat.idle()` waits for posts under way. */
+  chat: ChatPoster
   /** Flush, checkpoint every room, close sockets and storage. */
   close(): Promise<void>
 }
@@ -48,6 +53,7 @@ export async function createServer(
   // With PostgreSQL the images live in the database too, so every process serves them.
   const assets = options.assets ?? (storage instanceof PostgresStorage ? storage.assets : new AssetStore(config.dataDir))
   const persister = new Persister(storage, config.saveBatchMs, log, config.maxPendingBytes)
+  const chat = new ChatPoster(storage, log, config)
   const rooms = new RoomManager({
     storage,
     persister,
@@ -59,6 +65,7 @@ export async function createServer(
       judgeBoard: config.judgeBoard,
     },
     idleUnloadMs: config.idleUnloadMs,
+    onRoomLoaded: (sessionId, doc) => watchRoom(sessionId, doc, chat, log),
   })
   // Processes sharing a database share the participant secret through it; SQLite's stays in DATA_DIR.
   const keys = storage.sharedSetting
@@ -97,6 +104,7 @@ export async function createServer(
       registerReplayRoutes,
       registerSeriesRoutes,
       assetRoutes({ assets, maxAssetBytes: config.maxAssetBytes, maxSessionBytes: config.maxAssetBytesPerSession }),
+      chatRoutes(chat),
     ],
   })
   const sync = new SyncSocket({
@@ -146,11 +154,13 @@ export async function createServer(
     ownership,
     http,
     log,
+    chat,
     close: () =>
       (closing ??= (async () => {
         sync.close()
         await rooms.shutdown()
         await persister.close()
+        await chat.close()
         await http.close()
         await storage.close()
       })()),

@@ -24,3 +24,15 @@ describe('log format', () => {
     expect(prettyLine('plain text')).toBe('plain text\n')
   })
 })
+
+describe('chat webhook URLs in logs', () => {
+  it('are redacted wherever a line would carry one', () => {
+    const lines: string[] = []
+    const log = createLogger('info', { write: (line: string) => void lines.push(line) })
+    const url = 'https://hooks.slack.com/services/T000/B000/SECRETPART'
+    log.info({ event: 'x', slackUrl: url, teamsUrl: url, webhookUrl: url, settings: { slackUrl: url, teamsWebhookUrl: url } }, 'settings')
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).not.toContain('SECRETPART')
+    expect(lines[0]).toContain('[redacted]')
+  })
+})

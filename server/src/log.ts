@@ -1,6 +1,6 @@
 // Logs: one JSON line per event for machines, or one short readable line per event on a terminal
-// (LOG_FORMAT=json|pretty; pretty when stdout is a terminal, json otherwise). Tokens never reach a
-// log line in either format (see the redact paths).
+// (LOG_FORMAT=json|pretty; pretty when stdout is a terminal, json otherwise). Tokens and chat webhook
+// URLs never reach a log line in either format (see the redact paths).
 import { pino, type DestinationStream, type Logger } from 'pino'
 
 export type { Logger }
@@ -53,7 +53,30 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     level,
     base: { service: 'sandbox' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: ['token', '*.token', 'tokens', '*.tokens', 'participantKey', '*.participantKey', 'req.headers.authorization'], censor: '[redacted]' },
+    redact: {
+      paths: [
+        'token',
+        '*.token',
+        'tokens',
+        '*.tokens',
+        'participantKey',
+        '*.participantKey',
+        'req.headers.authorization',
+        // Chat webhook URLs are credentials: whoever holds one can post to the channel.
+        'webhookUrl',
+        '*.webhookUrl',
+        'slackUrl',
+        '*.slackUrl',
+        'teamsUrl',
+        '*.teamsUrl',
+        'slackWebhookUrl',
+        '*.slackWebhookUrl',
+        'teamsWebhookUrl',
+        '*.teamsWebhookUrl',
+        'req.body',
+      ],
+      censor: '[redacted]',
+    },
   }
   return destination ? pino(options, destination) : pino(options)
 }

@@ -105,7 +105,7 @@ describe('roles', () => {
     const csv = await fetch(url('csv'), { headers: auth })
     expect(csv.headers.get('content-type')).toContain('text/csv')
     const csvText = await csv.text()
-    expect(csvText.split('\n')[0]).toBe('id,title,ownerId,ownerName,status,note,sourceShapeIds,createdAt,description')
+    expect(csvText.split('\n')[0]).toBe('id,title,ownerId,ownerName,status,note,sourceShapeIds,createdAt,description,votes,problem')
     expect(csvText).toContain(`'=cmd|calc`)
     const md = await (await fetch(url('md'), { headers: auth })).text()
     expect(md).toContain('Roadmap \\| Q3')

@@ -60,7 +60,7 @@ describe('identity and roles', () => {
     const { server, session } = await setup()
     // Every route under /api/sessions/:id is listed here; a new one fails this test until it is.
     const sessionRoutes = [...server.http.printRoutes({ commonPrefix: false }).matchAll(/── \/([\w-]+) \(/g)].map((m) => m[1]).sort()
-    expect(sessionRoutes).toEqual(['assets', 'carry-over', 'follow-up', 'links', 'participants', 'previous-tasks', 'series', 'state', 'tasks', 'timeline', 'updates'])
+    expect(sessionRoutes).toEqual(['assets', 'balance', 'carry-over', 'chat', 'follow-up', 'links', 'participants', 'post', 'previous-tasks', 'series', 'state', 'tasks', 'timeline', 'updates'])
     const requests: [string, string][] = [
       ['GET', ''],
       ['GET', '/links'],
@@ -75,12 +75,16 @@ describe('identity and roles', () => {
       ['GET', '/series'],
       ['GET', '/previous-tasks'],
       ['POST', '/carry-over'],
+      ['GET', '/balance'],
+      ['GET', '/chat'],
+      ['PUT', '/chat'],
+      ['POST', '/chat/post'],
     ]
     const call = (method: string, id: string, suffix: string, auth?: string) =>
       fetch(`${server.url}/api/sessions/${id}${suffix}`, {
         method,
         headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
-        ...(method === 'POST' ? { body: JSON.stringify({ name: 'Member X' }) } : {}),
+        ...(method !== 'GET' ? { body: JSON.stringify(suffix === '/participants' ? { name: 'Member X' } : {}) } : {}),
       })
     for (const [method, suffix] of requests) {
       for (const auth of [undefined, 'Bearer wrong', `Bearer ${session.tokens.participant}x`, `Basic ${session.tokens.participant}`]) {
@@ -91,9 +95,10 @@ describe('identity and roles', () => {
         expect(body.error.message).toMatch(/token/)
       }
       expect((await call(method, 'AAAAAAAAAAAAAAAAAAAAAA', suffix, `Bearer ${session.tokens.facilitator}`)).status).toBe(404)
-      // A viewer reads every route; it cannot join as a participant (access.integration.test.ts).
+      // A viewer reads every route but the chat's (the facilitator's alone); it cannot join as a
+      // participant (access.integration.test.ts).
       const asViewer = (await call(method, session.id, suffix, `Bearer ${session.tokens.viewer}`)).status
-      if (method === 'POST') expect(asViewer, `${method} ${suffix} as viewer`).toBe(403)
+      if (method !== 'GET' || suffix === '/chat') expect(asViewer, `${method} ${suffix} as viewer`).toBe(403)
       else if (suffix.startsWith('/assets/')) expect(asViewer, 'an asset that does not exist').toBe(404)
       else expect(asViewer, `${method} ${suffix} as viewer`).toBeLessThan(300)
     }

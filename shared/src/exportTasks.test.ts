@@ -57,7 +57,7 @@ describe('exports', () => {
 
     const sneaky: Task = { ...task, title: '\u202egnp.exe', ownerName: 'Member\u0000 P', note: ' \n=cmd|calc', sourceShapeIds: ['shape:\u2067a'] }
     const [row] = taskRows([sneaky]) as [string[]]
-    expect(row).toHaveLength(9)
+    expect(row).toHaveLength(CSV_COLUMNS.length)
     for (const cell of row) expect(cell).not.toMatch(/[\u0000\u202a-\u202e\u2066-\u2069]/)
     expect(row[1]).toBe('gnp.exe')
     expect(row[3]).toBe('Member P')

@@ -1,7 +1,7 @@
 // The replay's timeline feed (`GET /api/sessions/<id>/timeline`), defined once: the server builds
 // these events from the log, the client reads them through the same schema.
 import { z } from 'zod'
-import { PHASES } from './schema.ts'
+import { PHASES, TASK_STATUSES } from './schema.ts'
 
 const base = { at: z.number(), seq: z.number() }
 
@@ -13,5 +13,9 @@ export const timelineEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('vote'), ...base, participantId: z.string(), shapeId: z.string(), delta: z.number() }),
   /** The facilitator revealed private stickies or hidden votes: before it, the replay shows none of them. */
   z.object({ type: z.literal('reveal'), ...base, what: z.enum(['stickies', 'votes']) }),
+  /** A task's status changed (or it was created already under way); `ownerId` is its owner then. */
+  z.object({ type: z.literal('status'), ...base, taskId: z.string(), ownerId: z.string().nullable(), status: z.enum(TASK_STATUSES), from: z.enum(TASK_STATUSES).nullable() }),
+  /** A sticky appeared on the shared board; `participantId` wrote the update (null: the server, e.g. a reveal). */
+  z.object({ type: z.literal('sticky'), ...base, shapeId: z.string(), participantId: z.string().nullable() }),
 ])
 export type TimelineEvent = z.infer<typeof timelineEventSchema>

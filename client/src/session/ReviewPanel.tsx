@@ -1,7 +1,7 @@
 // Review: regroup. Every task by owner with its status, what the session produced, and the
 // action items to take away (Markdown to paste, CSV and JSON to download).
 import { useState } from 'react'
-import { sortTasks, tasksToMarkdown, type ParticipantIds, type Task } from '@sandbox/shared'
+import { sortTasks, tasksToMarkdown, taskVotes, type ExportFormat, type ParticipantIds, type Task } from '@sandbox/shared'
 import '../styles/session-groups.css'
 import { STATUS_LABEL } from './MyTaskItem.tsx'
 import { useSession } from './SessionContext.ts'
@@ -9,6 +9,8 @@ import { Link, replayPath } from '../router.tsx'
 import type { Voting } from './useVoting.ts'
 import { ReviewBuddies } from './ReviewBuddies.tsx'
 import { FollowUpCard } from './FollowUpCard.tsx'
+import { BalanceChart } from './BalanceChart.tsx'
+import { PostToChat } from './PostToChat.tsx'
 
 export interface ReviewPanelProps {
   title: string
@@ -39,7 +41,7 @@ function groupByOwner(tasks: readonly Task[]): OwnerGroup[] {
   return [...groups.values()]
 }
 
-export function exportUrl(sessionId: string, token: string, format: 'csv' | 'json' | 'md'): string {
+export function exportUrl(sessionId: string, token: string, format: ExportFormat): string {
   return `/api/sessions/${encodeURIComponent(sessionId)}/tasks?format=${format}&token=${encodeURIComponent(token)}`
 }
 
@@ -53,7 +55,7 @@ export function ReviewPanel({ title, problem, tasks, voting, ideaCount }: Review
 
   const copyMarkdown = async () => {
     try {
-      await navigator.clipboard.writeText(tasksToMarkdown(title, tasks))
+      await navigator.clipboard.writeText(tasksToMarkdown(title, tasks, { problem, taskVotes: taskVotes(tasks, voting.tally) }))
       setCopied('Markdown copied to the clipboard.')
     } catch {
       setCopied('The browser refused the clipboard: download the Markdown instead.')
@@ -90,6 +92,7 @@ export function ReviewPanel({ title, problem, tasks, voting, ideaCount }: Review
           {done} of {tasks.length} tasks done.
         </p>
       </section>
+      <BalanceChart tasks={tasks} />
       <section className="panel-card" aria-labelledby="by-owner-title">
         <h3 id="by-owner-title" className="panel-card__title">
           Tasks by owner
@@ -131,6 +134,9 @@ export function ReviewPanel({ title, problem, tasks, voting, ideaCount }: Review
           <a className="button button--secondary button--small" href={exportUrl(sessionId, token, 'json')} download>
             Download JSON
           </a>
+          <a className="button button--secondary button--small" href={exportUrl(sessionId, token, 'jira')} download>
+            CSV for Jira
+          </a>
           <Link href={replayPath(sessionId, token)} className="button button--secondary button--small">
             Replay the session
           </Link>
@@ -140,6 +146,7 @@ export function ReviewPanel({ title, problem, tasks, voting, ideaCount }: Review
         </p>
       </section>
       <FollowUpCard />
+      <PostToChat />
     </>
   )
 }

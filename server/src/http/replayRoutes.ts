@@ -6,6 +6,7 @@
 // `corruptHistory` rather than a wrong board.
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
+import { computeBalance, readSessionSummary } from '@sandbox/shared'
 import { CorruptHistoryError, encodeFeed, feedCheckpoint, feedPage, readStateAt } from '../replay/history.ts'
 import { TimelineIndex } from '../replay/timeline.ts'
 import type { AppDeps } from './app.ts'
@@ -48,6 +49,20 @@ export function registerReplayRoutes(app: FastifyInstance, deps: AppDeps): void 
     const timeline = await index.timeline(session.id, session.createdAt)
     if (timeline.skippedUpdates > 0) reply.header(SKIPPED_HEADER, String(timeline.skippedUpdates))
     return reply.header('cache-control', 'no-store').send({ ...timeline, title: session.title })
+  })
+
+  /** The balance of modes (shared/src/balance.ts): time together and apart, and what each person brought. */
+  app.get<{ Params: { id: string } }>('/api/sessions/:id/balance', async (req, reply) => {
+    const { session } = await authorize(deps, req, req.params.id)
+    await commitPending()
+    const timeline = await index.timeline(session.id, session.createdAt)
+    const { doc, release } = await deps.readDoc(session.id)
+    const summary = readSessionSummary(doc, session.title)
+    release()
+    // A live session's current phase runs until now; a closed one's until its last change.
+    const end = deps.rooms.loaded.has(session.id) ? Math.max(Date.now(), timeline.end) : timeline.end
+    const balance = computeBalance({ ...summary, start: timeline.start, end, events: timeline.events })
+    return reply.header('cache-control', 'no-store').send(balance)
   })
 
   /**

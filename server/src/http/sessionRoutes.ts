@@ -10,14 +10,19 @@ import { z } from 'zod'
 import {
   cleanName,
   colorFor,
+  contentDisposition,
   CSV_COLUMNS,
+  EXPORT_FILE,
   EXPORT_FORMATS,
+  exportFileName,
+  JIRA_COLUMNS,
+  jiraRows,
   PARTICIPANT_COLORS,
   isSessionId,
   nameKey,
   nameTakenMessage,
   randomId,
-  readTasks,
+  readSessionSummary,
   Root,
   SESSION_ID_BYTES,
   sortTasks,
@@ -120,7 +125,7 @@ export async function authorize(deps: AppDeps, req: FastifyRequest, id: string):
  * That is safe to keep: the links go back to that same caller only (a page on a rebound name that
  * asks gets links to its own name), and the websocket checks origins apart (see syncSocket.ts).
  */
-function boardLink(deps: AppDeps, req: FastifyRequest, sessionId: string, token: string): string {
+export function boardLink(deps: AppDeps, req: FastifyRequest, sessionId: string, token: string): string {
   const base = deps.publicUrl ?? `${req.protocol}://${req.headers.host}`
   return `${base}/s/${sessionId}?token=${token}`
 }
@@ -243,24 +248,27 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
     return { participantId, participantKey: deps.keys.keyFor(participantId), name, color, role }
   })
 
+  // Every format downloads as `<session title>-tasks.<ext>` and carries the problem and each task's votes.
   app.get<{ Params: { id: string } }>('/api/sessions/:id/tasks', async (req, reply) => {
     const { session } = await authorize(deps, req, req.params.id)
     const { format } = parse(exportQuery, req.query, 'badQuery')
     const { doc, release } = await deps.readDoc(session.id)
-    const tasks = sortTasks(readTasks(doc))
-    const title = (doc.getMap(Root.session).get('title') as string | undefined) ?? session.title
+    const summary = readSessionSummary(doc, session.title)
     release()
-    const filename = `sandbox-${session.id.slice(0, 8)}-tasks`
+    const { title, problem } = summary
+    const tasks = sortTasks(summary.tasks)
+    reply.header('content-type', EXPORT_FILE[format].type).header('content-disposition', contentDisposition(exportFileName(title, format)))
     switch (format) {
-      case 'json':
-        return { session: { id: session.id, title }, tasks }
+      case 'json': {
+        const votes = summary.taskVotes
+        return { session: { id: session.id, title, problem }, tasks: tasks.map((t) => ({ ...t, votes: votes ? (votes.get(t.id) ?? 0) : null })) }
+      }
       case 'csv':
-        return reply
-          .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${filename}.csv"`)
-          .send(stringify([[...CSV_COLUMNS], ...taskRows(tasks)]))
+        return reply.send(stringify([[...CSV_COLUMNS], ...taskRows(tasks, summary)]))
+      case 'jira':
+        return reply.send(stringify([[...JIRA_COLUMNS], ...jiraRows(title, tasks, summary)]))
       case 'md':
-        return reply.header('content-type', 'text/markdown; charset=utf-8').send(tasksToMarkdown(title, tasks))
+        return reply.send(tasksToMarkdown(title, tasks, summary))
     }
   })
 }

@@ -1,8 +1,8 @@
 // The timeline of a session: its start and end, the notable events (phase changes, joins, task
-// creation, owners, votes) each with the server time `at` of the update that made it, and the
-// quiet gaps the replay can skip. Built once per session by replaying the log into a doc, then
-// kept (within a byte budget, for a while) and extended with only the updates logged since the
-// last request. Corrupt log rows are skipped and counted, as live loading does (storage/rebuild.ts).
+// creation, owners, status changes, new stickies, votes) each with the server time `at` of the
+// update that made it, and the quiet gaps the replay can skip. Built once per session by replaying
+// the log into a doc, then kept (within a byte budget, for a while) and extended with only the
+// updates logged since the last request. Corrupt log rows are skipped and counted, as live loading does (storage/rebuild.ts).
 import * as Y from 'yjs'
 import { parseVoteKey, participantSchema, phaseSchema, Root, taskSchema, type Phase, type TimelineEvent } from '@sandbox/shared'
 import type { CorruptReason } from '../storage/CorruptionReport.ts'
@@ -171,6 +171,7 @@ function applyLogged(entry: Entry, u: LoggedUpdate, storage: Storage): void {
   const tasks = doc.getMap(Root.tasks)
   const votes = doc.getMap(Root.votes)
   const participants = doc.getMap(Root.participants)
+  const records = doc.getMap(Root.records)
   const readPhase = (): Phase | null => {
     const parsed = phaseSchema.safeParse(session.get('phase'))
     return parsed.success ? parsed.data : null
@@ -188,6 +189,8 @@ function applyLogged(entry: Entry, u: LoggedUpdate, storage: Storage): void {
       const old = taskSchema.safeParse(change.oldValue)
       const ownerBefore = old.success ? old.data.ownerId : null
       if (change.action === 'add') events.push({ type: 'task', ...base, taskId: t.id, title: t.title, sourceShapeIds: t.sourceShapeIds })
+      const statusBefore = old.success ? old.data.status : null
+      if (t.status !== (statusBefore ?? 'todo')) events.push({ type: 'status', ...base, taskId: t.id, ownerId: t.ownerId, status: t.status, from: statusBefore })
       if (t.ownerId && t.ownerName && t.ownerId !== ownerBefore) {
         events.push({ type: 'owner', ...base, taskId: t.id, title: t.title, ownerId: t.ownerId, ownerName: t.ownerName, via: t.ownerSource })
       }
@@ -205,9 +208,18 @@ function applyLogged(entry: Entry, u: LoggedUpdate, storage: Storage): void {
       if (change.action === 'add' && parsed.success) events.push({ type: 'join', ...base, participantId: parsed.data.id, name: parsed.data.name, color: parsed.data.color })
     })
 
+  const onRecords = (e: Y.YMapEvent<unknown>) =>
+    e.changes.keys.forEach((change, key) => {
+      const record = records.get(key)
+      if (change.action === 'add' && record instanceof Y.Map && record.get('type') === 'note') {
+        events.push({ type: 'sticky', ...base, shapeId: key, participantId: u.participantId })
+      }
+    })
+
   tasks.observe(onTasks)
   votes.observe(onVotes)
   participants.observe(onParticipants)
+  records.observe(onRecords)
   let problem: CorruptReason | null
   try {
     problem = applyLoggedUpdate(doc, u)
@@ -215,6 +227,7 @@ function applyLogged(entry: Entry, u: LoggedUpdate, storage: Storage): void {
     tasks.unobserve(onTasks)
     votes.unobserve(onVotes)
     participants.unobserve(onParticipants)
+    records.unobserve(onRecords)
   }
   if (problem) {
     storage.corruption.report({ session: timeline.sessionId, seq: u.seq, kind: 'update', reason: problem })

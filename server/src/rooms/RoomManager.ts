@@ -20,6 +20,8 @@ export interface RoomManagerOptions {
   idleUnloadMs: number
   /** Room leases (PostgreSQL deployments); without it this process owns every room. */
   ownership?: Ownership
+  /** Called once per load, before anyone gets the room (the chat's watcher). */
+  onRoomLoaded?: (sessionId: string, doc: Y.Doc) => void
 }
 
 /** A room this process serves, or who serves it. */
@@ -141,6 +143,7 @@ export class RoomManager {
         onLost: () => this.drop(room),
       })
       if (fullState) room.primeFullState(fullState)
+      this.opts.onRoomLoaded?.(sessionId, doc)
       this.rooms.set(sessionId, room)
       this.opts.log.info(
         { event: 'room.loaded', session: sessionId, seq, tail: seq - checkpointSeq, ...(epoch ? { epoch } : {}), ...(skipped > 0 ? { skipped } : {}), ms: +(performance.now() - started).toFixed(1) },

@@ -11,7 +11,7 @@ import zlib from 'node:zlib'
 import postgres from 'postgres'
 import type { Logger } from '../log.ts'
 import { CorruptionReport } from './CorruptionReport.ts'
-import { FencedError, type AppendOutcome, type Checkpoint, type LoggedUpdate, type PageLimits, type Secret, type SecretKind, type SeriesEntry, type SeriesLink, type SessionRow, type Storage, type UpdateToAppend } from './Storage.ts'
+import { FencedError, type AppendOutcome, type ChatDeliveryRow, type ChatSettingsRow, type Checkpoint, type LoggedUpdate, type PageLimits, type Secret, type SecretKind, type SeriesEntry, type SeriesLink, type SessionRow, type Storage, type UpdateToAppend } from './Storage.ts'
 import { PostgresLeases } from './PostgresLeases.ts'
 import { PostgresAssetStore } from './PostgresAssetStore.ts'
 import { POSTGRES_MIGRATIONS } from './postgresMigrations.ts'
@@ -248,6 +248,37 @@ export class PostgresStorage implements Storage {
       SELECT l.session_id, l.series_id, l.previous_id, l.position, s.title, s.created_at
       FROM session_series l JOIN sessions s ON s.id = l.session_id WHERE l.series_id = ${seriesId} ORDER BY l.position`
     return rows.map((r) => ({ ...toLink(r), title: r.title, createdAt: r.created_at }))
+  }
+
+  async chatSettings(sessionId: string): Promise<ChatSettingsRow | null> {
+    const [r] = await this.sql<{ slack_url: string | null; teams_url: string | null; updates: string }[]>`
+      SELECT slack_url, teams_url, updates FROM chat_settings WHERE session_id = ${sessionId}`
+    return r ? { slackUrl: r.slack_url, teamsUrl: r.teams_url, updates: r.updates } : null
+  }
+
+  async putChatSettings(sessionId: string, row: ChatSettingsRow, at: number): Promise<void> {
+    await this.sql`
+      INSERT INTO chat_settings (session_id, slack_url, teams_url, updates, updated_at) VALUES (${sessionId}, ${row.slackUrl}, ${row.teamsUrl}, ${row.updates}, ${at})
+      ON CONFLICT (session_id) DO UPDATE SET slack_url = EXCLUDED.slack_url, teams_url = EXCLUDED.teams_url, updates = EXCLUDED.updates, updated_at = EXCLUDED.updated_at`
+  }
+
+  async claimChatDelivery(sessionId: string, key: string, channel: string, status: string, at: number): Promise<boolean> {
+    const rows = await this.sql`
+      INSERT INTO chat_deliveries (session_id, key, channel, status, updated_at) VALUES (${sessionId}, ${key}, ${channel}, ${status}, ${at})
+      ON CONFLICT (session_id, key, channel) DO NOTHING RETURNING key`
+    return rows.length === 1
+  }
+
+  async putChatDelivery(sessionId: string, key: string, channel: string, status: string, at: number): Promise<void> {
+    await this.sql`
+      INSERT INTO chat_deliveries (session_id, key, channel, status, updated_at) VALUES (${sessionId}, ${key}, ${channel}, ${status}, ${at})
+      ON CONFLICT (session_id, key, channel) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at`
+  }
+
+  async chatDeliveries(sessionId: string, limit: number): Promise<ChatDeliveryRow[]> {
+    const rows = await this.sql<{ key: string; channel: string; status: string; updated_at: number }[]>`
+      SELECT key, channel, status, updated_at FROM chat_deliveries WHERE session_id = ${sessionId} ORDER BY updated_at DESC, key DESC LIMIT ${limit}`
+    return rows.map((r) => ({ key: r.key, channel: r.channel, status: r.status, updatedAt: Number(r.updated_at) }))
   }
 
   /**

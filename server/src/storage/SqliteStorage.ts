@@ -10,7 +10,7 @@ import Database from 'better-sqlite3'
 import type { Logger } from '../log.ts'
 import { CorruptionReport } from './CorruptionReport.ts'
 import { dataDirProblem, DataDirError, ensureWritableDataDir } from './dataDir.ts'
-import type { Checkpoint, LoggedUpdate, PageLimits, Secret, SecretKind, SeriesEntry, SeriesLink, SessionRow, Storage, UpdateToAppend } from './Storage.ts'
+import type { ChatDeliveryRow, ChatSettingsRow, Checkpoint, LoggedUpdate, PageLimits, Secret, SecretKind, SeriesEntry, SeriesLink, SessionRow, Storage, UpdateToAppend } from './Storage.ts'
 import { toCheckpoint, toLink, toUpdate, type CheckpointRow, type LinkRow, type UpdateRow } from './rows.ts'
 
 /**
@@ -77,6 +77,26 @@ const MIGRATIONS: readonly string[] = [
     position INTEGER NOT NULL
   ) STRICT;
   CREATE INDEX session_series_by_series ON session_series (series_id, position);
+  `,
+  // 5: posting to the team's chat: each session's webhook URLs and chosen updates, and every post
+  // with where it stands (so a failure is shown, and an update is posted once).
+  `
+  CREATE TABLE chat_settings (
+    session_id TEXT PRIMARY KEY,
+    slack_url TEXT,
+    teams_url TEXT,
+    updates TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE TABLE chat_deliveries (
+    session_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    status TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (session_id, key, channel)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX chat_deliveries_by_time ON chat_deliveries (session_id, updated_at);
   `,
 ]
 export const SCHEMA_VERSION = MIGRATIONS.length
@@ -152,6 +172,11 @@ export class SqliteStorage implements Storage {
         `SELECT l.session_id, l.series_id, l.previous_id, l.position, s.title, s.created_at
          FROM session_series l JOIN sessions s ON s.id = l.session_id WHERE l.series_id = ? ORDER BY l.position`,
       ),
+      chatSettings: db.prepare('SELECT slack_url, teams_url, updates FROM chat_settings WHERE session_id = ?'),
+      putChatSettings: db.prepare('INSERT OR REPLACE INTO chat_settings (session_id, slack_url, teams_url, updates, updated_at) VALUES (?, ?, ?, ?, ?)'),
+      claimChatDelivery: db.prepare('INSERT OR IGNORE INTO chat_deliveries (session_id, key, channel, status, updated_at) VALUES (?, ?, ?, ?, ?)'),
+      putChatDelivery: db.prepare('INSERT OR REPLACE INTO chat_deliveries (session_id, key, channel, status, updated_at) VALUES (?, ?, ?, ?, ?)'),
+      chatDeliveries: db.prepare('SELECT key, channel, status, updated_at FROM chat_deliveries WHERE session_id = ? ORDER BY updated_at DESC, key DESC LIMIT ?'),
     }
   }
 
@@ -283,6 +308,28 @@ export class SqliteStorage implements Storage {
   async seriesSessions(seriesId: string): Promise<SeriesEntry[]> {
     const rows = this.stmt.seriesSessions.all(seriesId) as (LinkRow & { title: string; created_at: number })[]
     return rows.map((r) => ({ ...toLink(r), title: r.title, createdAt: r.created_at }))
+  }
+
+  async chatSettings(sessionId: string): Promise<ChatSettingsRow | null> {
+    const r = this.stmt.chatSettings.get(sessionId) as { slack_url: string | null; teams_url: string | null; updates: string } | undefined
+    return r ? { slackUrl: r.slack_url, teamsUrl: r.teams_url, updates: r.updates } : null
+  }
+
+  async putChatSettings(sessionId: string, row: ChatSettingsRow, at: number): Promise<void> {
+    this.stmt.putChatSettings.run(sessionId, row.slackUrl, row.teamsUrl, row.updates, at)
+  }
+
+  async claimChatDelivery(sessionId: string, key: string, channel: string, status: string, at: number): Promise<boolean> {
+    return this.stmt.claimChatDelivery.run(sessionId, key, channel, status, at).changes === 1
+  }
+
+  async putChatDelivery(sessionId: string, key: string, channel: string, status: string, at: number): Promise<void> {
+    this.stmt.putChatDelivery.run(sessionId, key, channel, status, at)
+  }
+
+  async chatDeliveries(sessionId: string, limit: number): Promise<ChatDeliveryRow[]> {
+    const rows = this.stmt.chatDeliveries.all(sessionId, limit) as { key: string; channel: string; status: string; updated_at: number }[]
+    return rows.map((r) => ({ key: r.key, channel: r.channel, status: r.status, updatedAt: r.updated_at }))
   }
 
   /** The schema version this database is at (`PRAGMA user_version`). */

@@ -131,6 +131,21 @@ export interface SeriesEntry extends SeriesLink {
   createdAt: number
 }
 
+/** A session's chat settings: its own webhook URLs (null: the server-wide one) and the updates it posts (JSON). */
+export interface ChatSettingsRow {
+  slackUrl: string | null
+  teamsUrl: string | null
+  updates: string
+}
+
+/** One post to a chat channel and where it stands (`status`: a ChatDelivery as JSON). */
+export interface ChatDeliveryRow {
+  key: string
+  channel: string
+  status: string
+  updatedAt: number
+}
+
 export interface Storage {
   createSession(row: SessionRow): Promise<void>
   getSession(id: string): Promise<SessionRow | null>
@@ -188,6 +203,16 @@ export interface Storage {
    * as opposed to one that will fail every time (a constraint, bad data). Unknown errors count as transient.
    */
   isTransient?(error: unknown): boolean
+  chatSettings(sessionId: string): Promise<ChatSettingsRow | null>
+  putChatSettings(sessionId: string, row: ChatSettingsRow, at: number): Promise<void>
+  /**
+   * Records a post unless one with this key and channel is recorded already: true when this call
+   * recorded it, and so should send it (processes sharing a database post an update once).
+   */
+  claimChatDelivery(sessionId: string, key: string, channel: string, status: string, at: number): Promise<boolean>
+  putChatDelivery(sessionId: string, key: string, channel: string, status: string, at: number): Promise<void>
+  /** The newest `limit` posts, newest first. */
+  chatDeliveries(sessionId: string, limit: number): Promise<ChatDeliveryRow[]>
   /** Corrupt rows found while reading (logged as `storage.corrupt`, listed by /healthz). */
   readonly corruption: CorruptionReport
   /** Ok, or the error that makes the store unusable right now. */

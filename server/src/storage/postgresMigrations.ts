@@ -84,4 +84,24 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (session_id, sha256)
   );
   `,
+  // 5: posting to the team's chat (SQLite's migration 5): each session's webhook URLs and chosen updates, and every post
+  // with where it stands (so a failure is shown, and an update is posted once).
+  `
+  CREATE TABLE chat_settings (
+    session_id text PRIMARY KEY,
+    slack_url text,
+    teams_url text,
+    updates text NOT NULL,
+    updated_at bigint NOT NULL
+  );
+  CREATE TABLE chat_deliveries (
+    session_id text NOT NULL,
+    key text NOT NULL,
+    channel text NOT NULL,
+    status text NOT NULL,
+    updated_at bigint NOT NULL,
+    PRIMARY KEY (session_id, key, channel)
+  );
+  CREATE INDEX chat_deliveries_by_time ON chat_deliveries (session_id, updated_at);
+  `,
 ]

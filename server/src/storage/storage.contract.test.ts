@@ -307,6 +307,24 @@ describe.each([sqlite(), postgresql()])('Storage contract: $name', (backend) => 
     expect(await storage.seriesLink('s4')).toBeNull()
   })
 
+  it('keeps chat settings, and records each post once per key and channel, newest first', async () => {
+    const { storage } = await backend.fresh()
+    expect(await storage.chatSettings('s')).toBeNull()
+    await storage.putChatSettings('s', { slackUrl: 'https://hooks.slack.com/x', teamsUrl: null, updates: '{"timeUp":true}' }, 1)
+    await storage.putChatSettings('s', { slackUrl: null, teamsUrl: 'https://a.logic.azure.com/y', updates: '{}' }, 2)
+    expect(await storage.chatSettings('s')).toEqual({ slackUrl: null, teamsUrl: 'https://a.logic.azure.com/y', updates: '{}' })
+    expect(await storage.claimChatDelivery('s', 'taskDone:t1', 'slack', 'first', 10)).toBe(true)
+    expect(await storage.claimChatDelivery('s', 'taskDone:t1', 'slack', 'second', 11)).toBe(false)
+    expect(await storage.claimChatDelivery('s', 'taskDone:t1', 'teams', 'other channel', 12)).toBe(true)
+    await storage.putChatDelivery('s', 'taskDone:t1', 'slack', 'posted', 20)
+    await storage.putChatDelivery('s', 'review:1', 'slack', 'review', 15)
+    expect((await storage.chatDeliveries('s', 2)).map((d) => [d.key, d.channel, d.status, d.updatedAt])).toEqual([
+      ['taskDone:t1', 'slack', 'posted', 20],
+      ['review:1', 'slack', 'review', 15],
+    ])
+    expect(await storage.chatDeliveries('other', 10)).toEqual([])
+  })
+
   it('answers the health check, and refuses once closed', async () => {
     const { storage } = await backend.fresh()
     await expect(storage.healthCheck()).resolves.toBeUndefined()
