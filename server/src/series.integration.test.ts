@@ -8,6 +8,7 @@ import {
   previousTasksResponseSchema,
   Root,
   seriesResponseSchema,
+  type SeriesBalanceResponse,
   type Task,
 } from '@sandbox/shared'
 import { connect, createSession, joinedClient, startServer, synced, waitFor, type Client, type Identity } from './testing/harness.ts'
@@ -235,5 +236,33 @@ describe('pairs in the session document', () => {
     const series = seriesResponseSchema.parse(await (await get(`/api/sessions/${next.id}/series`, next.tokens.facilitator)).json())
     expect(series.metPairs).toHaveLength(3)
     expect(series.metPairs.flat()).toContain(a.identity.participantId)
+  })
+})
+
+describe('GET /api/sessions/:id/series/balance', () => {
+  it('sums the balance of modes over every session of the series, for any role of any of them', async () => {
+    const { server, first, open, followUp, get } = await setup()
+    const { client: facilitator } = await open(first.id, first.tokens.facilitator, 'Facilitator')
+    const owner = await open(first.id, first.tokens.participant, 'Owner A')
+    facilitator.doc.getMap(Root.tasks).set('t1', task('t1', owner.identity, 'done'))
+    facilitator.doc.getMap(Root.tasks).set('t2', task('t2', owner.identity, 'todo'))
+    await waitFor(async () => (await server.rooms.get(first.id)).doc.getMap(Root.tasks).size === 2, 'tasks stored')
+    const created = followUpResponseSchema.parse(await (await followUp(first.id, first.tokens.facilitator)).json())
+
+    const answer = await get(`/api/sessions/${created.id}/series/balance`, created.tokens.viewer)
+    expect(answer.status).toBe(200)
+    const body = (await answer.json()) as SeriesBalanceResponse
+    expect(body.sessions.map((s) => [s.id, s.position, s.tasks, s.done])).toEqual([
+      [first.id, 1, 2, 1],
+      [created.id, 2, 0, 0],
+    ])
+    expect(body.series.sessions).toBe(2)
+    expect(body.series.totals.tasks).toBe(2)
+    expect(body.series.people.find((p) => p.name === 'Owner A')).toMatchObject({ tasksOwned: 2, tasksDone: 1 })
+    // A session alone is a series of one; another session's token opens nothing.
+    const alone = await createSession(server.url, 'Alone')
+    const single = (await (await get(`/api/sessions/${alone.id}/series/balance`, alone.tokens.participant)).json()) as SeriesBalanceResponse
+    expect(single.sessions).toHaveLength(1)
+    expect((await get(`/api/sessions/${created.id}/series/balance`, alone.tokens.facilitator)).status).toBe(401)
   })
 })

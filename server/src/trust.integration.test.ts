@@ -60,7 +60,7 @@ describe('identity and roles', () => {
     const { server, session } = await setup()
     // Every route under /api/sessions/:id is listed here; a new one fails this test until it is.
     const sessionRoutes = [...server.http.printRoutes({ commonPrefix: false }).matchAll(/── \/([\w-]+) \(/g)].map((m) => m[1]).sort()
-    expect(sessionRoutes).toEqual(['assets', 'balance', 'carry-over', 'chat', 'follow-up', 'links', 'participants', 'post', 'previous-tasks', 'series', 'state', 'tasks', 'timeline', 'updates'])
+    expect(sessionRoutes).toEqual(['assets', 'balance', 'balance', 'carry-over', 'chat', 'follow-up', 'links', 'participants', 'post', 'previous-tasks', 'series', 'state', 'tasks', 'timeline', 'updates'])
     const requests: [string, string][] = [
       ['GET', ''],
       ['GET', '/links'],
@@ -75,6 +75,7 @@ describe('identity and roles', () => {
       ['GET', '/series'],
       ['GET', '/previous-tasks'],
       ['POST', '/carry-over'],
+      ['GET', '/series/balance'],
       ['GET', '/balance'],
       ['GET', '/chat'],
       ['PUT', '/chat'],

@@ -203,3 +203,9 @@ export function aggregateBalances(balances: readonly SessionBalance[]): SeriesBa
     totals,
   }
 }
+
+/** `GET /api/sessions/<id>/series/balance`: the series this session belongs to (or this session alone), summed and session by session. */
+export interface SeriesBalanceResponse {
+  series: SeriesBalance
+  sessions: { id: string; title: string; position: number; togetherMs: number; apartMs: number; tasks: number; done: number }[]
+}

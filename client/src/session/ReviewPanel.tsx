@@ -10,6 +10,7 @@ import type { Voting } from './useVoting.ts'
 import { ReviewBuddies } from './ReviewBuddies.tsx'
 import { FollowUpCard } from './FollowUpCard.tsx'
 import { BalanceChart } from './BalanceChart.tsx'
+import { SeriesBalance } from './SeriesBalance.tsx'
 import { PostToChat } from './PostToChat.tsx'
 
 export interface ReviewPanelProps {
@@ -93,6 +94,7 @@ export function ReviewPanel({ title, problem, tasks, voting, ideaCount }: Review
         </p>
       </section>
       <BalanceChart tasks={tasks} />
+      <SeriesBalance />
       <section className="panel-card" aria-labelledby="by-owner-title">
         <h3 id="by-owner-title" className="panel-card__title">
           Tasks by owner

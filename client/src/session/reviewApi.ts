@@ -1,7 +1,7 @@
 // The review's own API calls: the balance of modes (any role) and the chat settings and posts
 // (facilitator). Answers are checked with the wire schemas in shared/, so a mismatch shows as a
 // sentence, not a broken chart.
-import { chatSettingsViewSchema, type ChatPostBody, type ChatSettingsBody, type ChatSettingsView, type SessionBalance } from '@sandbox/shared'
+import { chatSettingsViewSchema, type ChatPostBody, type ChatSettingsBody, type ChatSettingsView, type SeriesBalanceResponse, type SessionBalance } from '@sandbox/shared'
 
 const base = (sessionId: string) => `/api/sessions/${encodeURIComponent(sessionId)}`
 
@@ -24,6 +24,12 @@ async function call(token: string, url: string, init: RequestInit = {}): Promise
 export async function fetchBalance(sessionId: string, token: string): Promise<SessionBalance> {
   const body = (await call(token, `${base(sessionId)}/balance`)) as SessionBalance | null
   if (!body || !Array.isArray(body.people) || typeof body.togetherMs !== 'number') throw new Error('The balance could not be read.')
+  return body
+}
+
+export async function fetchSeriesBalance(sessionId: string, token: string): Promise<SeriesBalanceResponse> {
+  const body = (await call(token, `${base(sessionId)}/series/balance`)) as SeriesBalanceResponse | null
+  if (!body || !Array.isArray(body.sessions) || !body.series || !Array.isArray(body.series.people)) throw new Error('The balance across the series could not be read.')
   return body
 }
 

@@ -6,7 +6,7 @@
 // `corruptHistory` rather than a wrong board.
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
-import { computeBalance, readSessionSummary } from '@sandbox/shared'
+import { aggregateBalances, computeBalance, readSessionSummary, type SeriesBalanceResponse } from '@sandbox/shared'
 import { CorruptHistoryError, encodeFeed, feedCheckpoint, feedPage, readStateAt } from '../replay/history.ts'
 import { TimelineIndex } from '../replay/timeline.ts'
 import type { AppDeps } from './app.ts'
@@ -51,18 +51,37 @@ export function registerReplayRoutes(app: FastifyInstance, deps: AppDeps): void 
     return reply.header('cache-control', 'no-store').send({ ...timeline, title: session.title })
   })
 
-  /** The balance of modes (shared/src/balance.ts): time together and apart, and what each person brought. */
-  app.get<{ Params: { id: string } }>('/api/sessions/:id/balance', async (req, reply) => {
-    const { session } = await authorize(deps, req, req.params.id)
-    await commitPending()
+  /** The balance of modes of one session (shared/src/balance.ts), from its timeline and its document. */
+  const balanceOf = async (session: { id: string; title: string; createdAt: number }) => {
     const timeline = await index.timeline(session.id, session.createdAt)
     const { doc, release } = await deps.readDoc(session.id)
     const summary = readSessionSummary(doc, session.title)
     release()
     // A live session's current phase runs until now; a closed one's until its last change.
     const end = deps.rooms.loaded.has(session.id) ? Math.max(Date.now(), timeline.end) : timeline.end
-    const balance = computeBalance({ ...summary, start: timeline.start, end, events: timeline.events })
-    return reply.header('cache-control', 'no-store').send(balance)
+    return { balance: computeBalance({ ...summary, start: timeline.start, end, events: timeline.events }), title: summary.title || session.title }
+  }
+
+  /** The balance of modes: time together and apart, and what each person brought. */
+  app.get<{ Params: { id: string } }>('/api/sessions/:id/balance', async (req, reply) => {
+    const { session } = await authorize(deps, req, req.params.id)
+    await commitPending()
+    return reply.header('cache-control', 'no-store').send((await balanceOf(session)).balance)
+  })
+
+  /** The same across the session's series (is this team collaborating more than its problems need?). */
+  app.get<{ Params: { id: string } }>('/api/sessions/:id/series/balance', async (req, reply) => {
+    const { session } = await authorize(deps, req, req.params.id)
+    await commitPending()
+    const link = await deps.storage.seriesLink(session.id)
+    const entries = link ? await deps.storage.seriesSessions(link.seriesId) : []
+    const rows = entries.length > 0 ? await Promise.all(entries.map(async (e) => ({ ...e, row: await deps.storage.getSession(e.sessionId) }))) : [{ sessionId: session.id, position: 1, row: session }]
+    const each = await Promise.all(rows.flatMap((r) => (r.row ? [balanceOf(r.row).then((b) => ({ ...b, id: r.sessionId, position: r.position }))] : [])))
+    const body: SeriesBalanceResponse = {
+      series: aggregateBalances(each.map((e) => e.balance)),
+      sessions: each.map((e) => ({ id: e.id, title: e.title, position: e.position, togetherMs: e.balance.togetherMs, apartMs: e.balance.apartMs, tasks: e.balance.totals.tasks, done: e.balance.totals.done })),
+    }
+    return reply.header('cache-control', 'no-store').send(body)
   })
 
   /**

@@ -2,10 +2,7 @@
 // bounded decode → apply → rules (revert if refused) → log (group commit) → fan-out → "saved".
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import * as syncProtocol from 'y-protocols/sync'
-import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
-import { CloseCode, CLOSE_REASONS, MessageType, Root, ROOT_NAMES, SERVER_ORIGIN, type Participant } from '@sandbox/shared'
+import { CloseCode, CLOSE_REASONS, Root, ROOT_NAMES, SERVER_ORIGIN, type Participant } from '@sandbox/shared'
 import type { Logger } from '../log.ts'
 import { FencedError, type Storage } from '../storage/Storage.ts'
 import { checkPlacement, type Place } from './checkPlacement.ts'
@@ -15,7 +12,7 @@ import type { CommitListener, Persister } from './Persister.ts'
 import { awarenessFrame, RoomPresence } from './RoomPresence.ts'
 import { RoomSecrets, type StoredSecrets } from './RoomSecrets.ts'
 import { TransactionJudge } from './TransactionJudge.ts'
-import { isEmptyStateVector, savedFrame, syncUpdateFrame } from './roomFrames.ts'
+import { decodeClientMessage, isEmptyStateVector, savedFrame, syncStep1Frame, syncStep2Frame, syncUpdateFrame } from './roomCodec.ts'
 import { inspectUpdate, UpdateLimits } from './validateUpdate.ts'
 
 export interface RoomLimits {
@@ -25,6 +22,16 @@ export interface RoomLimits {
   judgeBoard?: boolean
   checkpointEveryUpdates: number
 }
+
+/**
+ * Where a change to the document comes from, as the transaction's origin: a client (its
+ * Connection: judged by the rules, acknowledged if it opted in, echoed back only when reverted) or
+ * the server itself (SERVER_ORIGIN: participant records, reverts, reveals, carry-over; the
+ * baseline, never judged). There is no third kind: another process of the deployment never applies
+ * changes here, it relays its clients' frames byte for byte (cluster/relay.ts), so they arrive as
+ * clients' changes, and nothing is ever logged twice.
+ */
+export type ChangeOrigin = Connection | typeof SERVER_ORIGIN
 
 /** Read by RoomManager before a room is built (the constructor does no I/O): stored bytes (log and checkpoints), secrets. */
 export type LoadedRoomState = { storedBytes: number; secrets: StoredSecrets }
@@ -122,10 +129,7 @@ export class Room implements CommitListener {
 
   addConnection(conn: Connection): void {
     this.connections.add(conn)
-    const e = encoding.createEncoder()
-    encoding.writeVarUint(e, MessageType.sync)
-    syncProtocol.writeSyncStep1(e, this.doc)
-    conn.send(encoding.toUint8Array(e))
+    conn.send(syncStep1Frame(this.doc))
     const presence = this.presence.fullFrame()
     if (presence) conn.send(presence)
     this.secrets.welcome(conn)
@@ -138,49 +142,27 @@ export class Room implements CommitListener {
 
   /** Handles one binary frame. Returns a close code when the connection must be closed. */
   handleMessage(conn: Connection, data: Uint8Array): number | null {
-    const d = decoding.createDecoder(data)
-    const type = decoding.readVarUint(d)
-    switch (type) {
-      case MessageType.sync: {
-        const sub = decoding.readVarUint(d)
-        if (sub === syncProtocol.messageYjsSyncStep1) {
-          const stateVector = decoding.readVarUint8Array(d)
-          if (d.pos !== data.length) return CloseCode.malformed
-          const e = encoding.createEncoder()
-          encoding.writeVarUint(e, MessageType.sync)
-          if (isEmptyStateVector(stateVector)) {
-            // A newcomer needs everything: the same bytes serve every newcomer until the next change.
-            encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2)
-            encoding.writeVarUint8Array(e, this.fullState())
-          } else {
-            syncProtocol.writeSyncStep2(e, this.doc, stateVector)
-          }
-          conn.send(encoding.toUint8Array(e))
-          return null
-        }
-        if (sub === syncProtocol.messageYjsSyncStep2 || sub === syncProtocol.messageYjsUpdate) {
-          const update = decoding.readVarUint8Array(d)
-          if (d.pos !== data.length) return CloseCode.malformed
-          return this.applyClientUpdate(conn, update)
-        }
-        return CloseCode.malformed
-      }
-      case MessageType.awareness: {
-        const update = decoding.readVarUint8Array(d)
-        if (d.pos !== data.length) return CloseCode.malformed
-        this.presence.apply(conn, update)
+    const message = decodeClientMessage(data)
+    switch (message.type) {
+      case 'syncStep1':
+        // A newcomer needs everything: the same bytes serve every newcomer until the next change.
+        conn.send(
+          syncStep2Frame(isEmptyStateVector(message.stateVector) ? this.fullState() : Y.encodeStateAsUpdate(this.doc, message.stateVector)),
+        )
         return null
-      }
-      case MessageType.queryAwareness: {
+      case 'update':
+        return this.applyClientUpdate(conn, message.update)
+      case 'awareness':
+        this.presence.apply(conn, message.update)
+        return null
+      case 'queryAwareness':
         conn.send(this.presence.fullFrame() ?? awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [])))
         return null
-      }
-      case MessageType.private: {
+      case 'private':
         // Sandbox's own channel: only for connections that opted in to Sandbox's message types.
         if (!conn.wantsAcks) return CloseCode.malformed
-        return this.secrets.handle(conn, d, data.length)
-      }
-      default:
+        return this.secrets.handle(conn, message.decoder, message.end)
+      case 'malformed':
         return CloseCode.malformed
     }
   }
@@ -293,15 +275,12 @@ export class Room implements CommitListener {
     }
     store.pendingStructs = null
     store.pendingDs = null
-    const e = encoding.createEncoder()
-    encoding.writeVarUint(e, MessageType.sync)
-    syncProtocol.writeSyncStep1(e, this.doc)
-    conn.send(encoding.toUint8Array(e))
+    conn.send(syncStep1Frame(this.doc))
     return null
   }
 
   private readonly onAfterTransaction = (tr: Y.Transaction): void => {
-    const origin = tr.origin as unknown
+    const origin = tr.origin as ChangeOrigin
     const byClient = this.captured !== null && this.connections.has(origin as Connection)
     // Server writes (participant records, reverts) are the baseline by definition.
     this.judge.observe(tr, byClient)
@@ -313,7 +292,7 @@ export class Room implements CommitListener {
     }
   }
 
-  private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
+  private readonly onUpdate = (update: Uint8Array, origin: ChangeOrigin): void => {
     this.encodedState = null
     if (this.captured) {
       this.captured.push(update)
@@ -323,7 +302,7 @@ export class Room implements CommitListener {
   }
 
   /** Log the update (durable after the next group commit) and send it to everyone else. */
-  private record(update: Uint8Array, origin: unknown, includeAuthor = false): void {
+  private record(update: Uint8Array, origin: ChangeOrigin, includeAuthor = false): void {
     const at = Math.max(Date.now(), this.lastAt)
     this.lastAt = at
     this.seq += 1
