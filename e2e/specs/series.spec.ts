@@ -72,6 +72,7 @@ test('a follow-up session shows the previous session’s tasks and carries the u
   await snap(host.page, 'series-follow-up-started')
   await followUpCard.getByRole('link', { name: 'Open the follow-up' }).click()
   await host.board.expectLive()
+  const followUpUrl = host.page.url()
   await host.template.expectPhase('Warm-up')
   await expect(a.template.button('Start a follow-up')).toHaveCount(0)
 
@@ -116,6 +117,16 @@ test('a follow-up session shows the previous session’s tasks and carries the u
   await expect(mine.getByRole('listitem')).toHaveCount(1)
   await expect(mine.getByRole('listitem', { name: 'Speed up the signup form', exact: true })).toContainText('From last time')
   await snap(b.page, 'series-my-tasks')
+
+  // The follow-up's review shows the balance of modes across the whole series, session by session.
+  await host.page.goto(followUpUrl)
+  await host.board.expectLive()
+  for (const phase of PHASES) await host.template.goToNextPhase(phase)
+  const acrossSeries = host.template.sidebar.getByRole('region', { name: 'Across the series (2 sessions)' })
+  await expect(acrossSeries.getByRole('listitem')).toHaveCount(2)
+  await expect(acrossSeries.getByRole('listitem').first()).toContainText('2/4 done')
+  await acrossSeries.scrollIntoViewIfNeeded()
+  await snap(host.page, 'series-balance')
 
   // The home page shows the series as one line with its two sessions.
   await host.page.goto('/')

@@ -90,6 +90,19 @@ describe('the balance of one session', () => {
     const pair = computeBalance({ ...input, participants: participants.slice(0, 2), tasks: [task('t1', 'a'), task('t2', 'a'), task('t3', 'a')] })
     expect(overloaded(pair)).toEqual([])
   })
+
+  it('spreads the fair share over the people who take tasks, not over a facilitator who takes none', () => {
+    const withHosts = [person('a', 'First'), person('b', 'Second'), person('f', 'Host', 'facilitator'), person('g', 'Tool', 'facilitator')]
+    const even = computeBalance({ ...input, participants: withHosts, tasks: [task('t1', 'a'), task('t2', 'a'), task('t3', 'b'), task('t4', 'b')] })
+    expect(even.fairShare).toBe(2)
+    expect(overloaded(even)).toEqual([])
+    const series = aggregateBalances([even, even])
+    expect(series.fairShare).toBe(4)
+    expect(series.people.filter((p) => p.overloaded)).toEqual([])
+    // A facilitator who takes a task shares the work like anyone else.
+    const hostTakes = computeBalance({ ...input, participants: withHosts, tasks: [task('t1', 'a'), task('t2', 'b'), task('t3', 'f')] })
+    expect(hostTakes.fairShare).toBe(1)
+  })
 })
 
 describe('a series of sessions', () => {

@@ -25,6 +25,11 @@ export interface PersonBalance {
   tasksDone: number
   /** From the start of execute (or from getting the task, if later) to their first task in doing or done; null: not yet. */
   msToFirstDoing: number | null
+  /**
+   * Counted in the fair share: a participant, or anyone who owns a task. A facilitator who runs
+   * the session without taking tasks is not one more person the tasks should have been spread over.
+   */
+  sharesTasks: boolean
   overloaded: boolean
 }
 
@@ -37,7 +42,7 @@ export interface SessionBalance {
   apartMs: number
   phaseMs: Record<Phase, number>
   people: PersonBalance[]
-  /** Tasks per person if they were shared evenly among the people who can own tasks. */
+  /** Tasks per person if they were shared evenly among the people who share tasks (PersonBalance.sharesTasks). */
   fairShare: number
   totals: { ideas: number; votes: number; tasks: number; done: number }
 }
@@ -84,7 +89,7 @@ export function computeBalance(input: BalanceInput): SessionBalance {
   const person = (id: string, name: string, color: string | null): PersonBalance => {
     let p = people.get(id)
     if (!p) {
-      p = { participantId: id, name, color, ideas: 0, votes: 0, tasksOwned: 0, tasksDone: 0, msToFirstDoing: null, overloaded: false }
+      p = { participantId: id, name, color, ideas: 0, votes: 0, tasksOwned: 0, tasksDone: 0, msToFirstDoing: null, sharesTasks: false, overloaded: false }
       people.set(id, p)
     }
     return p
@@ -92,6 +97,7 @@ export function computeBalance(input: BalanceInput): SessionBalance {
   const owners = input.participants.filter((p) => p.role !== 'viewer')
   for (const p of owners) {
     const b = person(p.id, p.name, p.color)
+    b.sharesTasks = p.role === 'participant'
     b.votes = votesUsedBy(input.votes, p.id) + (hiddenBallots[p.id] ?? 0)
     b.ideas = privateIdeas[p.id] ?? 0
   }
@@ -99,6 +105,7 @@ export function computeBalance(input: BalanceInput): SessionBalance {
     if (!t.ownerId) continue
     const b = person(t.ownerId, t.ownerName ?? 'Unknown', t.ownerColor)
     b.tasksOwned += 1
+    b.sharesTasks = true
     if (t.status === 'done') b.tasksDone += 1
   }
   const ownedSince = new Map<string, number>()
@@ -117,7 +124,8 @@ export function computeBalance(input: BalanceInput): SessionBalance {
   }
   const list = [...people.values()].sort((a, b) => b.tasksOwned - a.tasksOwned || a.name.localeCompare(b.name))
   const ownedTotal = list.reduce((n, p) => n + p.tasksOwned, 0)
-  const fairShare = list.length > 0 ? ownedTotal / list.length : 0
+  const sharing = list.filter((p) => p.sharesTasks).length
+  const fairShare = sharing > 0 ? ownedTotal / sharing : 0
   for (const p of list) p.overloaded = p.tasksOwned > OVERLOAD_FACTOR * fairShare
   const ideasByPeople = list.reduce((n, p) => n + p.ideas, 0)
   const unattributed = input.events.filter((e) => e.type === 'sticky' && !(e.participantId && people.has(e.participantId))).length
@@ -152,6 +160,8 @@ export interface SeriesPerson {
   tasksDone: number
   /** Mean over the sessions where they started a task; null if they never did. */
   meanMsToFirstDoing: number | null
+  /** Shared tasks in at least one session (PersonBalance.sharesTasks). */
+  sharesTasks: boolean
   overloaded: boolean
 }
 
@@ -175,12 +185,13 @@ export function aggregateBalances(balances: readonly SessionBalance[]): SeriesBa
     for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += b.totals[k]
     for (const p of b.people) {
       const key = nameKey(p.name)
-      const s = people.get(key) ?? { key, name: p.name, sessions: 0, ideas: 0, votes: 0, tasksOwned: 0, tasksDone: 0, meanMsToFirstDoing: null, overloaded: false, doingSum: 0, doingCount: 0 }
+      const s = people.get(key) ?? { key, name: p.name, sessions: 0, ideas: 0, votes: 0, tasksOwned: 0, tasksDone: 0, meanMsToFirstDoing: null, sharesTasks: false, overloaded: false, doingSum: 0, doingCount: 0 }
       s.sessions += 1
       s.ideas += p.ideas
       s.votes += p.votes
       s.tasksOwned += p.tasksOwned
       s.tasksDone += p.tasksDone
+      s.sharesTasks ||= p.sharesTasks
       if (p.msToFirstDoing !== null) {
         s.doingSum += p.msToFirstDoing
         s.doingCount += 1
@@ -190,7 +201,8 @@ export function aggregateBalances(balances: readonly SessionBalance[]): SeriesBa
   }
   const list: SeriesPerson[] = [...people.values()].map(({ doingSum, doingCount, ...p }) => ({ ...p, meanMsToFirstDoing: doingCount > 0 ? doingSum / doingCount : null }))
   const owned = list.reduce((n, p) => n + p.tasksOwned, 0)
-  const fairShare = list.length > 0 ? owned / list.length : 0
+  const sharing = list.filter((p) => p.sharesTasks).length
+  const fairShare = sharing > 0 ? owned / sharing : 0
   for (const p of list) p.overloaded = p.tasksOwned > OVERLOAD_FACTOR * fairShare
   list.sort((a, b) => b.tasksOwned - a.tasksOwned || a.name.localeCompare(b.name))
   return {

@@ -17,7 +17,7 @@ export function formatDuration(ms: number): string {
 }
 
 const ROW_PX = 26
-const LABEL_PX = 96
+const LABEL_PX = 124
 const BAR_PX = 150
 
 function TasksPerPerson({ balance }: { balance: SessionBalance }) {
@@ -34,7 +34,7 @@ function TasksPerPerson({ balance }: { balance: SessionBalance }) {
         return (
           <g key={p.participantId} className={p.overloaded ? 'balance-bars__row balance-bars__row--overloaded' : 'balance-bars__row'}>
             <text x={LABEL_PX - 8} y={y + 13} textAnchor="end" className="balance-bars__name">
-              {p.name.length > 12 ? `${p.name.slice(0, 11)}…` : p.name}
+              {p.name.length > 16 ? `${p.name.slice(0, 15)}…` : p.name}
             </text>
             <rect x={LABEL_PX} y={y} width={BAR_PX} height={18} rx={4} className="balance-bars__track" />
             <rect x={LABEL_PX} y={y} width={x(p.tasksOwned) - LABEL_PX} height={18} rx={4} className="balance-bars__owned" style={{ fill: p.color ?? undefined }} />
