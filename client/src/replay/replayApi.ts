@@ -1,6 +1,7 @@
 // The replay API (server/src/http/replayRoutes.ts): the timeline as JSON, the document at one
 // moment, and the update feed in binary chunks. Checked at this boundary like lib/api.ts.
-import { z } from 'zod'
+// zod/mini like lib/api.ts: the full API would add ~40 kB gzip to the replay's download.
+import { z } from 'zod/mini'
 import { timelineEventSchema, type TimelineEvent } from '@sandbox/shared'
 import { ApiError } from '../lib/api.ts'
 
@@ -11,8 +12,12 @@ const timelineSchema = z.object({
   start: z.number(),
   end: z.number(),
   updates: z.number(),
-  events: z.array(timelineEventSchema.or(z.object({ type: z.string(), at: z.number() }).transform(() => null))).transform((events) => events.filter((e): e is TimelineEvent => e !== null)),
-  gaps: z.array(z.object({ from: z.number(), to: z.number() })).default([]),
+  // Events of a type this page does not know (a newer server) are dropped, not refused.
+  events: z.pipe(
+    z.array(z.union([timelineEventSchema, z.pipe(z.object({ type: z.string(), at: z.number() }), z.transform(() => null))])),
+    z.transform((events) => events.filter((e): e is TimelineEvent => e !== null)),
+  ),
+  gaps: z._default(z.array(z.object({ from: z.number(), to: z.number() })), []),
 })
 export type Timeline = z.infer<typeof timelineSchema>
 
