@@ -10,11 +10,11 @@ import * as Y from 'yjs'
 import type { TLStore } from 'tldraw'
 import { ApiError } from '../lib/api.ts'
 import { fetchFeed, fetchStateAt, fetchTimeline, type Timeline } from './replayApi.ts'
+import { FEED_CHUNK_UPDATES, FIRST_FEED_CHUNK_UPDATES } from './replayPaths.ts'
 import { entriesFromDoc, ReplayModel } from './ReplayModel.ts'
 import { applyToStore, createReplayStore } from './replayStore.ts'
 import { createUnreadableRecords, type UnreadableRecords } from '../board/recordSync.ts'
 
-const FEED_CHUNK_UPDATES = 10_000
 const PUMP_BUDGET_MS = 10
 
 export interface ReplayState {
@@ -126,7 +126,7 @@ export function useReplay(sessionId: string, token: string, initialAt: number | 
     const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()))
     void (async () => {
       try {
-        let chunk = fetchFeed(sessionId, token, 0, FEED_CHUNK_UPDATES)
+        let chunk = fetchFeed(sessionId, token, 0, FIRST_FEED_CHUNK_UPDATES)
         for (;;) {
           const { updates, more, lastSeq } = await chunk
           if (cancelled) return
