@@ -14,10 +14,13 @@ export const feedPath = (sessionId: string, after: number, limit: number): strin
 export const FIRST_FEED_CHUNK_UPDATES = 2_000
 export const FEED_CHUNK_UPDATES = 10_000
 
-/** What opening the replay asks for first: the session, the log's first chunk, the moment in the link, the timeline. */
+/**
+ * What opening the replay asks for first: the session, the log's first chunk and the moment in
+ * the link, all quick to answer. Not the timeline: building it reads the whole log, and the server
+ * would serve the page's code behind it (useReplay.ts asks for it once the board is drawn).
+ */
 export function prefetchReplay(sessionId: string, token: string, at: number | null): void {
   prefetch(sessionPath(sessionId), token)
   prefetch(feedPath(sessionId, 0, FIRST_FEED_CHUNK_UPDATES), token)
   if (at !== null) prefetch(statePath(sessionId, at), token)
-  prefetch(timelinePath(sessionId), token)
 }

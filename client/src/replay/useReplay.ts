@@ -119,10 +119,6 @@ export function useReplay(sessionId: string, token: string, initialAt: number | 
       chosen.current = true
       show(model.firstBoardActivityAt)
     }
-    fetchTimeline(sessionId, token).then(
-      (tl) => !disposed.current && setTimeline(tl),
-      (e: unknown) => !disposed.current && setError(describe(e)),
-    )
     const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()))
     void (async () => {
       try {
@@ -160,6 +156,19 @@ export function useReplay(sessionId: string, token: string, initialAt: number | 
     // Runs once per page: the model and store live as long as the page.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
+
+  // The timeline (markers, quiet gaps) is asked for once the first board is drawn: building it
+  // reads the whole log on the server, which would otherwise hold up this page's own code, fonts
+  // and first log chunk served by the same process. Until then the time bar spans the log loaded.
+  const timelineAsked = useRef(false)
+  useEffect(() => {
+    if (timelineAsked.current || (firstFrameMs === null && !loadedAll)) return
+    timelineAsked.current = true
+    fetchTimeline(sessionId, token).then(
+      (tl) => !disposed.current && setTimeline(tl),
+      (e: unknown) => !disposed.current && setError(describe(e)),
+    )
+  }, [firstFrameMs, loadedAll, sessionId, token])
 
   return { store, unreadable, model, timeline, moment, version, loadedUntil, loadedAll, firstFrameMs, error, show }
 }
