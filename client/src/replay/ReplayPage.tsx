@@ -81,7 +81,8 @@ interface ReplayViewProps {
 }
 
 function ReplayView({ session, token, initialAt, openedAt, licenseKey }: ReplayViewProps) {
-  const replay = useReplay(session.id, token, initialAt, session.createdAt, openedAt)
+  const [editor, setEditor] = useState<Editor | null>(null)
+  const replay = useReplay(session.id, token, initialAt, session.createdAt, openedAt, editor !== null)
   const { model, timeline, moment, version, show } = replay
   const start = timeline?.start ?? session.createdAt
   const end = Math.max(timeline?.end ?? start, model.ats.at(-1) ?? start, start)
@@ -128,7 +129,6 @@ function ReplayView({ session, token, initialAt, openedAt, licenseKey }: ReplayV
   // Keep what is on the board in view as it grows: fit it whenever some of it would be out of
   // view, until the person moves the camera themselves (then "Fit the board" brings it back).
   const editorRef = useRef<Editor | null>(null)
-  const [editor, setEditor] = useState<Editor | null>(null)
   const followed = useRef<{ x: number; y: number; z: number } | null>(null)
   const [following, setFollowing] = useState(true)
   const fit = useCallback((ed: Editor) => {

@@ -41,7 +41,8 @@ const describe = (error: unknown): string => (error instanceof ApiError ? error.
  * `initialAt` null: open where people first did something (or at the end, if nobody did);
  * `placeholderAt` is the moment the timeline shows until then.
  */
-export function useReplay(sessionId: string, token: string, initialAt: number | null, placeholderAt: number, openedAt: number): ReplayState {
+/** `boardReady`: the canvas is up (the timeline is asked for after the first board, see below). */
+export function useReplay(sessionId: string, token: string, initialAt: number | null, placeholderAt: number, openedAt: number, boardReady: boolean): ReplayState {
   const [model] = useState(() => new ReplayModel())
   const [store] = useState(() => createReplayStore(sessionId, token))
   const [unreadable] = useState(() => createUnreadableRecords())
@@ -157,18 +158,21 @@ export function useReplay(sessionId: string, token: string, initialAt: number | 
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
 
-  // The timeline (markers, quiet gaps) is asked for once the first board is drawn: building it
-  // reads the whole log on the server, which would otherwise hold up this page's own code, fonts
-  // and first log chunk served by the same process. Until then the time bar spans the log loaded.
+  // The timeline (markers, quiet gaps) is asked for once the first board is on screen, its fonts
+  // loaded: building it reads the whole log on the server, and the same process serves this
+  // page's code, fonts and first log chunk. Until then the time bar spans the log loaded so far.
   const timelineAsked = useRef(false)
   useEffect(() => {
-    if (timelineAsked.current || (firstFrameMs === null && !loadedAll)) return
+    if (timelineAsked.current || ((firstFrameMs === null || !boardReady) && !loadedAll)) return
     timelineAsked.current = true
-    fetchTimeline(sessionId, token).then(
-      (tl) => !disposed.current && setTimeline(tl),
-      (e: unknown) => !disposed.current && setError(describe(e)),
-    )
-  }, [firstFrameMs, loadedAll, sessionId, token])
+    const ask = () =>
+      fetchTimeline(sessionId, token).then(
+        (tl) => !disposed.current && setTimeline(tl),
+        (e: unknown) => !disposed.current && setError(describe(e)),
+      )
+    // Two frames: the canvas draws the first board and starts loading the fonts it needs.
+    requestAnimationFrame(() => requestAnimationFrame(() => void document.fonts.ready.then(ask, ask)))
+  }, [firstFrameMs, boardReady, loadedAll, sessionId, token])
 
   return { store, unreadable, model, timeline, moment, version, loadedUntil, loadedAll, firstFrameMs, error, show }
 }
