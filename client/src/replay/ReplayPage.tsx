@@ -13,7 +13,11 @@ import { ReplaySidebar, summarize } from './ReplaySidebar.tsx'
 import { ReplayTimeline, type Speed } from './ReplayTimeline.tsx'
 import { usePlayback } from './usePlayback.ts'
 import { useReplay } from './useReplay.ts'
+import { preloadStickyFonts } from './preloadFonts.ts'
 import './replay.css'
+
+// As soon as this code has arrived, not earlier: fetched beside tldraw's code, the fonts slowed it down.
+preloadStickyFonts()
 
 const REPLAY_USER = { id: 'replay', name: 'Replay', color: '#868e96' }
 const ACTIVE_WINDOW_MS = 60_000

@@ -1,6 +1,6 @@
 // The fonts tldraw draws a sticky's text with (the "draw" font, its bold and italic). The replay
-// preloads them while its code downloads: tldraw asks for them only once its canvas is up, and
-// until they arrive it cannot lay out the first sticky. Same files (and URLs) as
+// preloads them while React and tldraw start: tldraw asks for them only once its canvas is up,
+// and until they arrive it cannot lay out the first sticky. Same files (and URLs) as
 // board/assetUrls.ts hands tldraw, so the browser's cache answers tldraw's own requests.
 import regular from '@tldraw/assets/fonts/Shantell_Sans-Informal_Regular.woff2?url'
 import bold from '@tldraw/assets/fonts/Shantell_Sans-Informal_Bold.woff2?url'
