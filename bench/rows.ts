@@ -73,6 +73,13 @@ export function buildRows(r: SuiteResults): Row[] {
     const section = `Replay seek (state?at, ${num(r.replaySeek.updates)?.toLocaleString('en-US')} updates)`
     rows.push({ section, figure: 'seek p50', unit: 'ms', values: { sandbox: num(r.replaySeek.p50Ms), ...na } })
     rows.push({ section, figure: 'seek p95', unit: 'ms', values: { sandbox: num(r.replaySeek.p95Ms), ...na }, goal: '< 50 ms' })
+    rows.push({ section, figure: 'first timeline, in process (whole log once)', unit: 'ms', values: { sandbox: num(r.replaySeek.timelineColdMs), ...na } })
+  }
+  if (r.replayOpen) {
+    const na = { 'y-websocket': 'n/a (no history)', hocuspocus: 'n/a (no history)' }
+    const section = `Replay cold open (${num(r.replayOpen.updates)?.toLocaleString('en-US')} updates, fresh server, headless Chromium)`
+    rows.push({ section, figure: 'navigation → first board', unit: 'ms', values: { sandbox: num(r.replayOpen.firstBoardMs), ...na }, goal: '< 1,000 ms' })
+    rows.push({ section, figure: 'first /timeline over HTTP, alone', unit: 'ms', values: { sandbox: num(r.replayOpen.timelineColdHttpMs), ...na }, goal: '< 1,000 ms' })
   }
   if (r.browser) {
     const b = r.browser

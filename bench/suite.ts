@@ -32,6 +32,7 @@ export interface SuiteResults {
   memory: PerPeer<MemoryResult>
   cold: Record<PeerName, ColdLoadResult | null>
   replaySeek: Record<string, unknown> | null
+  replayOpen: Record<string, unknown> | null
   savedIsolated: Record<string, unknown> | null
   /** Fan-out with and without the server judging the board (bench/validationCost.ts). */
   validationCost: Record<string, unknown> | null
@@ -60,6 +61,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResults> {
     memory: perPeer(),
     cold: { sandbox: null, 'y-websocket': null, hocuspocus: null },
     replaySeek: null,
+    replayOpen: null,
     savedIsolated: null,
     validationCost: null,
     browser: null,
@@ -126,6 +128,18 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResults> {
       if (mod) results.replaySeek = await timed('replay seek', () => mod.runReplaySeekBench({ updates: opts.replayUpdates }))
       else results.gaps.push('Replay seek: bench/replaySeek.ts is missing.')
     })
+  }
+
+  if (want('replay-open')) {
+    const why = browserUnavailable()
+    if (why) results.gaps.push(`Replay cold open: ${why}.`)
+    else {
+      await guarded('Replay cold open (bench/replayOpen.ts)', async () => {
+        const mod = await optionalModule<{ runReplayOpenBench: (o: { updates: number; rounds: number }) => Promise<Record<string, unknown>> }>('replayOpen.ts')
+        if (mod) results.replayOpen = await timed('replay cold open', () => mod.runReplayOpenBench({ updates: opts.replayUpdates, rounds: opts.rounds }))
+        else results.gaps.push('Replay cold open: bench/replayOpen.ts is missing.')
+      })
+    }
   }
 
   if (want('saved')) {

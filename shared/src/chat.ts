@@ -1,7 +1,8 @@
 // Posting to the team's chat: the wire formats between the review panel and the server
 // (`GET|PUT /api/sessions/<id>/chat`, `POST /api/sessions/<id>/chat/post`), defined once.
 // Webhook URLs travel only from the facilitator to the server; answers show them masked.
-import { z } from 'zod'
+// zod/mini, like schema.ts: every page of the client loads shared/, and full zod would double it.
+import { z } from 'zod/mini'
 
 export const CHAT_CHANNELS = ['slack', 'teams'] as const
 export type ChatChannel = (typeof CHAT_CHANNELS)[number]
@@ -28,18 +29,18 @@ export const chatDeliverySchema = z.object({
   channel: z.enum(CHAT_CHANNELS),
   state: z.enum(CHAT_DELIVERY_STATES),
   message: z.string(),
-  attempts: z.number().int().nonnegative(),
+  attempts: z.int().check(z.nonnegative()),
   /** Messages the post was split into. */
-  parts: z.number().int().nonnegative(),
+  parts: z.int().check(z.nonnegative()),
   at: z.number(),
 })
 export type ChatDelivery = z.infer<typeof chatDeliverySchema>
 
 const channelViewSchema = z.object({
   /** The URL as shown back: host, "…", last 4 characters; null when none is set. */
-  target: z.string().nullable(),
+  target: z.nullable(z.string()),
   /** Whose URL is used: this session's, the server-wide default, or none. */
-  source: z.enum(['session', 'server']).nullable(),
+  source: z.nullable(z.enum(['session', 'server'])),
 })
 export type ChatChannelView = z.infer<typeof channelViewSchema>
 
@@ -59,17 +60,16 @@ export type ChatSettingsView = z.infer<typeof chatSettingsViewSchema>
 export const MAX_WEBHOOK_URL_CHARS = 2048
 
 /** `PUT /api/sessions/<id>/chat`: a URL sets this session's webhook, null clears it, absent keeps it. */
-export const chatSettingsBodySchema = z
-  .object({
-    slackUrl: z.string().trim().max(MAX_WEBHOOK_URL_CHARS).nullable().optional(),
-    teamsUrl: z.string().trim().max(MAX_WEBHOOK_URL_CHARS).nullable().optional(),
-    updates: chatUpdatesSchema.partial().optional(),
-  })
-  .strict()
+const webhookUrl = () => z.optional(z.nullable(z.string().check(z.trim(), z.maxLength(MAX_WEBHOOK_URL_CHARS))))
+export const chatSettingsBodySchema = z.strictObject({
+  slackUrl: webhookUrl(),
+  teamsUrl: webhookUrl(),
+  updates: z.optional(z.partial(chatUpdatesSchema)),
+})
 export type ChatSettingsBody = z.infer<typeof chatSettingsBodySchema>
 
 /** `POST /api/sessions/<id>/chat/post`: post the review to these channels (default: every configured one). */
-export const chatPostBodySchema = z.object({ channels: z.array(z.enum(CHAT_CHANNELS)).min(1).max(2).optional() }).strict()
+export const chatPostBodySchema = z.strictObject({ channels: z.optional(z.array(z.enum(CHAT_CHANNELS)).check(z.minLength(1), z.maxLength(2))) })
 export type ChatPostBody = z.infer<typeof chatPostBodySchema>
 
 /** `webhook URL → "hooks.slack.com…AbC1"`: enough to recognise it, never enough to use it. */

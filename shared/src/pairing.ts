@@ -4,7 +4,8 @@
 // is not its owner, balanced across people. Pure and seeded: the same people, history and seed give
 // the same answer on every client and in the replay. The result lives in the guarded session fields
 // `pairing` and `reviewBuddies`, written by the facilitator and judged by `checkPairingChange`.
-import { z } from 'zod'
+// zod/mini: these schemas are part of the session's (schema.ts), which every page loads.
+import { z } from 'zod/mini'
 import type { ParticipantIds } from './permissions.ts'
 import { seededShuffle } from './random.ts'
 
@@ -24,16 +25,14 @@ export const PAIR_QUESTIONS: readonly string[] = [
   'What are you looking forward to outside work this month?',
 ]
 
-const id = z.string().min(1).max(128)
+const id = z.string().check(z.minLength(1), z.maxLength(128))
 
 /** One pair (or the trio) and its question. */
-export const pairGroupSchema = z.object({ ids: z.array(id).min(2).max(3), question: z.string().min(1).max(300) })
+export const pairGroupSchema = z.object({ ids: z.array(id).check(z.minLength(2), z.maxLength(3)), question: z.string().check(z.minLength(1), z.maxLength(300)) })
 export type PairGroup = z.infer<typeof pairGroupSchema>
 
 /** `session.pairing`: the last "Pair people up", or null before it (or after "Clear pairs"). */
-export const pairingSchema = z
-  .object({ at: z.number().int().nonnegative(), groups: z.array(pairGroupSchema).max(500) })
-  .nullable()
+export const pairingSchema = z.nullable(z.object({ at: z.int().check(z.nonnegative()), groups: z.array(pairGroupSchema).check(z.maxLength(500)) }))
 export type Pairing = z.infer<typeof pairingSchema>
 
 /** `session.reviewBuddies`: task id → the participant who reviews it. */

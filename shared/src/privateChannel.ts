@@ -2,9 +2,10 @@
 // see yet. Private stickies and hidden ballots never enter the shared document before their
 // reveal, so no other socket can receive a byte of them; the server keeps them in its own
 // storage and sends them back to their author's connections only.
-import { z } from 'zod'
+// zod/mini: the board's client loads this module too (see schema.ts).
+import { z } from 'zod/mini'
 
-const targetId = z.string().min(1).max(128)
+const targetId = z.string().check(z.minLength(1), z.maxLength(128))
 
 /** client → server */
 export const privateRequestSchema = z.discriminatedUnion('t', [

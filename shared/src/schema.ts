@@ -1,6 +1,9 @@
 // The Yjs document layout of a session, defined once for the client, the server and the tests.
 // See shared/README.md for the why behind each choice.
-import { z } from 'zod'
+// zod/mini, not zod: the client's my-tasks page loads these schemas, and the full zod API would
+// add ~40 kB gzip to it. The checks are the same ones (zod's core), so the server, which loads
+// full zod anyway (and with it zod's English messages), judges exactly as before.
+import { z } from 'zod/mini'
 
 /** Names of the top-level shared types. `session` and `tasks` are external contracts. */
 export const Root = {
@@ -37,26 +40,29 @@ export { ROLES, type Role } from './roles.ts'
 export const OWNER_SOURCES = ['claim', 'assign', 'balance'] as const
 export type OwnerSource = (typeof OWNER_SOURCES)[number]
 
-const id = z.string().min(1).max(128)
-const name = z.string().max(80)
-const color = z.string().regex(/^#[0-9a-fA-F]{6}$/)
+const id = z.string().check(z.minLength(1), z.maxLength(128))
+const name = z.string().check(z.maxLength(80))
+const color = z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/))
+/** `z.number().int()` in full zod: a safe integer. */
+const nonnegativeInt = () => z.int().check(z.nonnegative())
+const intBetween = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max))
 
 export const taskSchema = z.object({
   id,
-  title: z.string().max(2000),
-  ownerId: id.nullable(),
-  ownerName: name.nullable(),
-  ownerColor: color.nullable().default(null),
-  ownerSource: z.enum(OWNER_SOURCES).nullable().default(null),
+  title: z.string().check(z.maxLength(2000)),
+  ownerId: z.nullable(id),
+  ownerName: z.nullable(name),
+  ownerColor: z._default(z.nullable(color), null),
+  ownerSource: z._default(z.nullable(z.enum(OWNER_SOURCES)), null),
   status: z.enum(TASK_STATUSES),
-  note: z.string().max(4000).default(''),
+  note: z._default(z.string().check(z.maxLength(4000)), ''),
   /** What the sticky said beyond its first line (a group's task: its stickies, one per line). */
-  description: z.string().max(20000).default(''),
-  sourceShapeIds: z.array(z.string().max(128)).max(100),
-  createdAt: z.number().int().nonnegative(),
-  updatedAt: z.number().int().nonnegative().optional(),
+  description: z._default(z.string().check(z.maxLength(20000)), ''),
+  sourceShapeIds: z.array(z.string().check(z.maxLength(128))).check(z.maxLength(100)),
+  createdAt: nonnegativeInt(),
+  updatedAt: z.optional(nonnegativeInt()),
   /** Carried over from the previous session of a series (that session's id); series.ts. */
-  carriedFrom: z.string().max(128).optional(),
+  carriedFrom: z.optional(z.string().check(z.maxLength(128))),
 })
 export type Task = z.infer<typeof taskSchema>
 
@@ -65,11 +71,11 @@ export const participantSchema = z.object({
   name,
   color,
   role: z.enum(ROLES),
-  joinedAt: z.number().int().nonnegative(),
+  joinedAt: nonnegativeInt(),
 })
 export type Participant = z.infer<typeof participantSchema>
 
-function parseEach<T>(schema: z.ZodType<T>, values: Iterable<unknown>): T[] {
+function parseEach<T>(schema: z.ZodMiniType<T>, values: Iterable<unknown>): T[] {
   const out: T[] = []
   for (const value of values) {
     const parsed = schema.safeParse(value)
@@ -83,31 +89,33 @@ export const validTasks = (values: Iterable<unknown>): Task[] => parseEach(taskS
 export const validParticipants = (values: Iterable<unknown>): Participant[] => parseEach(participantSchema, values)
 
 /** The article's three questions, answered one click each in the frame phase. */
-export const frameAnswersSchema = z.object({
-  clarity: z.enum(['clear', 'ambiguous']).optional(),
-  priority: z.enum(['speed', 'buy-in']).optional(),
-  dependence: z.enum(['independent', 'interdependent']).optional(),
-})
+const frameAnswersShape = {
+  clarity: z.optional(z.enum(['clear', 'ambiguous'])),
+  priority: z.optional(z.enum(['speed', 'buy-in'])),
+  dependence: z.optional(z.enum(['independent', 'interdependent'])),
+}
+export const frameAnswersSchema = z.object(frameAnswersShape)
 export type FrameAnswers = z.infer<typeof frameAnswersSchema>
 /** One person's entry in `Y.Map('answers')`: the same three answers, and nothing else. */
-export const personalAnswersSchema = frameAnswersSchema.strict()
+export const personalAnswersSchema = z.strictObject(frameAnswersShape)
 
 /** "Bring everyone here": the facilitator's viewport (page coordinates) at `at`, which every client fits once. */
 export const summonSchema = z.object({
-  at: z.number().int().nonnegative(),
-  x: z.number().finite().min(-1e9).max(1e9),
-  y: z.number().finite().min(-1e9).max(1e9),
-  w: z.number().finite().positive().max(1e9),
-  h: z.number().finite().positive().max(1e9),
+  at: nonnegativeInt(),
+  // z.number() refuses Infinity and NaN (full zod's `.finite()` adds nothing).
+  x: z.number().check(z.gte(-1e9), z.lte(1e9)),
+  y: z.number().check(z.gte(-1e9), z.lte(1e9)),
+  w: z.number().check(z.positive(), z.lte(1e9)),
+  h: z.number().check(z.positive(), z.lte(1e9)),
   by: id,
 })
 export type Summon = z.infer<typeof summonSchema>
 
 /** A countdown kept in server time (epoch ms) so every client shows the same seconds. */
 export const timerSchema = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('idle'), durationMs: z.number().int().min(0).max(86_400_000) }),
-  z.object({ state: z.literal('running'), endsAt: z.number().int().nonnegative(), durationMs: z.number().int().min(0).max(86_400_000) }),
-  z.object({ state: z.literal('paused'), remainingMs: z.number().int().min(0).max(86_400_000), durationMs: z.number().int().min(0).max(86_400_000) }),
+  z.object({ state: z.literal('idle'), durationMs: intBetween(0, 86_400_000) }),
+  z.object({ state: z.literal('running'), endsAt: nonnegativeInt(), durationMs: intBetween(0, 86_400_000) }),
+  z.object({ state: z.literal('paused'), remainingMs: intBetween(0, 86_400_000), durationMs: intBetween(0, 86_400_000) }),
 ])
 export type Timer = z.infer<typeof timerSchema>
 
@@ -116,17 +124,17 @@ export const DEFAULT_VOTE_LIMIT = 3
 
 /** Every key of `Y.Map('session')` with the schema its value must satisfy. */
 export const sessionFieldSchemas = {
-  title: z.string().max(200),
-  createdAt: z.number().int().nonnegative(),
+  title: z.string().check(z.maxLength(200)),
+  createdAt: nonnegativeInt(),
   phase: phaseSchema,
-  phaseChangedAt: z.number().int().nonnegative(),
-  warmupIndex: z.number().int().min(0).max(10_000),
-  problem: z.string().max(4000),
+  phaseChangedAt: nonnegativeInt(),
+  warmupIndex: intBetween(0, 10_000),
+  problem: z.string().check(z.maxLength(4000)),
   frameAnswers: frameAnswersSchema,
-  voteLimit: z.number().int().min(1).max(MAX_VOTE_LIMIT),
+  voteLimit: intBetween(1, MAX_VOTE_LIMIT),
   timer: timerSchema,
   /** Balancing seed, so auto-balance is deterministic and replayable. */
-  seed: z.number().int().nonnegative(),
+  seed: nonnegativeInt(),
   /** Collaborate: each person's new stickies are seen only by their author until the reveal. */
   privateWriting: z.boolean(),
   /** Set with the reveal: the revealed stickies carry no author label. */
@@ -136,14 +144,14 @@ export const sessionFieldSchemas = {
   /** The facilitator revealed the hidden votes: the server wrote their totals into `voteTotals`. */
   votesRevealed: z.boolean(),
   /** The last "Bring everyone here", or null before the first. */
-  summon: summonSchema.nullable(),
+  summon: z.nullable(summonSchema),
   /** Warm-up: the last "Pair people up" (pairs, one trio, each with a question), or null (pairing.ts). */
   pairing: pairingSchema,
   /** Review: task id → the participant who reviews it, never its owner (pairing.ts). */
   reviewBuddies: reviewBuddiesSchema,
 } as const
 
-const countsByKey = z.record(z.string().max(128), z.number().int().min(0).max(1_000_000))
+const countsByKey = z.record(z.string().check(z.maxLength(128)), intBetween(0, 1_000_000))
 
 /**
  * Keys of `Y.Map('session')` that only the server writes: what may be said about private stickies
@@ -157,8 +165,8 @@ export const serverSessionFieldSchemas = {
   ballotsUsed: countsByKey,
   /** Sticky or frame id → dots, written at the reveal of hidden votes. */
   voteTotals: countsByKey,
-  stickiesRevealedAt: z.number().int().nonnegative(),
-  votesRevealedAt: z.number().int().nonnegative(),
+  stickiesRevealedAt: nonnegativeInt(),
+  votesRevealedAt: nonnegativeInt(),
 } as const
 export type ServerSessionFields = { [K in keyof typeof serverSessionFieldSchemas]: z.infer<(typeof serverSessionFieldSchemas)[K]> }
 export type SessionFields = { [K in keyof typeof sessionFieldSchemas]: z.infer<(typeof sessionFieldSchemas)[K]> }
@@ -170,4 +178,4 @@ export function parseVoteKey(key: string): { participantId: string; shapeId: str
   if (bar <= 0 || bar === key.length - 1) return null
   return { participantId: key.slice(0, bar), shapeId: key.slice(bar + 1) }
 }
-export const voteCountSchema = z.number().int().min(1).max(MAX_VOTE_LIMIT)
+export const voteCountSchema = intBetween(1, MAX_VOTE_LIMIT)

@@ -3,7 +3,7 @@
 // send an Authorization header, so showing an image of this session adds the token to its URL.
 // Nothing is ever removed: a replay shows the board at past moments, images included.
 import type { TLAssetStore } from 'tldraw'
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { isOwnAssetPath } from '@sandbox/shared/board'
 
 export interface AssetStoreOptions {

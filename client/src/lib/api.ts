@@ -3,6 +3,7 @@
 // zod/mini: the same checks at a fraction of the weight, since the home page loads this module.
 import { z } from 'zod/mini'
 import { ROLES } from '@sandbox/shared/roles'
+import { takePrefetched } from './prefetch.ts'
 
 export type ApiErrorCode = 'network' | 'unauthorized' | 'notFound' | 'server' | 'invalidResponse'
 
@@ -73,7 +74,9 @@ export async function request<T>(schema: ResponseSchema<T>, path: string, init: 
   if (rest.body) headers.set('Content-Type', 'application/json')
   let response: Response
   try {
-    response = await fetch(path, { ...rest, headers })
+    // A GET the page started before its code loaded (lib/prefetch.ts) is answered by that request.
+    const prefetched = (rest.method ?? 'GET') === 'GET' ? takePrefetched(path, token) : null
+    response = await (prefetched ?? fetch(path, { ...rest, headers }))
   } catch {
     throw new ApiError('network', 0, 'The server could not be reached. Check your connection and try again.')
   }

@@ -13,7 +13,11 @@ import { ReplaySidebar, summarize } from './ReplaySidebar.tsx'
 import { ReplayTimeline, type Speed } from './ReplayTimeline.tsx'
 import { usePlayback } from './usePlayback.ts'
 import { useReplay } from './useReplay.ts'
+import { preloadStickyFonts } from './preloadFonts.ts'
 import './replay.css'
+
+// As soon as this code has arrived, not earlier: fetched beside tldraw's code, the fonts slowed it down.
+preloadStickyFonts()
 
 const REPLAY_USER = { id: 'replay', name: 'Replay', color: '#868e96' }
 const ACTIVE_WINDOW_MS = 60_000
@@ -81,7 +85,8 @@ interface ReplayViewProps {
 }
 
 function ReplayView({ session, token, initialAt, openedAt, licenseKey }: ReplayViewProps) {
-  const replay = useReplay(session.id, token, initialAt, session.createdAt, openedAt)
+  const [editor, setEditor] = useState<Editor | null>(null)
+  const replay = useReplay(session.id, token, initialAt, session.createdAt, openedAt, editor !== null)
   const { model, timeline, moment, version, show } = replay
   const start = timeline?.start ?? session.createdAt
   const end = Math.max(timeline?.end ?? start, model.ats.at(-1) ?? start, start)
@@ -128,7 +133,6 @@ function ReplayView({ session, token, initialAt, openedAt, licenseKey }: ReplayV
   // Keep what is on the board in view as it grows: fit it whenever some of it would be out of
   // view, until the person moves the camera themselves (then "Fit the board" brings it back).
   const editorRef = useRef<Editor | null>(null)
-  const [editor, setEditor] = useState<Editor | null>(null)
   const followed = useRef<{ x: number; y: number; z: number } | null>(null)
   const [following, setFollowing] = useState(true)
   const fit = useCallback((ed: Editor) => {

@@ -1,8 +1,11 @@
 // The replay API (server/src/http/replayRoutes.ts): the timeline as JSON, the document at one
 // moment, and the update feed in binary chunks. Checked at this boundary like lib/api.ts.
-import { z } from 'zod'
+// zod/mini like lib/api.ts: the full API would add ~40 kB gzip to the replay's download.
+import { z } from 'zod/mini'
 import { timelineEventSchema, type TimelineEvent } from '@sandbox/shared'
 import { ApiError } from '../lib/api.ts'
+import { takePrefetched } from '../lib/prefetch.ts'
+import { feedPath, statePath, timelinePath } from './replayPaths.ts'
 
 export type { TimelineEvent }
 
@@ -11,15 +14,19 @@ const timelineSchema = z.object({
   start: z.number(),
   end: z.number(),
   updates: z.number(),
-  events: z.array(timelineEventSchema.or(z.object({ type: z.string(), at: z.number() }).transform(() => null))).transform((events) => events.filter((e): e is TimelineEvent => e !== null)),
-  gaps: z.array(z.object({ from: z.number(), to: z.number() })).default([]),
+  // Events of a type this page does not know (a newer server) are dropped, not refused.
+  events: z.pipe(
+    z.array(z.union([timelineEventSchema, z.pipe(z.object({ type: z.string(), at: z.number() }), z.transform(() => null))])),
+    z.transform((events) => events.filter((e): e is TimelineEvent => e !== null)),
+  ),
+  gaps: z._default(z.array(z.object({ from: z.number(), to: z.number() })), []),
 })
 export type Timeline = z.infer<typeof timelineSchema>
 
 async function get(path: string, token: string): Promise<Response> {
   let response: Response
   try {
-    response = await fetch(path, { headers: { Authorization: `Bearer ${token}` } })
+    response = await (takePrefetched(path, token) ?? fetch(path, { headers: { Authorization: `Bearer ${token}` } }))
   } catch {
     throw new ApiError('network', 0, 'The server could not be reached. Check your connection and try again.')
   }
@@ -31,16 +38,14 @@ async function get(path: string, token: string): Promise<Response> {
   throw new ApiError('server', response.status, message)
 }
 
-const sessionPath = (sessionId: string) => `/api/sessions/${encodeURIComponent(sessionId)}`
-
 export async function fetchTimeline(sessionId: string, token: string): Promise<Timeline> {
-  const parsed = timelineSchema.safeParse(await (await get(`${sessionPath(sessionId)}/timeline`, token)).json())
+  const parsed = timelineSchema.safeParse(await (await get(timelinePath(sessionId), token)).json())
   if (!parsed.success) throw new ApiError('invalidResponse', 200, 'The server sent a timeline this page does not understand; reload the page.')
   return parsed.data
 }
 
 export async function fetchStateAt(sessionId: string, token: string, at: number): Promise<Uint8Array> {
-  return new Uint8Array(await (await get(`${sessionPath(sessionId)}/state?at=${Math.floor(at)}`, token)).arrayBuffer())
+  return new Uint8Array(await (await get(statePath(sessionId, at), token)).arrayBuffer())
 }
 
 export interface FeedUpdate {
@@ -61,7 +66,7 @@ const feedHeaderSchema = z.object({ participants: z.array(z.string()), more: z.b
 
 /** One chunk of the log after `after` (see the encoding in server/src/replay/history.ts). */
 export async function fetchFeed(sessionId: string, token: string, after: number, limit: number): Promise<FeedChunk> {
-  const bytes = new Uint8Array(await (await get(`${sessionPath(sessionId)}/updates?after=${after}&limit=${limit}`, token)).arrayBuffer())
+  const bytes = new Uint8Array(await (await get(feedPath(sessionId, after, limit), token)).arrayBuffer())
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const fail = () => new ApiError('invalidResponse', 200, 'The server sent replay data this page does not understand; reload the page.')
   if (bytes.length < 4) throw fail()

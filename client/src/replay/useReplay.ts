@@ -10,11 +10,11 @@ import * as Y from 'yjs'
 import type { TLStore } from 'tldraw'
 import { ApiError } from '../lib/api.ts'
 import { fetchFeed, fetchStateAt, fetchTimeline, type Timeline } from './replayApi.ts'
+import { FEED_CHUNK_UPDATES, FIRST_FEED_CHUNK_UPDATES } from './replayPaths.ts'
 import { entriesFromDoc, ReplayModel } from './ReplayModel.ts'
 import { applyToStore, createReplayStore } from './replayStore.ts'
 import { createUnreadableRecords, type UnreadableRecords } from '../board/recordSync.ts'
 
-const FEED_CHUNK_UPDATES = 10_000
 const PUMP_BUDGET_MS = 10
 
 export interface ReplayState {
@@ -41,7 +41,8 @@ const describe = (error: unknown): string => (error instanceof ApiError ? error.
  * `initialAt` null: open where people first did something (or at the end, if nobody did);
  * `placeholderAt` is the moment the timeline shows until then.
  */
-export function useReplay(sessionId: string, token: string, initialAt: number | null, placeholderAt: number, openedAt: number): ReplayState {
+/** `boardReady`: the canvas is up (the timeline is asked for after the first board, see below). */
+export function useReplay(sessionId: string, token: string, initialAt: number | null, placeholderAt: number, openedAt: number, boardReady: boolean): ReplayState {
   const [model] = useState(() => new ReplayModel())
   const [store] = useState(() => createReplayStore(sessionId, token))
   const [unreadable] = useState(() => createUnreadableRecords())
@@ -119,14 +120,10 @@ export function useReplay(sessionId: string, token: string, initialAt: number | 
       chosen.current = true
       show(model.firstBoardActivityAt)
     }
-    fetchTimeline(sessionId, token).then(
-      (tl) => !disposed.current && setTimeline(tl),
-      (e: unknown) => !disposed.current && setError(describe(e)),
-    )
     const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()))
     void (async () => {
       try {
-        let chunk = fetchFeed(sessionId, token, 0, FEED_CHUNK_UPDATES)
+        let chunk = fetchFeed(sessionId, token, 0, FIRST_FEED_CHUNK_UPDATES)
         for (;;) {
           const { updates, more, lastSeq } = await chunk
           if (cancelled) return
@@ -160,6 +157,22 @@ export function useReplay(sessionId: string, token: string, initialAt: number | 
     // Runs once per page: the model and store live as long as the page.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
+
+  // The timeline (markers, quiet gaps) is asked for once the first board is on screen, its fonts
+  // loaded: building it reads the whole log on the server, and the same process serves this
+  // page's code, fonts and first log chunk. Until then the time bar spans the log loaded so far.
+  const timelineAsked = useRef(false)
+  useEffect(() => {
+    if (timelineAsked.current || ((firstFrameMs === null || !boardReady) && !loadedAll)) return
+    timelineAsked.current = true
+    const ask = () =>
+      fetchTimeline(sessionId, token).then(
+        (tl) => !disposed.current && setTimeline(tl),
+        (e: unknown) => !disposed.current && setError(describe(e)),
+      )
+    // Two frames: the canvas draws the first board and starts loading the fonts it needs.
+    requestAnimationFrame(() => requestAnimationFrame(() => void document.fonts.ready.then(ask, ask)))
+  }, [firstFrameMs, boardReady, loadedAll, sessionId, token])
 
   return { store, unreadable, model, timeline, moment, version, loadedUntil, loadedAll, firstFrameMs, error, show }
 }

@@ -136,8 +136,9 @@ function nameTakenBy(participants: Record<string, Participant>, name: string, pa
   return Object.values(participants).find((p) => p.id !== participantId && nameKey(p.name) === key)?.name ?? null
 }
 
-export function parse<T>(schema: z.ZodType<T>, value: unknown, code: 'badBody' | 'badQuery'): T {
-  const result = schema.safeParse(value ?? {})
+/** Any zod schema, full or mini (the HTTP shapes in shared/ are written with zod/mini for the client's sake). */
+export function parse<T>(schema: z.core.$ZodType<T>, value: unknown, code: 'badBody' | 'badQuery'): T {
+  const result = z.safeParse(schema, value ?? {})
   if (!result.success) throw new HttpError(code, result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '))
   return result.data
 }

@@ -3,11 +3,14 @@
 // update that made it, and the quiet gaps the replay can skip. Built once per session by replaying
 // the log into a doc, then kept (within a byte budget, for a while) and extended with only the
 // updates logged since the last request. Corrupt log rows are skipped and counted, as live loading does (storage/rebuild.ts).
+// Updates that cannot touch the timeline's maps (nearly all of a long log) are passed over as
+// content that is gone (timelineScan.ts), the rest applied one per transaction, observers on.
 import * as Y from 'yjs'
 import { parseVoteKey, participantSchema, phaseSchema, Root, taskSchema, type Phase, type TimelineEvent } from '@sandbox/shared'
 import type { CorruptReason } from '../storage/CorruptionReport.ts'
 import { applyLoggedUpdate } from '../storage/rebuild.ts'
 import type { LoggedUpdate, Storage } from '../storage/Storage.ts'
+import { QuietScan } from './timelineScan.ts'
 
 export type { TimelineEvent }
 
@@ -62,6 +65,11 @@ const entryBytes = (e: Entry): number => e.measuredBytes + e.appliedSinceMeasure
 export interface TimelineIndexOptions {
   maxBytes?: number
   ttlMs?: number
+  /**
+   * False: apply every update on its own, observers on, without passing over board content
+   * (timelineScan.ts). The slow, obvious way; the tests compare the two.
+   */
+  passOverBoardContent?: boolean
 }
 
 /**
@@ -75,12 +83,14 @@ export class TimelineIndex {
   private readonly storage: Storage
   private readonly maxBytes: number
   private readonly ttlMs: number
+  private readonly passOver: boolean
   private readonly sweeper: NodeJS.Timeout
 
   constructor(storage: Storage, options: TimelineIndexOptions = {}) {
     this.storage = storage
     this.maxBytes = options.maxBytes ?? TIMELINE_CACHE_MAX_BYTES
     this.ttlMs = options.ttlMs ?? TIMELINE_CACHE_TTL_MS
+    this.passOver = options.passOverBoardContent ?? true
     this.sweeper = setInterval(() => this.expire(), Math.max(1_000, this.ttlMs / 2))
     this.sweeper.unref()
   }
@@ -130,14 +140,27 @@ export class TimelineIndex {
     for (;;) {
       const batch = await this.storage.updatesPage(sessionId, entry.seq, { maxUpdates: BATCH, maxBytes: BATCH_BYTES })
       if (batch.length === 0) return
-      for (const u of batch) applyLogged(entry, u, this.storage)
+      const scan = new QuietScan(entry.doc)
+      for (const u of batch) {
+        if (this.passOver && scan.take(u)) {
+          account(entry, u, null, this.storage, 0)
+          continue
+        }
+        scan.flush()
+        applyLogged(entry, u, this.storage)
+      }
+      scan.flush()
       await new Promise((resolve) => setImmediate(resolve))
     }
   }
 
-  /** Encoding costs about as much as the bytes applied; measure again only once they add up. */
+  /**
+   * Encoding costs about as much as the bytes applied; measure again only once they add up. The
+   * first build is always measured: board content is passed over (timelineScan.ts), so a long
+   * log can leave a small document that the bytes applied say nothing about.
+   */
   private measure(entry: Entry): void {
-    if (entry.appliedSinceMeasure <= Math.max(64 * 1024, entry.measuredBytes / 2)) return
+    if (entry.measuredBytes > 0 && entry.appliedSinceMeasure <= Math.max(64 * 1024, entry.measuredBytes / 2)) return
     entry.measuredBytes = Y.encodeStateAsUpdate(entry.doc).length
     entry.appliedSinceMeasure = 0
   }
@@ -163,6 +186,21 @@ export class TimelineIndex {
     for (const entry of this.cache.values()) if (!entry.building) entry.doc.destroy()
     this.cache.clear()
   }
+}
+
+/** What every applied update adds to the timeline besides events: skips, size, gaps, end, count. */
+function account(entry: Entry, u: LoggedUpdate, problem: CorruptReason | null, storage: Storage, bytesKept: number): void {
+  const { timeline } = entry
+  if (problem) {
+    storage.corruption.report({ session: timeline.sessionId, seq: u.seq, kind: 'update', reason: problem })
+    timeline.skippedUpdates += 1
+  }
+  entry.appliedSinceMeasure += bytesKept
+  if (entry.lastAt !== null && u.at - entry.lastAt > QUIET_GAP_MS) timeline.gaps.push({ from: entry.lastAt, to: u.at })
+  entry.lastAt = entry.lastAt === null ? u.at : Math.max(entry.lastAt, u.at)
+  entry.seq = u.seq
+  timeline.end = Math.max(timeline.end, u.at)
+  timeline.updates += 1
 }
 
 function applyLogged(entry: Entry, u: LoggedUpdate, storage: Storage): void {
@@ -229,11 +267,6 @@ function applyLogged(entry: Entry, u: LoggedUpdate, storage: Storage): void {
     participants.unobserve(onParticipants)
     records.unobserve(onRecords)
   }
-  if (problem) {
-    storage.corruption.report({ session: timeline.sessionId, seq: u.seq, kind: 'update', reason: problem })
-    timeline.skippedUpdates += 1
-  }
-  if (problem !== 'checksum' && problem !== 'decode') entry.appliedSinceMeasure += u.update.length
   const phaseAfter = readPhase()
   if (phaseAfter && phaseAfter !== phaseBefore) timeline.events.push({ type: 'phase', ...base, phase: phaseAfter, from: phaseBefore })
   REVEALS.forEach(([key, what], i) => {
@@ -241,9 +274,5 @@ function applyLogged(entry: Entry, u: LoggedUpdate, storage: Storage): void {
     if (typeof at === 'number' && at !== revealsBefore[i]) timeline.events.push({ type: 'reveal', ...base, what })
   })
   timeline.events.push(...events)
-  if (entry.lastAt !== null && u.at - entry.lastAt > QUIET_GAP_MS) timeline.gaps.push({ from: entry.lastAt, to: u.at })
-  entry.lastAt = entry.lastAt === null ? u.at : Math.max(entry.lastAt, u.at)
-  entry.seq = u.seq
-  timeline.end = Math.max(timeline.end, u.at)
-  timeline.updates += 1
+  account(entry, u, problem, storage, problem === 'checksum' || problem === 'decode' ? 0 : u.update.length)
 }
