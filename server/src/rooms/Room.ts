@@ -11,6 +11,7 @@ import type { Storage } from '../storage/Storage.ts'
 import { checkPlacement, type Place } from './checkPlacement.ts'
 import type { Connection } from './Connection.ts'
 import { ConnectionBudgets } from './connectionBudget.ts'
+import { dueForCheckpoint, checkpointsToThin, type CheckpointSpacing } from './checkpointPolicy.ts'
 import type { CommitListener, Persister } from './Persister.ts'
 import { awarenessFrame, RoomPresence } from './RoomPresence.ts'
 import { RoomSecrets, type StoredSecrets } from './RoomSecrets.ts'
@@ -23,7 +24,8 @@ export interface RoomLimits {
   maxSessionStorageBytes: number
   /** See Config.judgeBoard: off only in the benchmark that measures its cost. */
   judgeBoard?: boolean
-  checkpointEveryUpdates: number
+  /** When to checkpoint, and which checkpoints to thin (rooms/checkpointPolicy.ts). */
+  checkpointSpacing: CheckpointSpacing
 }
 
 /** Read by RoomManager before a room is built (the constructor does no I/O): stored bytes (log and checkpoints), secrets. */
@@ -56,6 +58,10 @@ export class Room implements CommitListener {
   private lastAt = 0
   private checkpointSeq: number
   private approxDocBytes: number
+  /** approxDocBytes as of the last checkpoint: what was applied since is the difference. */
+  private docBytesAtCheckpoint: number
+  /** The last checkpoint's stored size; until this room writes one, the document's size (an over-estimate). */
+  private checkpointBytes: number
   /** What this session occupies in storage (log rows and checkpoints), kept up to date as it grows. */
   private storedBytes: number
   /** Updates emitted while a client's update is being judged; flushed as one after the verdict. */
@@ -79,6 +85,8 @@ export class Room implements CommitListener {
     this.lastCommittedSeq = seq
     this.checkpointSeq = checkpointSeq
     this.approxDocBytes = approxDocBytes
+    this.docBytesAtCheckpoint = approxDocBytes
+    this.checkpointBytes = approxDocBytes
     this.storedBytes = loaded.storedBytes
     this.deps = deps
     this.log = deps.log.child({ session: id })
@@ -346,7 +354,8 @@ export class Room implements CommitListener {
     const newest = new Map<Connection, UnsavedWrite>()
     for (const w of this.unsavedWrites.splice(0, done)) newest.set(w.conn, w)
     for (const [conn, w] of newest) if (this.connections.has(conn)) conn.send(savedFrame(w.clocks))
-    if (this.seq - this.checkpointSeq >= this.deps.limits.checkpointEveryUpdates && !this.checkpointing) void this.checkpoint()
+    const since = { updates: this.seq - this.checkpointSeq, updateBytes: this.approxDocBytes - this.docBytesAtCheckpoint, checkpointBytes: this.checkpointBytes }
+    if (!this.checkpointing && dueForCheckpoint(since, this.deps.limits.checkpointSpacing)) void this.checkpoint()
   }
 
   /**
@@ -361,12 +370,15 @@ export class Room implements CommitListener {
     const state = this.fullState()
     const docBytesBefore = this.approxDocBytes
     const write = this.deps.storage.writeCheckpoint(this.id, { seq, at: this.lastAt, state }).then(
-      () => {
+      async (stored) => {
         this.checkpointSeq = seq
         // The document is the checkpoint plus what was applied while it was being written.
         this.approxDocBytes = state.length + (this.approxDocBytes - docBytesBefore)
-        this.storedBytes += state.length
-        this.log.debug({ event: 'room.checkpoint', seq, bytes: state.length }, 'checkpoint written')
+        this.docBytesAtCheckpoint = state.length
+        this.checkpointBytes = stored
+        this.storedBytes += stored
+        this.log.debug({ event: 'room.checkpoint', seq, bytes: state.length, stored }, 'checkpoint written')
+        await this.thinCheckpoints()
         return true
       },
       (error: unknown) => {
@@ -380,6 +392,15 @@ export class Room implements CommitListener {
     } finally {
       this.checkpointing = null
     }
+  }
+
+  /** Deletes the checkpoints the log no longer pays for (checkpointPolicy.ts); the quota gets their bytes back. */
+  private async thinCheckpoints(): Promise<void> {
+    const spacing = this.deps.limits.checkpointSpacing
+    this.storedBytes -= await this.deps.storage.thinCheckpoints(this.id, (kept) => checkpointsToThin(kept, spacing)).catch((error: unknown) => {
+      this.log.warn({ event: 'room.thin_failed', err: error }, 'thinning checkpoints failed; they stay until the next checkpoint')
+      return 0
+    })
   }
 
   destroy(): void {

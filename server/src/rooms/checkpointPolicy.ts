@@ -18,6 +18,10 @@
 // document's bytes and checkpoints come about five times as often as raw ones would, which is
 // what keeps replay seeks (checkpoint + tail) fast without a count cap that would break the bound.
 
+import type { CheckpointInfo } from '../storage/Storage.ts'
+
+export type { CheckpointInfo }
+
 export interface CheckpointSpacing {
   /**
    * r above: a checkpoint once the update bytes logged since the last one reach r × that
@@ -47,15 +51,6 @@ export interface SinceCheckpoint {
 export function dueForCheckpoint(since: SinceCheckpoint, spacing: CheckpointSpacing): boolean {
   if (since.updates < Math.max(1, spacing.minUpdates)) return false
   return since.updateBytes >= spacing.ratio * since.checkpointBytes
-}
-
-/** One stored checkpoint as thinning sees it (not its state). */
-export interface CheckpointInfo {
-  seq: number
-  /** Bytes it occupies in storage. */
-  storedBytes: number
-  /** Update bytes logged with seq ≤ this checkpoint's seq. */
-  logBytes: number
 }
 
 /**

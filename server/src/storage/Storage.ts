@@ -45,6 +45,15 @@ export interface Checkpoint {
   integrity?: Integrity
 }
 
+/** One stored checkpoint as thinning sees it (not its state). */
+export interface CheckpointInfo {
+  seq: number
+  /** Bytes it occupies in storage. */
+  storedBytes: number
+  /** Update bytes logged with seq ≤ this checkpoint's seq. */
+  logBytes: number
+}
+
 export interface PageLimits {
   /** At most this many rows. */
   maxUpdates: number
@@ -70,7 +79,18 @@ export interface Storage {
   /** Appends updates of any number of sessions in one transaction: all or none. */
   appendUpdates(updates: readonly UpdateToAppend[]): Promise<void>
   lastSeq(sessionId: string): Promise<number>
-  writeCheckpoint(sessionId: string, checkpoint: Checkpoint): Promise<void>
+  /**
+   * Stores a checkpoint (its state deflated, see rows.ts storedState) with the update bytes logged
+   * up to its seq, and returns the bytes it occupies (what storedBytes counts for it).
+   */
+  writeCheckpoint(sessionId: string, checkpoint: Checkpoint): Promise<number>
+  /**
+   * Deletes the checkpoints `choose` names, never the newest, in one transaction; returns the bytes
+   * freed. `choose` sees every checkpoint of the session in seq order (rooms/checkpointPolicy.ts
+   * checkpointsToThin decides). Replay and loading only ever ask for "the newest at or before", so
+   * a deleted checkpoint means a longer tail to apply from an older one, never a wrong document.
+   */
+  thinCheckpoints(sessionId: string, choose: (checkpoints: readonly CheckpointInfo[]) => readonly number[]): Promise<number>
   /** The newest checkpoint, or the newest one whose `at` is at or before `atOrBefore`. */
   latestCheckpoint(sessionId: string, atOrBefore?: number): Promise<Checkpoint | null>
   /** The newest checkpoint whose `seq` is at or before `seq` (replay seeks by log position). */
@@ -86,7 +106,7 @@ export interface Storage {
   updatesPage(sessionId: string, afterSeq: number, limits: PageLimits): Promise<LoggedUpdate[]>
   /** First and last update times, and the number of updates. */
   historyBounds(sessionId: string): Promise<{ first: number; last: number; count: number } | null>
-  /** Bytes of this session's log rows and checkpoints (all are kept), for a storage quota. */
+  /** Bytes of this session's log rows and stored checkpoints, for a storage quota. */
   storedBytes(sessionId: string): Promise<number>
   /** Writes one owner's item, replacing what was stored under the same key. */
   putSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string, value: string): Promise<void>
