@@ -32,6 +32,8 @@ export interface SuiteResults {
   memory: PerPeer<MemoryResult>
   cold: Record<PeerName, ColdLoadResult | null>
   replaySeek: Record<string, unknown> | null
+  /** Stored bytes over (update bytes + final document) of long sessions, per backend (bench/storageRatio.ts). */
+  storageRatio: Record<string, unknown>[] | null
   savedIsolated: Record<string, unknown> | null
   /** Fan-out with and without the server judging the board (bench/validationCost.ts). */
   validationCost: Record<string, unknown> | null
@@ -60,6 +62,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResults> {
     memory: perPeer(),
     cold: { sandbox: null, 'y-websocket': null, hocuspocus: null },
     replaySeek: null,
+    storageRatio: null,
     savedIsolated: null,
     validationCost: null,
     browser: null,
@@ -125,6 +128,15 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResults> {
       const mod = await optionalModule<{ runReplaySeekBench: (o: { updates: number }) => Promise<Record<string, unknown>> }>('replaySeek.ts')
       if (mod) results.replaySeek = await timed('replay seek', () => mod.runReplaySeekBench({ updates: opts.replayUpdates }))
       else results.gaps.push('Replay seek: bench/replaySeek.ts is missing.')
+    })
+  }
+
+  if (want('storage')) {
+    await guarded('Storage ratio of long sessions (bench/storageRatio.ts)', async () => {
+      const { runStorageRatioBench, formatStorageRatio } = await import('./storageRatio.ts')
+      const ratios = await timed('storage ratio', () => runStorageRatioBench())
+      for (const r of ratios) opts.log(`  ${formatStorageRatio(r)}`)
+      results.storageRatio = ratios as unknown as Record<string, unknown>[]
     })
   }
 
