@@ -397,10 +397,12 @@ export class Room implements CommitListener {
   /** Deletes the checkpoints the log no longer pays for (checkpointPolicy.ts); the quota gets their bytes back. */
   private async thinCheckpoints(): Promise<void> {
     const spacing = this.deps.limits.checkpointSpacing
-    this.storedBytes -= await this.deps.storage.thinCheckpoints(this.id, (kept) => checkpointsToThin(kept, spacing)).catch((error: unknown) => {
+    const freed = await this.deps.storage.thinCheckpoints(this.id, (kept) => checkpointsToThin(kept, spacing)).catch((error: unknown) => {
       this.log.warn({ event: 'room.thin_failed', err: error }, 'thinning checkpoints failed; they stay until the next checkpoint')
       return 0
     })
+    // Not `storedBytes -= await …`: that would read storedBytes before the await and lose what was logged during it.
+    this.storedBytes -= freed
   }
 
   destroy(): void {
