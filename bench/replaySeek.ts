@@ -22,6 +22,7 @@ import type { SessionRow, UpdateToAppend } from '../server/src/storage/Storage.t
 import { encodeFeed, stateAt } from '../server/src/replay/history.ts'
 import { TimelineIndex } from '../server/src/replay/timeline.ts'
 import { checkpointsToThin, DEFAULT_CHECKPOINT_SPACING, dueForCheckpoint } from '../server/src/rooms/checkpointPolicy.ts'
+import { CHECKPOINT_DEFLATE_LEVEL } from '../server/src/storage/rows.ts'
 
 export interface ReplaySeekOptions {
   updates: number
@@ -114,7 +115,7 @@ export async function generateSession(
       const state = Y.encodeStateAsUpdate(room)
       const cp = { seq, at, state }
       // What storage will store (rows.ts storedState: the same deflate, the same level), known now.
-      Object.assign(since, { updates: 0, updateBytes: 0, checkpointBytes: Math.min(state.length, zlib.deflateRawSync(state, { level: 1 }).length) })
+      Object.assign(since, { updates: 0, updateBytes: 0, checkpointBytes: Math.min(state.length, zlib.deflateRawSync(state, { level: CHECKPOINT_DEFLATE_LEVEL }).length) })
       checkpointChain = checkpointChain.then(async () => {
         await storage.writeCheckpoint(sessionId, cp)
         if (opts.checkpointEvery === null) await storage.thinCheckpoints(sessionId, (kept) => checkpointsToThin(kept, DEFAULT_CHECKPOINT_SPACING))
