@@ -28,8 +28,12 @@ export interface RoomLimits {
   checkpointSpacing: CheckpointSpacing
 }
 
-/** Read by RoomManager before a room is built (the constructor does no I/O): stored bytes (log and checkpoints), secrets. */
-export type LoadedRoomState = { storedBytes: number; secrets: StoredSecrets }
+/**
+ * Read by RoomManager before a room is built (the constructor does no I/O): stored bytes (log and
+ * checkpoints), secrets, and where the checkpoint policy stands (without it: a checkpoint once the
+ * log after loading reaches the document's size, later than needed but never too soon).
+ */
+export type LoadedRoomState = { storedBytes: number; secrets: StoredSecrets; sinceCheckpoint?: { checkpointBytes: number; updateBytes: number } }
 
 /** A write whose "saved" waits for its commit: its author, and the clocks it brought each of the author's clients to. */
 type UnsavedWrite = { seq: number; conn: Connection; clocks: [client: number, clock: number][] }
@@ -60,7 +64,7 @@ export class Room implements CommitListener {
   private approxDocBytes: number
   /** approxDocBytes as of the last checkpoint: what was applied since is the difference. */
   private docBytesAtCheckpoint: number
-  /** The last checkpoint's stored size; until this room writes one, the document's size (an over-estimate). */
+  /** The last checkpoint's stored size (0: none yet). */
   private checkpointBytes: number
   /** What this session occupies in storage (log rows and checkpoints), kept up to date as it grows. */
   private storedBytes: number
@@ -85,8 +89,8 @@ export class Room implements CommitListener {
     this.lastCommittedSeq = seq
     this.checkpointSeq = checkpointSeq
     this.approxDocBytes = approxDocBytes
-    this.docBytesAtCheckpoint = approxDocBytes
-    this.checkpointBytes = approxDocBytes
+    this.docBytesAtCheckpoint = approxDocBytes - (loaded.sinceCheckpoint?.updateBytes ?? 0)
+    this.checkpointBytes = loaded.sinceCheckpoint?.checkpointBytes ?? approxDocBytes
     this.storedBytes = loaded.storedBytes
     this.deps = deps
     this.log = deps.log.child({ session: id })

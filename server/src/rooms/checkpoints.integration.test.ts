@@ -97,6 +97,9 @@ describe.each(backends)('checkpoints of a live room: $name', (backend) => {
     server = await startServer(dataDir, overrides)
     const again = await server.rooms.get(session.id)
     expect(again.doc.getMap(Root.records).toJSON()).toEqual(board)
-    expect((again as Room as unknown as { storedBytes: number }).storedBytes).toBe(await server.storage.storedBytes(session.id))
+    const reloaded = again as Room as unknown as { storedBytes: number; checkpointBytes: number }
+    expect(reloaded.storedBytes).toBe(await server.storage.storedBytes(session.id))
+    // The policy resumes from the newest checkpoint's stored size, not the document's.
+    expect(reloaded.checkpointBytes).toBe((await kept()).at(-1)?.storedBytes)
   }, 60_000)
 })

@@ -43,6 +43,8 @@ export interface Checkpoint {
   state: Uint8Array
   /** Set on checkpoints read back; absent means `unverified`. */
   integrity?: Integrity
+  /** Set on checkpoints read back: the bytes it occupies in storage (deflated), not the state's length. */
+  storedBytes?: number
 }
 
 /** One stored checkpoint as thinning sees it (not its state). */

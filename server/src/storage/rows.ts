@@ -44,7 +44,7 @@ export const toCheckpoint = (r: CheckpointRow): Checkpoint => {
       verdict = 'mismatch'
     }
   }
-  return { seq: r.seq, at: r.at, state, integrity: verdict }
+  return { seq: r.seq, at: r.at, state, integrity: verdict, storedBytes: r.state.byteLength }
 }
 
 const deflateRaw = promisify(zlib.deflateRaw)

@@ -244,6 +244,7 @@ describe.each([sqlite(), postgresql()])('Storage contract: $name', (backend) => 
     expect(await storage.storedBytes('s')).toBe(stored)
     for (const read of [await storage.latestCheckpoint('s'), await storage.checkpointAtOrBeforeSeq('s', 1), await storage.latestCheckpoint('s', 1)]) {
       expect(read?.integrity).toBe('verified')
+      expect(read?.storedBytes).toBe(stored)
       expect(Buffer.from(read?.state ?? []).equals(Buffer.from(state))).toBe(true)
     }
   })
