@@ -18,7 +18,7 @@ import { PHASES, POSITION_KEY, seededRandom, recordToYMap, Root, SERVER_ORIGIN, 
 import { seedSessionDoc } from '@sandbox/shared/seed'
 import { noteRecord as noteRecordOf } from './docs.ts'
 import { SqliteStorage } from '../server/src/storage/SqliteStorage.ts'
-import type { SessionRow, UpdateToAppend } from '../server/src/storage/Storage.ts'
+import type { SessionRow, Storage, UpdateToAppend } from '../server/src/storage/Storage.ts'
 import { encodeFeed, stateAt } from '../server/src/replay/history.ts'
 import { TimelineIndex } from '../server/src/replay/timeline.ts'
 import { checkpointsToThin, DEFAULT_CHECKPOINT_SPACING, dueForCheckpoint } from '../server/src/rooms/checkpointPolicy.ts'
@@ -77,7 +77,7 @@ const noteRecord = (id: string, x: number, y: number, text: string, index: numbe
  * room does: by checkpointPolicy.ts, thinning after each checkpoint.
  */
 export async function generateSession(
-  storage: SqliteStorage,
+  storage: Storage,
   sessionId: string,
   opts: { updates: number; participants: number; checkpointEvery: number | null; tokenHashes?: SessionRow['tokenHashes'] },
 ): Promise<{ start: number; end: number; checkpoints: number }> {
@@ -116,7 +116,11 @@ export async function generateSession(
       const cp = { seq, at, state }
       // What storage will store (rows.ts storedState: the same deflate, the same level), known now.
       Object.assign(since, { updates: 0, updateBytes: 0, checkpointBytes: Math.min(state.length, zlib.deflateRawSync(state, { level: CHECKPOINT_DEFLATE_LEVEL }).length) })
+      // After the log up to it is written (on PostgreSQL appends run concurrently): a checkpoint
+      // stores the log bytes up to its seq.
+      const logged = Promise.all(writes.slice())
       checkpointChain = checkpointChain.then(async () => {
+        await logged
         await storage.writeCheckpoint(sessionId, cp)
         if (opts.checkpointEvery === null) await storage.thinCheckpoints(sessionId, (kept) => checkpointsToThin(kept, DEFAULT_CHECKPOINT_SPACING))
       })

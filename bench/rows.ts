@@ -76,7 +76,7 @@ export function buildRows(r: SuiteResults): Row[] {
   }
   if (r.storageRatio) {
     const na = { 'y-websocket': 'n/a (no storage)', hocuspocus: 'n/a (stores the document only)' }
-    const label: Record<string, string> = { meeting: '20-person, 90-minute meeting', moves: '20,000 moves of 200 stickies' }
+    const label: Record<string, string> = { meeting: '20-person meeting', moves: '20,000 moves of 200 stickies', long: 'the 100,000-update replay session' }
     for (const x of r.storageRatio) {
       const section = `Storage of a long session (${label[String(x.scenario)] ?? String(x.scenario)}, ${x.backend === 'postgres' ? 'PostgreSQL' : 'SQLite'})`
       rows.push({ section, figure: 'on disk ÷ (updates + final document)', unit: '×', values: { sandbox: num(x.diskRatio), ...na }, goal: '≤ 2×' })

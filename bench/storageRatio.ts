@@ -12,12 +12,16 @@
 //   meeting — 20 people, a 90-minute retrospective: each writes a dozen stickies, types in them
 //             (every edit rewrites the sticky's props, as the client does), drags them around
 //             (one update per pointer move) and deletes a few;
-//   moves   — 200 stickies, then 20,000 moves of them.
+//   moves   — 200 stickies, then 20,000 moves of them;
+//   long    — the replay benchmark's 100,000-update session (20 people, 90 minutes), generated
+//             straight into storage as a room writes it (not through a server: 100,000 updates
+//             through sockets take minutes on a shared machine).
 //
-//   node bench/storageRatio.ts [--backend sqlite,postgres] [--scenario meeting,moves] [--server-root DIR]
+//   node bench/storageRatio.ts [--backend sqlite,postgres] [--scenario meeting,moves,long] [--server-root DIR [--every 500]]
 //
 // `--server-root` runs the same sessions against another checkout's server (e.g. the commit before
-// checkpoints were spaced by size, extracted with `git archive`), for before/after figures.
+// checkpoints were spaced by size, extracted with `git archive`), for before/after figures; that
+// build's generator for `long` needs `--every 500` (its room's rule).
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -32,7 +36,7 @@ import { indexKey, noteRecord } from './docs.ts'
 
 type Harness = typeof import('../server/src/testing/harness.ts')
 type Backend = 'sqlite' | 'postgres'
-export type StorageScenario = 'meeting' | 'moves'
+export type StorageScenario = 'meeting' | 'moves' | 'long'
 
 export interface StorageRatioResult {
   scenario: StorageScenario
@@ -102,11 +106,15 @@ class Person {
   }
 }
 
-/** The edits of one scenario, one person at a time; yields now and then so the server keeps up. */
-async function play(scenario: StorageScenario, people: Person[], random: () => number): Promise<void> {
+/**
+ * The edits of one scenario, one person at a time. Every 100 edits it waits for the server to
+ * have committed everything (`settle`): a room checkpoints only with its log committed, and
+ * people pause; a session replayed flat out with no pause would never checkpoint on PostgreSQL.
+ */
+async function play(scenario: StorageScenario, people: Person[], random: () => number, settle: () => Promise<void>): Promise<void> {
   let n = 0
   const breathe = async () => {
-    if (++n % 100 === 0) await sleep(1)
+    if (++n % 100 === 0) await settle()
   }
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T
   const create = (p: Person, text: string) => {
@@ -157,7 +165,66 @@ async function play(scenario: StorageScenario, people: Person[], random: () => n
   }
 }
 
-export async function runStorageScenario(scenario: StorageScenario, backend: Backend, serverRoot = path.resolve(here, '..')): Promise<StorageRatioResult> {
+/** Writes the session through a real server, with people on websockets; returns its id and final document size. */
+async function throughServer(h: Harness, scenario: 'meeting' | 'moves', dataDir: string, databaseUrl: string | null, people: Person[]): Promise<{ sessionId: string; docBytes: number }> {
+  // Limits meant for people typing are lifted: the session is replayed faster than it was lived.
+  const server = await h.startServer(dataDir, {
+    messagesPerSecond: 1e6,
+    messageBurst: 1e6,
+    bytesPerSecond: 1e9,
+    burstBytes: 1e9,
+    slowClientBytes: 1e9,
+    ...(databaseUrl ? { databaseUrl } : {}),
+  })
+  const session = await h.createSession(server.url, `Storage bench: ${scenario}`)
+  const count = scenario === 'meeting' ? 20 : 10
+  for (let i = 0; i < count; i++) people.push(await Person.join(h, server.url, session.id, session.tokens.participant, `Person ${i + 1}`))
+  const room = await server.rooms.get(session.id)
+  const seqAtStart = await server.storage.lastSeq(session.id)
+  const sent = () => people.reduce((n, p) => n + p.sent, 0)
+  // Everything sent so far is applied, logged and committed.
+  const settle = () =>
+    h.waitFor(async () => room.pendingSaves === 0 && server.persister.pendingCount === 0 && (await server.storage.lastSeq(session.id)) >= seqAtStart + sent(), 'edits logged', 120_000)
+  await play(scenario, people, seededRandom(scenario === 'meeting' ? 90 : 200), async () => {
+    await settle()
+    await sleep(1)
+  })
+  await settle()
+  for (const p of people.splice(0)) p.close()
+  const docBytes = room.fullState().length
+  await server.close()
+  return { sessionId: session.id, docBytes }
+}
+
+/**
+ * The replay benchmark's 100,000-update session (bench/replaySeek.ts: 20 people, 90 minutes, the
+ * session behind the issue's "124 MB for 4.1 MB of updates"), written straight into storage with
+ * checkpoints as that build's room writes them (`every`: every that many updates instead).
+ */
+async function generated(serverRoot: string, dataDir: string, databaseUrl: string | null, every: number | null): Promise<{ sessionId: string; docBytes: number }> {
+  const { generateSession } = await import(path.join(serverRoot, 'bench/replaySeek.ts'))
+  const { rebuildDoc } = await import(path.join(serverRoot, 'server/src/storage/rebuild.ts'))
+  const storage = databaseUrl
+    ? await (await import(path.join(serverRoot, 'server/src/storage/PostgresStorage.ts'))).PostgresStorage.open(databaseUrl)
+    : new (await import(path.join(serverRoot, 'server/src/storage/SqliteStorage.ts'))).SqliteStorage(dataDir)
+  const sessionId = 'bench_long_session'
+  try {
+    await generateSession(storage, sessionId, { updates: 100_000, participants: 20, checkpointEvery: every })
+    const { doc } = (await rebuildDoc(storage, sessionId)) as { doc: Y.Doc }
+    const docBytes = Y.encodeStateAsUpdate(doc).length
+    doc.destroy()
+    return { sessionId, docBytes }
+  } finally {
+    await storage.close()
+  }
+}
+
+export async function runStorageScenario(
+  scenario: StorageScenario,
+  backend: Backend,
+  serverRoot = path.resolve(here, '..'),
+  every: number | null = null,
+): Promise<StorageRatioResult> {
   const started = performance.now()
   const h = (await import(path.join(serverRoot, 'server/src/testing/harness.ts'))) as Harness
   const pgMod = await import(path.join(serverRoot, 'server/src/testing/postgres.ts'))
@@ -166,38 +233,19 @@ export async function runStorageScenario(scenario: StorageScenario, backend: Bac
   const dataDir = h.tempDataDir()
   const people: Person[] = []
   try {
-    // Limits meant for people typing are lifted: the session is replayed faster than it was lived.
-    const server = await h.startServer(dataDir, {
-      messagesPerSecond: 1e6,
-      messageBurst: 1e6,
-      bytesPerSecond: 1e9,
-      burstBytes: 1e9,
-      slowClientBytes: 1e9,
-      ...(databaseUrl ? { databaseUrl } : {}),
-    })
-    const session = await h.createSession(server.url, `Storage bench: ${scenario}`)
-    const count = scenario === 'meeting' ? 20 : 10
-    for (let i = 0; i < count; i++) people.push(await Person.join(h, server.url, session.id, session.tokens.participant, `Person ${i + 1}`))
-    await play(scenario, people, seededRandom(scenario === 'meeting' ? 90 : 200))
-    const sent = people.reduce((n, p) => n + p.sent, 0)
-    const room = await server.rooms.get(session.id)
-    // Everything sent is applied, logged and committed.
-    await h.waitFor(async () => room.pendingSaves === 0 && server.persister.pendingCount === 0 && (await server.storage.lastSeq(session.id)) >= sent, 'every edit logged', 120_000)
-    for (const p of people.splice(0)) p.close()
-    const docBytes = room.fullState().length
-    await server.close()
-
+    const { sessionId, docBytes } =
+      scenario === 'long' ? await generated(serverRoot, dataDir, databaseUrl, every) : await throughServer(h, scenario, dataDir, databaseUrl, people)
     const storage = cluster && databaseUrl ? await (await import(path.join(serverRoot, 'server/src/storage/PostgresStorage.ts'))).PostgresStorage.open(databaseUrl) : new (await import(path.join(serverRoot, 'server/src/storage/SqliteStorage.ts'))).SqliteStorage(dataDir)
     let updates = 0
     let updateBytes = 0
     for (let after = 0; ; ) {
-      const page = (await storage.updatesPage(session.id, after, { maxUpdates: 10_000, maxBytes: 64 << 20 })) as { seq: number; update: Uint8Array }[]
+      const page = (await storage.updatesPage(sessionId, after, { maxUpdates: 10_000, maxBytes: 64 << 20 })) as { seq: number; update: Uint8Array }[]
       if (page.length === 0) break
       updates += page.length
       for (const u of page) updateBytes += u.update.length
       after = page.at(-1)?.seq ?? after
     }
-    const payloadBytes = (await storage.storedBytes(session.id)) as number
+    const payloadBytes = (await storage.storedBytes(sessionId)) as number
     await storage.close()
 
     let diskBytes: number
@@ -252,7 +300,7 @@ export async function runStorageScenario(scenario: StorageScenario, backend: Bac
 /** Every scenario on every backend (bench/suite.ts `--only storage`). */
 export async function runStorageRatioBench(opts: { backends?: Backend[]; scenarios?: StorageScenario[]; serverRoot?: string } = {}): Promise<StorageRatioResult[]> {
   const out: StorageRatioResult[] = []
-  for (const scenario of opts.scenarios ?? (['meeting', 'moves'] as const)) {
+  for (const scenario of opts.scenarios ?? (['meeting', 'moves', 'long'] as const)) {
     for (const backend of opts.backends ?? (['sqlite', 'postgres'] as const)) out.push(await runStorageScenario(scenario, backend, opts.serverRoot))
   }
   return out
@@ -274,8 +322,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   }
   const list = <T extends string>(name: string) => arg(name)?.split(',') as T[] | undefined
   const serverRoot = arg('server-root') ? path.resolve(arg('server-root') as string) : undefined
-  for (const scenario of list<StorageScenario>('scenario') ?? ['meeting', 'moves']) {
-    for (const backend of list<Backend>('backend') ?? ['sqlite', 'postgres']) console.log(formatStorageRatio(await runStorageScenario(scenario, backend, serverRoot)))
+  const every = arg('every') ? Number(arg('every')) : null
+  for (const scenario of list<StorageScenario>('scenario') ?? ['meeting', 'moves', 'long']) {
+    for (const backend of list<Backend>('backend') ?? ['sqlite', 'postgres']) console.log(formatStorageRatio(await runStorageScenario(scenario, backend, serverRoot, every)))
   }
   process.exit(0)
 }
