@@ -64,7 +64,7 @@ export class Room implements CommitListener {
   private approxDocBytes: number
   /** approxDocBytes as of the last checkpoint: what was applied since is the difference. */
   private docBytesAtCheckpoint: number
-  /** The last checkpoint's stored size (0: none yet). */
+  /** The last checkpoint's stored size (0: none; the document's size when the loader did not say). */
   private checkpointBytes: number
   /** What this session occupies in storage (log rows and checkpoints), kept up to date as it grows. */
   private storedBytes: number
