@@ -1,30 +1,35 @@
 // Replay seek benchmark: generates a long session (default 100,000 updates: 20 participants, a
 // few hundred stickies, drags, votes, phase changes, tasks) straight into a SqliteStorage in a
-// temp dir, with checkpoints every CHECKPOINT_EVERY_UPDATES as a live room writes them, then
+// temp dir, with checkpoints as a live room writes them (spaced by size and thinned,
+// server/src/rooms/checkpointPolicy.ts; `--every N`: every N updates, as before that), then
 // measures server-side `stateAt` over random moments, the cold timeline build, and what the
 // replay page pays client-side (feed size, building snapshots, loading one).
 //
-//   node bench/replaySeek.ts [--updates 100000] [--samples 200]
+//   node bench/replaySeek.ts [--updates 100000] [--samples 200] [--every 500]
 //
 // bench/run.ts calls `runReplaySeekBench({ updates })`.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import zlib from 'node:zlib'
 import * as Y from 'yjs'
 import { PHASES, POSITION_KEY, seededRandom, recordToYMap, Root, SERVER_ORIGIN, voteKey, type Participant, type Task } from '@sandbox/shared'
 import { seedSessionDoc } from '@sandbox/shared/seed'
 import { noteRecord as noteRecordOf } from './docs.ts'
 import { SqliteStorage } from '../server/src/storage/SqliteStorage.ts'
-import type { SessionRow, UpdateToAppend } from '../server/src/storage/Storage.ts'
+import type { SessionRow, Storage, UpdateToAppend } from '../server/src/storage/Storage.ts'
 import { encodeFeed, stateAt } from '../server/src/replay/history.ts'
 import { TimelineIndex } from '../server/src/replay/timeline.ts'
+import { checkpointsToThin, DEFAULT_CHECKPOINT_SPACING, dueForCheckpoint } from '../server/src/rooms/checkpointPolicy.ts'
+import { CHECKPOINT_DEFLATE_LEVEL } from '../server/src/storage/rows.ts'
 
 export interface ReplaySeekOptions {
   updates: number
   /** Random moments to seek to. Default 200. */
   samples?: number
   participants?: number
+  /** A checkpoint every this many updates (the rule before checkpointPolicy.ts); default: the room's policy. */
   checkpointEveryUpdates?: number
   /** Keep the generated database (and print where) instead of deleting it. */
   keep?: boolean
@@ -32,7 +37,10 @@ export interface ReplaySeekOptions {
 
 export interface ReplaySeekResult {
   updates: number
+  /** Checkpoints kept at the end (written, minus thinned). */
   checkpoints: number
+  /** The session's stored bytes (log rows + checkpoints) ÷ (update bytes + final document bytes). */
+  storedRatio: number
   samples: number
   p50Ms: number
   p95Ms: number
@@ -65,12 +73,13 @@ const noteRecord = (id: string, x: number, y: number, text: string, index: numbe
 /**
  * Writes a session like a live room would: every participant edits through their own Y.Doc
  * (their own Yjs client id), the room doc applies it and the log stores it with the author's id
- * and a server time; the room checkpoints every `checkpointEvery` updates.
+ * and a server time; the room checkpoints every `checkpointEvery` updates, or (null) as a live
+ * room does: by checkpointPolicy.ts, thinning after each checkpoint.
  */
 export async function generateSession(
-  storage: SqliteStorage,
+  storage: Storage,
   sessionId: string,
-  opts: { updates: number; participants: number; checkpointEvery: number; tokenHashes?: SessionRow['tokenHashes'] },
+  opts: { updates: number; participants: number; checkpointEvery: number | null; tokenHashes?: SessionRow['tokenHashes'] },
 ): Promise<{ start: number; end: number; checkpoints: number }> {
   const random = seededRandom(SEED)
   const start = Date.UTC(2025, 0, 6, 9, 0, 0)
@@ -82,8 +91,11 @@ export async function generateSession(
   let checkpoints = 0
   let pending: UpdateToAppend[] = []
   const stepMs = SESSION_MS / opts.updates
-  // Writes start at once (SQLite commits before the call returns) and are awaited at the end.
-  const writes: Promise<void>[] = []
+  // Writes start at once (SQLite commits before the call returns) and are awaited at the end;
+  // checkpoints (deflated on the thread pool) and thinning run one after the other, in order.
+  const writes: Promise<unknown>[] = []
+  let checkpointChain: Promise<unknown> = Promise.resolve()
+  const since = { updates: 0, updateBytes: 0, checkpointBytes: 0 }
   const log = (update: Uint8Array, participantId: string | null) => {
     seq += 1
     // Bursts of activity with the odd quiet minute, like a real meeting.
@@ -94,10 +106,24 @@ export async function generateSession(
       writes.push(storage.appendUpdates(pending))
       pending = []
     }
-    if (seq % opts.checkpointEvery === 0) {
+    since.updates += 1
+    since.updateBytes += update.length
+    const due = opts.checkpointEvery === null ? dueForCheckpoint(since, DEFAULT_CHECKPOINT_SPACING) : seq % opts.checkpointEvery === 0
+    if (due) {
       writes.push(storage.appendUpdates(pending))
       pending = []
-      writes.push(storage.writeCheckpoint(sessionId, { seq, at, state: Y.encodeStateAsUpdate(room) }))
+      const state = Y.encodeStateAsUpdate(room)
+      const cp = { seq, at, state }
+      // What storage will store (rows.ts storedState: the same deflate, the same level), known now.
+      Object.assign(since, { updates: 0, updateBytes: 0, checkpointBytes: Math.min(state.length, zlib.deflateRawSync(state, { level: CHECKPOINT_DEFLATE_LEVEL }).length) })
+      // After the log up to it is written (on PostgreSQL appends run concurrently): a checkpoint
+      // stores the log bytes up to its seq.
+      const logged = Promise.all(writes.slice())
+      checkpointChain = checkpointChain.then(async () => {
+        await logged
+        await storage.writeCheckpoint(sessionId, cp)
+        if (opts.checkpointEvery === null) await storage.thinCheckpoints(sessionId, (kept) => checkpointsToThin(kept, DEFAULT_CHECKPOINT_SPACING))
+      })
       checkpoints += 1
     }
   }
@@ -177,7 +203,7 @@ export async function generateSession(
       asPerson(person, (doc) => doc.getMap<Y.Map<unknown>>(Root.records).set(id, recordToYMap(noteRecord(id, 100, 100, `Idea ${stickyCount}`, stickyCount))))
     }
   }
-  writes.push(storage.appendUpdates(pending))
+  writes.push(storage.appendUpdates(pending), checkpointChain)
   await Promise.all(writes)
   for (const person of people) person.doc.destroy()
   room.destroy()
@@ -190,11 +216,13 @@ export async function runReplaySeekBench(opts: ReplaySeekOptions): Promise<Repla
   const sessionId = 'bench_replay_session_000000000000'
   try {
     const t0 = performance.now()
-    const { start, end, checkpoints } = await generateSession(storage, sessionId, {
+    const { start, end } = await generateSession(storage, sessionId, {
       updates: opts.updates,
       participants: opts.participants ?? 20,
-      checkpointEvery: opts.checkpointEveryUpdates ?? 500,
+      checkpointEvery: opts.checkpointEveryUpdates ?? null,
     })
+    let checkpoints = 0
+    await storage.thinCheckpoints(sessionId, (kept) => ((checkpoints = kept.length), []))
     const generateMs = performance.now() - t0
 
     const random = seededRandom(7)
@@ -236,9 +264,18 @@ export async function runReplaySeekBench(opts: ReplaySeekOptions): Promise<Repla
     const loadSnapshotMs = performance.now() - s
     fresh.destroy()
 
+    const storedBytes = await storage.storedBytes(sessionId)
+    let updateBytes = 0
+    for (let after = 0; ; ) {
+      const page = await storage.updatesPage(sessionId, after, { maxUpdates: 10_000, maxBytes: 64 << 20 })
+      if (page.length === 0) break
+      for (const u of page) updateBytes += u.update.length
+      after = page.at(-1)?.seq ?? after
+    }
     return {
       updates: opts.updates,
       checkpoints,
+      storedRatio: Math.round((storedBytes / (updateBytes + snapshot.length)) * 100) / 100,
       samples,
       p50Ms: round(percentile(times, 0.5)),
       p95Ms: round(percentile(times, 0.95)),
@@ -265,8 +302,14 @@ function argValue(name: string): number | undefined {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const result = await runReplaySeekBench({ updates: argValue('updates') ?? 100_000, samples: argValue('samples') ?? 200, keep: process.argv.includes('--keep') })
-  console.log(`replay seek: ${result.updates} updates, ${result.checkpoints} checkpoints, generated in ${result.generateMs} ms`)
+  const result = await runReplaySeekBench({
+    updates: argValue('updates') ?? 100_000,
+    samples: argValue('samples') ?? 200,
+    checkpointEveryUpdates: argValue('every'),
+    keep: process.argv.includes('--keep'),
+  })
+  console.log(`replay seek: ${result.updates} updates, ${result.checkpoints} checkpoints kept, generated in ${result.generateMs} ms`)
+  console.log(`  stored bytes ÷ (update bytes + final document): ${result.storedRatio}`)
   console.log(`  stateAt over ${result.samples} random moments: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, max ${result.maxMs} ms`)
   console.log(`  timeline (cold, whole log once): ${result.timelineColdMs} ms, ${result.timelineEvents} events`)
   console.log(`  client: feed ${(result.feedBytes / 1e6).toFixed(1)} MB, building the replay doc ${result.buildReplayDocMs} ms, doc ${(result.docBytes / 1024).toFixed(0)} KiB, loading it ${result.loadSnapshotMs} ms`)

@@ -132,6 +132,10 @@ ${renderTerminal(report)}
   listening, *first sync* is connect to the first sync message of the cold room.
 - **Replay seek**: \`GET /api/sessions/<id>/state?at=…\` server-side, over random moments of a
   100,000-update session (\`bench/replaySeek.ts\`).
+- **Storage of a long session**: a 20-person meeting and 20,000 moves of 200 stickies written
+  through a real server (\`bench/storageRatio.ts\`); the SQLite file (WAL folded in) or PostgreSQL's
+  \`pg_total_relation_size\` of the log and checkpoints, and the quota's stored bytes, each over the
+  update bytes plus the final document's bytes.
 - **Browser**: headless Chromium opening a join link to a board of 2,000 stickies; bytes the page
   sends on its websocket while dragging one sticky and while drawing.
 - **Memory**: server RSS and JS heap (after a full GC) added per idle connection and per loaded

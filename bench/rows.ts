@@ -81,6 +81,15 @@ export function buildRows(r: SuiteResults): Row[] {
     rows.push({ section, figure: 'navigation → first board', unit: 'ms', values: { sandbox: num(r.replayOpen.firstBoardMs), ...na }, goal: '< 1,000 ms' })
     rows.push({ section, figure: 'first /timeline over HTTP, alone', unit: 'ms', values: { sandbox: num(r.replayOpen.timelineColdHttpMs), ...na }, goal: '< 1,000 ms' })
   }
+  if (r.storageRatio) {
+    const na = { 'y-websocket': 'n/a (no storage)', hocuspocus: 'n/a (stores the document only)' }
+    const label: Record<string, string> = { meeting: '20-person meeting', moves: '20,000 moves of 200 stickies', long: 'the 100,000-update replay session' }
+    for (const x of r.storageRatio) {
+      const section = `Storage of a long session (${label[String(x.scenario)] ?? String(x.scenario)}, ${x.backend === 'postgres' ? 'PostgreSQL' : 'SQLite'})`
+      rows.push({ section, figure: 'on disk ÷ (updates + final document)', unit: '×', values: { sandbox: num(x.diskRatio), ...na }, goal: '≤ 2×' })
+      rows.push({ section, figure: 'stored payload (quota) ÷ (updates + final document)', unit: '×', values: { sandbox: num(x.payloadRatio), ...na }, goal: '≤ 2×' })
+    }
+  }
   if (r.browser) {
     const b = r.browser
     const na = { 'y-websocket': 'n/a (no UI)', hocuspocus: 'n/a (no UI)' }

@@ -6,7 +6,7 @@
 //   npm run bench                      full run: 3 alternating rounds, 15 s windows
 //   npm run bench -- --quick           one round, 5 s windows, smaller histories (< 3 minutes)
 //   npm run bench -- --rounds 5        more rounds
-//   npm run bench -- --only fanout,cold,memory,replay,replay-open,saved,browser,bundle
+//   npm run bench -- --only fanout,cold,memory,replay,replay-open,storage,saved,browser,bundle
 //   npm run bench -- --quick --write-md   also rewrite BENCHMARKS.md (full runs always do)
 import fs from 'node:fs'
 import os from 'node:os'

@@ -33,6 +33,8 @@ export interface SuiteResults {
   cold: Record<PeerName, ColdLoadResult | null>
   replaySeek: Record<string, unknown> | null
   replayOpen: Record<string, unknown> | null
+  /** Stored bytes over (update bytes + final document) of long sessions, per backend (bench/storageRatio.ts). */
+  storageRatio: Record<string, unknown>[] | null
   savedIsolated: Record<string, unknown> | null
   /** Fan-out with and without the server judging the board (bench/validationCost.ts). */
   validationCost: Record<string, unknown> | null
@@ -62,6 +64,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResults> {
     cold: { sandbox: null, 'y-websocket': null, hocuspocus: null },
     replaySeek: null,
     replayOpen: null,
+    storageRatio: null,
     savedIsolated: null,
     validationCost: null,
     browser: null,
@@ -140,6 +143,14 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResults> {
         else results.gaps.push('Replay cold open: bench/replayOpen.ts is missing.')
       })
     }
+  }
+  if (want('storage')) {
+    await guarded('Storage ratio of long sessions (bench/storageRatio.ts)', async () => {
+      const { runStorageRatioBench, formatStorageRatio } = await import('./storageRatio.ts')
+      const ratios = await timed('storage ratio', () => runStorageRatioBench())
+      for (const r of ratios) opts.log(`  ${formatStorageRatio(r)}`)
+      results.storageRatio = ratios as unknown as Record<string, unknown>[]
+    })
   }
 
   if (want('saved')) {

@@ -1,6 +1,7 @@
 // Server settings, read once from the environment and validated, with their units in the names.
 import path from 'node:path'
 import { z } from 'zod'
+import { DEFAULT_CHECKPOINT_SPACING } from './rooms/checkpointPolicy.ts'
 
 /** Slack's incoming webhooks, and the hosts Microsoft's Workflows webhooks are served from. */
 export const DEFAULT_WEBHOOK_ALLOWED_HOSTS = ['hooks.slack.com', '*.logic.azure.com', '*.webhook.office.com', '*.powerplatform.com'] as const
@@ -36,7 +37,8 @@ const envSchema = z.object({
   MAX_PARTICIPANTS_PER_SESSION: int(500),
   JOINS_PER_MINUTE_PER_ADDRESS: int(120),
   SAVE_BATCH_MS: int(5),
-  CHECKPOINT_EVERY_UPDATES: int(500),
+  CHECKPOINT_SPACING: z.coerce.number().nonnegative().default(DEFAULT_CHECKPOINT_SPACING.ratio),
+  CHECKPOINT_MIN_UPDATES: int(DEFAULT_CHECKPOINT_SPACING.minUpdates),
   IDLE_UNLOAD_MS: int(30_000),
   SLOW_CLIENT_BYTES: int(8 * 1024 * 1024),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
@@ -96,7 +98,13 @@ export type Config = {
   /** `POST /api/sessions/<id>/participants` per client address per minute. */
   joinsPerMinutePerAddress: number
   saveBatchMs: number
-  checkpointEveryUpdates: number
+  /**
+   * A checkpoint once the update bytes logged since the last one reach this many times its stored
+   * size (rooms/checkpointPolicy.ts: 1 keeps a session within 2 × its updates plus its document).
+   */
+  checkpointSpacing: number
+  /** And not before this many updates since the last one. */
+  checkpointMinUpdates: number
   idleUnloadMs: number
   slowClientBytes: number
   sqliteSynchronous: 'FULL' | 'NORMAL'
@@ -153,7 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxParticipantsPerSession: e.MAX_PARTICIPANTS_PER_SESSION,
     joinsPerMinutePerAddress: Math.max(1, e.JOINS_PER_MINUTE_PER_ADDRESS),
     saveBatchMs: e.SAVE_BATCH_MS,
-    checkpointEveryUpdates: Math.max(1, e.CHECKPOINT_EVERY_UPDATES),
+    checkpointSpacing: e.CHECKPOINT_SPACING,
+    checkpointMinUpdates: Math.max(1, e.CHECKPOINT_MIN_UPDATES),
     idleUnloadMs: e.IDLE_UNLOAD_MS,
     slowClientBytes: e.SLOW_CLIENT_BYTES,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,

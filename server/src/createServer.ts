@@ -61,7 +61,7 @@ export async function createServer(
     limits: {
       maxDocBytes: config.maxDocBytes,
       maxSessionStorageBytes: config.maxSessionStorageBytes,
-      checkpointEveryUpdates: config.checkpointEveryUpdates,
+      checkpointSpacing: { ratio: config.checkpointSpacing, minUpdates: config.checkpointMinUpdates },
       judgeBoard: config.judgeBoard,
     },
     idleUnloadMs: config.idleUnloadMs,

@@ -119,6 +119,30 @@ describe('live sync', () => {
     expect(replay.getMap(Root.records).has('shape:saved')).toBe(true)
   })
 
+  it('acknowledges edits the room already has when a client sends them again (after a failover)', async () => {
+    const { server, session } = await setup()
+    // Another client's edits reach the room first, as if a process that died had logged them.
+    const writer = new Y.Doc()
+    putSticky(writer, 'shape:resent', 'logged before the owner died')
+    const first = track(connect(server.url, session.id, session.tokens.participant))
+    await synced(first)
+    Y.applyUpdate(first.doc, Y.encodeStateAsUpdate(writer))
+    const room = await server.rooms.get(session.id)
+    await waitFor(() => room.doc.getMap(Root.records).has('shape:resent') && room.pendingSaves === 0, 'logged')
+    // The client that wrote them reconnects and sends them again: nothing new for the room, but it hears "saved".
+    const again = await rawSocket(`${wsBase(server.url)}/${session.id}?token=${session.tokens.participant}&ack=1`)
+    const e = encoding.createEncoder()
+    encoding.writeVarUint(e, MessageType.sync)
+    encoding.writeVarUint(e, 2)
+    encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(writer))
+    again.ws.send(encoding.toUint8Array(e))
+    const saved = await waitFor(() => again.messages.find((m) => m[0] === MessageType.saved), 'a saved acknowledgement')
+    const d = decoding.createDecoder(new Uint8Array(saved))
+    decoding.readVarUint(d)
+    expect(Y.decodeStateVector(decoding.readVarUint8Array(d)).get(writer.clientID)).toBe(Y.getState(writer.store, writer.clientID))
+    again.ws.close()
+  })
+
   it('closes only the connection that sends a malformed frame', async () => {
     const { server, session } = await setup()
     const good = track(connect(server.url, session.id, session.tokens.participant))

@@ -72,7 +72,7 @@ describe('stateAt', () => {
   it('falls back to the log when a checkpoint cannot be read', async () => {
     const good = await writeLog(null)
     const broken = await writeLog(null)
-    broken.writeCheckpoint(SESSION, { seq: 30, at: START + 30_000, state: new Uint8Array([255, 255, 255, 1]) })
+    await broken.writeCheckpoint(SESSION, { seq: 30, at: START + 30_000, state: new Uint8Array([255, 255, 255, 1]) })
     expect(records(await stateAtSeq(broken, SESSION, 35))).toEqual(records(await stateAtSeq(good, SESSION, 35)))
   })
 })

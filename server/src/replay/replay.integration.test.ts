@@ -35,9 +35,11 @@ function addSticky(client: Client, id: string): void {
 }
 
 /** A session with sticky A, then (later) sticky B and a phase change; returns the moments between. */
-async function recordSession(checkpointEveryUpdates: number) {
+/** `checkpointEvery`: a checkpoint every that many updates (spacing 0: whatever their size). */
+async function recordSession(checkpointEvery: number) {
+  const checkpoints = { checkpointSpacing: 0, checkpointMinUpdates: checkpointEvery }
   const dataDir = tempDataDir()
-  let server = await startServer(dataDir, { checkpointEveryUpdates })
+  let server = await startServer(dataDir, checkpoints)
   const session = await createSession(server.url, 'Replay test')
   const memberA = await join(server.url, session.id, session.tokens.facilitator, 'Member A')
   const client = connect(server.url, session.id, session.tokens.facilitator, memberA)
@@ -54,7 +56,7 @@ async function recordSession(checkpointEveryUpdates: number) {
   const after = Date.now() + 1
   const restart = async () => {
     await server.close()
-    server = await startServer(dataDir, { checkpointEveryUpdates })
+    server = await startServer(dataDir, checkpoints)
     return server
   }
   cleanup.push(() => server.close())

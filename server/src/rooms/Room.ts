@@ -8,6 +8,7 @@ import { FencedError, type Storage } from '../storage/Storage.ts'
 import { checkPlacement, type Place } from './checkPlacement.ts'
 import type { Connection } from './Connection.ts'
 import { ConnectionBudgets } from './connectionBudget.ts'
+import { dueForCheckpoint, checkpointsToThin, type CheckpointSpacing } from './checkpointPolicy.ts'
 import type { CommitListener, Persister } from './Persister.ts'
 import { awarenessFrame, RoomPresence } from './RoomPresence.ts'
 import { RoomSecrets, type StoredSecrets } from './RoomSecrets.ts'
@@ -20,7 +21,8 @@ export interface RoomLimits {
   maxSessionStorageBytes: number
   /** See Config.judgeBoard: off only in the benchmark that measures its cost. */
   judgeBoard?: boolean
-  checkpointEveryUpdates: number
+  /** When to checkpoint, and which checkpoints to thin (rooms/checkpointPolicy.ts). */
+  checkpointSpacing: CheckpointSpacing
 }
 
 /**
@@ -33,8 +35,12 @@ export interface RoomLimits {
  */
 export type ChangeOrigin = Connection | typeof SERVER_ORIGIN
 
-/** Read by RoomManager before a room is built (the constructor does no I/O): stored bytes (log and checkpoints), secrets. */
-export type LoadedRoomState = { storedBytes: number; secrets: StoredSecrets }
+/**
+ * Read by RoomManager before a room is built (the constructor does no I/O): stored bytes (log and
+ * checkpoints), secrets, and where the checkpoint policy stands (without it: a checkpoint once the
+ * log after loading reaches the document's size, later than needed but never too soon).
+ */
+export type LoadedRoomState = { storedBytes: number; secrets: StoredSecrets; sinceCheckpoint?: { checkpointBytes: number; updateBytes: number } }
 
 /** A write whose "saved" waits for its commit: its author, and the clocks it brought each of the author's clients to. */
 type UnsavedWrite = { seq: number; conn: Connection; clocks: [client: number, clock: number][] }
@@ -67,6 +73,10 @@ export class Room implements CommitListener {
   private lastAt = 0
   private checkpointSeq: number
   private approxDocBytes: number
+  /** approxDocBytes as of the last checkpoint: what was applied since is the difference. */
+  private docBytesAtCheckpoint: number
+  /** The last checkpoint's stored size (0: none; the document's size when the loader did not say). */
+  private checkpointBytes: number
   /** What this session occupies in storage (log rows and checkpoints), kept up to date as it grows. */
   private storedBytes: number
   /** Updates emitted while a client's update is being judged; flushed as one after the verdict. */
@@ -90,6 +100,8 @@ export class Room implements CommitListener {
     this.lastCommittedSeq = seq
     this.checkpointSeq = checkpointSeq
     this.approxDocBytes = approxDocBytes
+    this.docBytesAtCheckpoint = approxDocBytes - (loaded.sinceCheckpoint?.updateBytes ?? 0)
+    this.checkpointBytes = loaded.sinceCheckpoint?.checkpointBytes ?? approxDocBytes
     this.storedBytes = loaded.storedBytes
     this.deps = deps
     this.log = deps.log.child({ session: id })
@@ -233,6 +245,8 @@ export class Room implements CommitListener {
         const merged = captured.length === 1 ? (captured[0] as Uint8Array) : Y.mergeUpdates(captured)
         // A refused update goes back to its sender too: the revert brings that client in line.
         this.record(merged, conn, refusal !== null || broken)
+      } else if (!broken && conn.wantsAcks) {
+        this.ackKnown(conn, update)
       }
     }
     if (broken) {
@@ -325,6 +339,25 @@ export class Room implements CommitListener {
     }
   }
 
+  /**
+   * An update that changed nothing: the room has all of it already. After a failover that is the
+   * usual case: the process that died had logged a client's last edits but not acknowledged them,
+   * and the client sends them again. It is told they are saved (once the log holds everything the
+   * room has), or it would wait for an acknowledgement forever.
+   */
+  private ackKnown(conn: Connection, update: Uint8Array): void {
+    const clocks: [number, number][] = []
+    for (const client of Y.parseUpdateMeta(update).to.keys()) {
+      const clock = Y.getState(this.doc.store, client)
+      if (clock === 0) continue
+      conn.writtenClientIds.add(client)
+      clocks.push([client, clock])
+    }
+    if (clocks.length === 0) return
+    if (this.lastCommittedSeq === this.seq) conn.send(savedFrame(clocks))
+    else this.unsavedWrites.push({ seq: this.seq, conn, clocks })
+  }
+
   /** Server-side writes (participant records): logged and broadcast like any update. */
   transactAsServer(fn: () => void): void {
     this.doc.transact(fn, SERVER_ORIGIN)
@@ -343,7 +376,8 @@ export class Room implements CommitListener {
     const newest = new Map<Connection, UnsavedWrite>()
     for (const w of this.unsavedWrites.splice(0, done)) newest.set(w.conn, w)
     for (const [conn, w] of newest) if (this.connections.has(conn)) conn.send(savedFrame(w.clocks))
-    if (this.seq - this.checkpointSeq >= this.deps.limits.checkpointEveryUpdates && !this.checkpointing) void this.checkpoint()
+    const since = { updates: this.seq - this.checkpointSeq, updateBytes: this.approxDocBytes - this.docBytesAtCheckpoint, checkpointBytes: this.checkpointBytes }
+    if (!this.checkpointing && dueForCheckpoint(since, this.deps.limits.checkpointSpacing)) void this.checkpoint()
   }
 
   /**
@@ -358,12 +392,15 @@ export class Room implements CommitListener {
     const state = this.fullState()
     const docBytesBefore = this.approxDocBytes
     const write = this.deps.storage.writeCheckpoint(this.id, { seq, at: this.lastAt, state }, this.deps.epoch).then(
-      () => {
+      async (stored) => {
         this.checkpointSeq = seq
         // The document is the checkpoint plus what was applied while it was being written.
         this.approxDocBytes = state.length + (this.approxDocBytes - docBytesBefore)
-        this.storedBytes += state.length
-        this.log.debug({ event: 'room.checkpoint', seq, bytes: state.length }, 'checkpoint written')
+        this.docBytesAtCheckpoint = state.length
+        this.checkpointBytes = stored
+        this.storedBytes += stored
+        this.log.debug({ event: 'room.checkpoint', seq, bytes: state.length, stored }, 'checkpoint written')
+        await this.thinCheckpoints()
         return true
       },
       (error: unknown) => {
@@ -400,6 +437,17 @@ export class Room implements CommitListener {
 
   get isDestroyed(): boolean {
     return this.destroyed
+  }
+
+  /** Deletes the checkpoints the log no longer pays for (checkpointPolicy.ts); the quota gets their bytes back. */
+  private async thinCheckpoints(): Promise<void> {
+    const spacing = this.deps.limits.checkpointSpacing
+    const freed = await this.deps.storage.thinCheckpoints(this.id, (kept) => checkpointsToThin(kept, spacing)).catch((error: unknown) => {
+      this.log.warn({ event: 'room.thin_failed', err: error }, 'thinning checkpoints failed; they stay until the next checkpoint')
+      return 0
+    })
+    // Not `storedBytes -= await …`: that would read storedBytes before the await and lose what was logged during it.
+    this.storedBytes -= freed
   }
 
   destroy(): void {

@@ -35,7 +35,17 @@ export type Opened = { room: Room } | { heldBy: LeaseHolder; expiresInMs: number
 export async function loadDoc(
   storage: Storage,
   sessionId: string,
-): Promise<{ doc: Y.Doc; seq: number; checkpointSeq: number; bytes: number; lastAt: number; fullState: Uint8Array | null; skipped: number }> {
+): Promise<{
+  doc: Y.Doc
+  seq: number
+  checkpointSeq: number
+  bytes: number
+  lastAt: number
+  fullState: Uint8Array | null
+  skipped: number
+  /** The checkpoint's stored size and the update bytes applied after it (the checkpoint policy resumes from them). */
+  sinceCheckpoint: { checkpointBytes: number; updateBytes: number }
+}> {
   const rebuilt = await rebuildDoc(storage, sessionId)
   const seq = Math.max(rebuilt.seq, await storage.lastSeq(sessionId))
   // With nothing after it, the checkpoint bytes are already the whole document as one update.
@@ -48,6 +58,7 @@ export async function loadDoc(
     lastAt: rebuilt.lastAt,
     fullState,
     skipped: rebuilt.skippedCount,
+    sinceCheckpoint: { checkpointBytes: rebuilt.checkpoint?.storedBytes ?? 0, updateBytes: rebuilt.bytes - (rebuilt.checkpoint?.state.length ?? 0) },
   }
 }
 
@@ -129,12 +140,12 @@ export class RoomManager {
       epoch = claim.lease.epoch
     }
     try {
-      const [{ doc, seq, checkpointSeq, bytes, lastAt, fullState, skipped }, storedBytes, secrets] = await Promise.all([
+      const [{ doc, seq, checkpointSeq, bytes, lastAt, fullState, skipped, sinceCheckpoint }, storedBytes, secrets] = await Promise.all([
         loadDoc(this.opts.storage, sessionId),
         this.opts.storage.storedBytes(sessionId),
         loadSecrets(this.opts.storage, sessionId),
       ])
-      const room: Room = new Room(sessionId, doc, seq, checkpointSeq, bytes, lastAt, { storedBytes, secrets }, {
+      const room: Room = new Room(sessionId, doc, seq, checkpointSeq, bytes, lastAt, { storedBytes, secrets, sinceCheckpoint }, {
         storage: this.opts.storage,
         persister: this.opts.persister,
         log: this.opts.log,

@@ -1,5 +1,5 @@
 // Storage on PostgreSQL, selected by DATABASE_URL: the same tables and meaning as SqliteStorage
-// (sessions, the append-only update log, kept checkpoints, secrets), plus what every process of a
+// (sessions, the append-only update log, deflated and thinned checkpoints, secrets), plus what every process of a
 // deployment must share: `settings` (the participant-key and relay secrets), room leases
 // (PostgresLeases) and uploaded images (PostgresAssetStore). Rows carry the same CRC-32 as
 // SQLite's, so a row changed behind the server's back reads as `mismatch` on both backends.
@@ -11,11 +11,11 @@ import zlib from 'node:zlib'
 import postgres from 'postgres'
 import type { Logger } from '../log.ts'
 import { CorruptionReport } from './CorruptionReport.ts'
-import { FencedError, type AppendOutcome, type ChatDeliveryRow, type ChatSettingsRow, type Checkpoint, type LoggedUpdate, type PageLimits, type Secret, type SecretKind, type SeriesEntry, type SeriesLink, type SessionRow, type Storage, type UpdateToAppend } from './Storage.ts'
+import { FencedError, type AppendOutcome, type ChatDeliveryRow, type ChatSettingsRow, type Checkpoint, type CheckpointInfo, type LoggedUpdate, type PageLimits, type Secret, type SecretKind, type SeriesEntry, type SeriesLink, type SessionRow, type Storage, type UpdateToAppend } from './Storage.ts'
 import { PostgresLeases } from './PostgresLeases.ts'
 import { PostgresAssetStore } from './PostgresAssetStore.ts'
 import { POSTGRES_MIGRATIONS } from './postgresMigrations.ts'
-import { toCheckpoint, toLink, toUpdate, type CheckpointRow, type LinkRow, type UpdateRow } from './rows.ts'
+import { storedState, toCheckpoint, toLink, toUpdate, type CheckpointRow, type LinkRow, type UpdateRow } from './rows.ts'
 
 export interface PostgresOptions {
   /** Where corrupt rows are reported (`storage.corrupt`). */
@@ -118,35 +118,74 @@ export class PostgresStorage implements Storage {
     return r?.seq ?? 0
   }
 
-  async writeCheckpoint(sessionId: string, cp: Checkpoint, epoch?: number): Promise<void> {
+  async writeCheckpoint(sessionId: string, cp: Checkpoint, epoch?: number): Promise<number> {
+    const { bytes, deflated } = await storedState(cp.state)
+    // Its log bytes: the nearest earlier checkpoint's, plus the log between the two (one range of
+    // the log, not the whole of it).
     const insert = (sql: Sql | postgres.TransactionSql<{ bigint: number }>) => sql`
-      INSERT INTO checkpoints (session_id, seq, at, state, checksum, size_bytes)
-      VALUES (${sessionId}, ${cp.seq}, ${cp.at}, ${asBuffer(cp.state)}, ${zlib.crc32(cp.state)}, ${cp.state.length})
-      ON CONFLICT (session_id, seq) DO UPDATE SET at = EXCLUDED.at, state = EXCLUDED.state, checksum = EXCLUDED.checksum, size_bytes = EXCLUDED.size_bytes`
+      WITH before AS (
+        SELECT seq, log_bytes FROM checkpoints WHERE session_id = ${sessionId} AND seq < ${cp.seq} AND log_bytes IS NOT NULL ORDER BY seq DESC LIMIT 1
+      ), base AS (
+        SELECT COALESCE((SELECT seq FROM before), 0) AS seq, COALESCE((SELECT log_bytes FROM before), 0) AS log_bytes
+      )
+      INSERT INTO checkpoints (session_id, seq, at, state, checksum, size_bytes, deflated, log_bytes)
+      SELECT ${sessionId}, ${cp.seq}, ${cp.at}, ${bytes}, ${zlib.crc32(bytes)}, ${bytes.length}, ${deflated},
+        base.log_bytes + COALESCE((SELECT SUM(size_bytes) FROM updates WHERE session_id = ${sessionId} AND seq > base.seq AND seq <= ${cp.seq}), 0)
+      FROM base
+      ON CONFLICT (session_id, seq) DO UPDATE SET at = EXCLUDED.at, state = EXCLUDED.state, checksum = EXCLUDED.checksum,
+        size_bytes = EXCLUDED.size_bytes, deflated = EXCLUDED.deflated, log_bytes = EXCLUDED.log_bytes`
     if (epoch === undefined) {
       await insert(this.sql)
-      return
+      return bytes.length
     }
     await this.sql.begin(async (tx) => {
       const [lease] = await tx<{ epoch: number }[]>`SELECT epoch FROM room_owners WHERE session_id = ${sessionId} FOR SHARE`
       if (lease?.epoch !== epoch) throw new FencedError(sessionId)
       await insert(tx)
     })
+    return bytes.length
+  }
+
+  async thinCheckpoints(sessionId: string, choose: (checkpoints: readonly CheckpointInfo[]) => readonly number[]): Promise<number> {
+    return this.sql.begin(async (tx) => {
+      // Locks the session's checkpoints: two processes thinning at once do not both count a row.
+      const rows = await tx<{ seq: number; size_bytes: number; log_bytes: number | null }[]>`
+        SELECT seq, size_bytes, log_bytes FROM checkpoints WHERE session_id = ${sessionId} ORDER BY seq FOR UPDATE`
+      const infos: CheckpointInfo[] = []
+      for (const r of rows) {
+        let logBytes = r.log_bytes
+        if (logBytes === null) {
+          // Stored before log bytes were: computed once, oldest first, and kept.
+          const prev = infos.at(-1)
+          const [sum] = await tx<{ bytes: number }[]>`
+            SELECT COALESCE(SUM(size_bytes), 0)::bigint AS bytes FROM updates WHERE session_id = ${sessionId} AND seq > ${prev?.seq ?? 0} AND seq <= ${r.seq}`
+          logBytes = (prev?.logBytes ?? 0) + (sum?.bytes ?? 0)
+          await tx`UPDATE checkpoints SET log_bytes = ${logBytes} WHERE session_id = ${sessionId} AND seq = ${r.seq}`
+        }
+        infos.push({ seq: r.seq, storedBytes: r.size_bytes, logBytes })
+      }
+      const newest = infos.at(-1)?.seq
+      const doomed = choose(infos).filter((seq) => seq !== newest)
+      if (doomed.length === 0) return 0
+      const deleted = await tx<{ size_bytes: number }[]>`
+        DELETE FROM checkpoints WHERE session_id = ${sessionId} AND seq = ANY(${doomed}::bigint[]) RETURNING size_bytes`
+      return deleted.reduce((n, r) => n + r.size_bytes, 0)
+    })
   }
 
   async latestCheckpoint(sessionId: string, atOrBefore?: number): Promise<Checkpoint | null> {
     const [row] =
       atOrBefore === undefined
-        ? await this.sql<CheckpointRow[]>`SELECT seq, at, state, checksum FROM checkpoints WHERE session_id = ${sessionId} ORDER BY seq DESC LIMIT 1`
+        ? await this.sql<CheckpointRow[]>`SELECT seq, at, state, checksum, deflated FROM checkpoints WHERE session_id = ${sessionId} ORDER BY seq DESC LIMIT 1`
         : await this.sql<CheckpointRow[]>`
-            SELECT seq, at, state, checksum FROM checkpoints WHERE session_id = ${sessionId} AND at <= ${atOrBefore}
+            SELECT seq, at, state, checksum, deflated FROM checkpoints WHERE session_id = ${sessionId} AND at <= ${atOrBefore}
             ORDER BY at DESC, seq DESC LIMIT 1`
     return row ? toCheckpoint(row) : null
   }
 
   async checkpointAtOrBeforeSeq(sessionId: string, seq: number): Promise<Checkpoint | null> {
     const [row] = await this.sql<CheckpointRow[]>`
-      SELECT seq, at, state, checksum FROM checkpoints WHERE session_id = ${sessionId} AND seq <= ${seq} ORDER BY seq DESC LIMIT 1`
+      SELECT seq, at, state, checksum, deflated FROM checkpoints WHERE session_id = ${sessionId} AND seq <= ${seq} ORDER BY seq DESC LIMIT 1`
     return row ? toCheckpoint(row) : null
   }
 

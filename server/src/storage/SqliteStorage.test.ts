@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -82,7 +83,7 @@ describe('SqliteStorage', () => {
     const { storage } = open()
     const log = createLogger('silent')
     const persister = new Persister(storage, 1, log)
-    const rooms = new RoomManager({ storage, persister, log, limits: { maxDocBytes: 1e9, maxSessionStorageBytes: 1e12, checkpointEveryUpdates: 1000 }, idleUnloadMs: 10 })
+    const rooms = new RoomManager({ storage, persister, log, limits: { maxDocBytes: 1e9, maxSessionStorageBytes: 1e12, checkpointSpacing: { ratio: 1, minUpdates: 1000 } }, idleUnloadMs: 10 })
     await rooms.createSession(session('s'))
     const room = await rooms.get('s')
     room.transactAsServer(() => room.doc.getMap('tldraw').set('shape:x', new Y.Map()))
@@ -176,9 +177,10 @@ describe('SqliteStorage', () => {
       { sessionId: 's', seq: 2, at: 2, participantId: null, update: new Uint8Array(200) },
       { sessionId: 'other', seq: 1, at: 1, participantId: null, update: new Uint8Array(5_000) },
     ])
-    await storage.writeCheckpoint('s', { seq: 1, at: 1, state: new Uint8Array(50) })
-    await storage.writeCheckpoint('s', { seq: 2, at: 2, state: new Uint8Array(70) })
-    await storage.writeCheckpoint('other', { seq: 1, at: 1, state: new Uint8Array(9_000) })
+    // Random bytes do not deflate: stored as they are.
+    await storage.writeCheckpoint('s', { seq: 1, at: 1, state: crypto.randomBytes(50) })
+    await storage.writeCheckpoint('s', { seq: 2, at: 2, state: crypto.randomBytes(70) })
+    await storage.writeCheckpoint('other', { seq: 1, at: 1, state: crypto.randomBytes(9_000) })
     expect(await storage.storedBytes('s')).toBe(300 + 200 + 50 + 70)
     expect(await storage.storedBytes('other')).toBe(14_000)
     expect(await storage.storedBytes('nobody')).toBe(0)

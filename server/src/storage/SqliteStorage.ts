@@ -1,7 +1,8 @@
 // The embedded default: one SQLite file in DATA_DIR, in WAL mode. better-sqlite3 is synchronous;
 // the methods return Promises only to share the Storage interface with PostgreSQL (a call still
-// runs, and commits, before it returns). The update log is append-only;
-// checkpoints are kept (never overwritten) so replay can seek to any moment without the whole log.
+// runs, and commits, before it returns). The update log is append-only; checkpoints are stored
+// deflated, spaced and thinned by rooms/checkpointPolicy.ts, so replay can seek to any moment
+// without the whole log while they take no more than the log itself.
 // Every row carries a CRC-32 of its bytes, written on insert and checked on read: a row whose bytes
 // changed on disk comes back marked `mismatch`, and readers skip it (see rebuild.ts).
 import path from 'node:path'
@@ -10,8 +11,8 @@ import Database from 'better-sqlite3'
 import type { Logger } from '../log.ts'
 import { CorruptionReport } from './CorruptionReport.ts'
 import { dataDirProblem, DataDirError, ensureWritableDataDir } from './dataDir.ts'
-import type { ChatDeliveryRow, ChatSettingsRow, Checkpoint, LoggedUpdate, PageLimits, Secret, SecretKind, SeriesEntry, SeriesLink, SessionRow, Storage, UpdateToAppend } from './Storage.ts'
-import { toCheckpoint, toLink, toUpdate, type CheckpointRow, type LinkRow, type UpdateRow } from './rows.ts'
+import type { ChatDeliveryRow, ChatSettingsRow, Checkpoint, CheckpointInfo, LoggedUpdate, PageLimits, Secret, SecretKind, SeriesEntry, SeriesLink, SessionRow, Storage, UpdateToAppend } from './Storage.ts'
+import { storedState, toCheckpoint, toLink, toUpdate, type CheckpointRow, type LinkRow, type UpdateRow } from './rows.ts'
 
 /**
  * Schema versions, in order; `PRAGMA user_version` says how many have run. Databases made before
@@ -98,6 +99,12 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX chat_deliveries_by_time ON chat_deliveries (session_id, updated_at);
   `,
+  // 6: checkpoints stored deflated (rows before it are raw: 0), and the update bytes logged up to
+  // each one's seq, which thinning weighs them against (NULL before it: filled in when first needed).
+  `
+  ALTER TABLE checkpoints ADD COLUMN deflated INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE checkpoints ADD COLUMN log_bytes INTEGER;
+  `,
 ]
 export const SCHEMA_VERSION = MIGRATIONS.length
 
@@ -108,7 +115,7 @@ export interface SqliteOptions {
 }
 
 const UPDATE_COLUMNS = 'seq, at, participant_id, bytes, checksum'
-const CHECKPOINT_COLUMNS = 'seq, at, state, checksum'
+const CHECKPOINT_COLUMNS = 'seq, at, state, checksum, deflated'
 
 export class SqliteStorage implements Storage {
   readonly file: string
@@ -142,7 +149,16 @@ export class SqliteStorage implements Storage {
       getSession: db.prepare('SELECT * FROM sessions WHERE id = ?'),
       insertUpdate: db.prepare('INSERT INTO updates (session_id, seq, at, participant_id, bytes, checksum, size_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       lastSeq: db.prepare('SELECT MAX(seq) AS seq FROM updates WHERE session_id = ?'),
-      insertCheckpoint: db.prepare('INSERT OR REPLACE INTO checkpoints (session_id, seq, at, state, checksum) VALUES (?, ?, ?, ?, ?)'),
+      insertCheckpoint: db.prepare(
+        'INSERT OR REPLACE INTO checkpoints (session_id, seq, at, state, checksum, deflated, log_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      // The newest checkpoint before a seq whose log bytes are known, and the log bytes after it:
+      // a new checkpoint's log bytes cost one range of the log, not the whole log.
+      checkpointLogBefore: db.prepare('SELECT seq, log_bytes FROM checkpoints WHERE session_id = ? AND seq < ? AND log_bytes IS NOT NULL ORDER BY seq DESC LIMIT 1'),
+      logBytesBetween: db.prepare('SELECT COALESCE(SUM(COALESCE(size_bytes, length(bytes))), 0) AS bytes FROM updates WHERE session_id = ? AND seq > ? AND seq <= ?'),
+      checkpointInfos: db.prepare('SELECT seq, length(state) AS stored_bytes, log_bytes FROM checkpoints WHERE session_id = ? ORDER BY seq'),
+      setCheckpointLog: db.prepare('UPDATE checkpoints SET log_bytes = ? WHERE session_id = ? AND seq = ?'),
+      deleteCheckpoint: db.prepare('DELETE FROM checkpoints WHERE session_id = ? AND seq = ? RETURNING length(state) AS bytes'),
       latestCheckpoint: db.prepare(`SELECT ${CHECKPOINT_COLUMNS} FROM checkpoints WHERE session_id = ? ORDER BY seq DESC LIMIT 1`),
       checkpointAtOrBefore: db.prepare(
         `SELECT ${CHECKPOINT_COLUMNS} FROM checkpoints WHERE session_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1`,
@@ -211,8 +227,39 @@ export class SqliteStorage implements Storage {
     return (this.stmt.lastSeq.get(sessionId) as { seq: number | null }).seq ?? 0
   }
 
-  async writeCheckpoint(sessionId: string, cp: Checkpoint): Promise<void> {
-    this.stmt.insertCheckpoint.run(sessionId, cp.seq, cp.at, cp.state, zlib.crc32(cp.state))
+  async writeCheckpoint(sessionId: string, cp: Checkpoint): Promise<number> {
+    const { bytes, deflated } = await storedState(cp.state)
+    this.db.transaction(() => {
+      this.stmt.insertCheckpoint.run(sessionId, cp.seq, cp.at, bytes, zlib.crc32(bytes), deflated ? 1 : 0, this.logBytesAt(sessionId, cp.seq))
+    })()
+    return bytes.length
+  }
+
+  /** Update bytes logged up to `seq`, from the nearest earlier checkpoint that knows its own. */
+  private logBytesAt(sessionId: string, seq: number): number {
+    const before = this.stmt.checkpointLogBefore.get(sessionId, seq) as { seq: number; log_bytes: number } | undefined
+    const after = this.stmt.logBytesBetween.get(sessionId, before?.seq ?? 0, seq) as { bytes: number }
+    return (before?.log_bytes ?? 0) + after.bytes
+  }
+
+  async thinCheckpoints(sessionId: string, choose: (checkpoints: readonly CheckpointInfo[]) => readonly number[]): Promise<number> {
+    return this.db.transaction(() => {
+      const rows = this.stmt.checkpointInfos.all(sessionId) as { seq: number; stored_bytes: number; log_bytes: number | null }[]
+      const infos = rows.map((r) => {
+        // Checkpoints stored before log bytes were: computed once, oldest first, and kept.
+        if (r.log_bytes !== null) return { seq: r.seq, storedBytes: r.stored_bytes, logBytes: r.log_bytes }
+        const logBytes = this.logBytesAt(sessionId, r.seq)
+        this.stmt.setCheckpointLog.run(logBytes, sessionId, r.seq)
+        return { seq: r.seq, storedBytes: r.stored_bytes, logBytes }
+      })
+      const newest = infos.at(-1)?.seq
+      let freed = 0
+      for (const seq of choose(infos)) {
+        if (seq === newest) continue
+        freed += (this.stmt.deleteCheckpoint.get(sessionId, seq) as { bytes: number } | undefined)?.bytes ?? 0
+      }
+      return freed
+    })()
   }
 
   async latestCheckpoint(sessionId: string, atOrBefore?: number): Promise<Checkpoint | null> {

@@ -95,6 +95,17 @@ export interface Checkpoint {
   state: Uint8Array
   /** Set on checkpoints read back; absent means `unverified`. */
   integrity?: Integrity
+  /** Set on checkpoints read back: the bytes it occupies in storage (deflated), not the state's length. */
+  storedBytes?: number
+}
+
+/** One stored checkpoint as thinning sees it (not its state). */
+export interface CheckpointInfo {
+  seq: number
+  /** Bytes it occupies in storage. */
+  storedBytes: number
+  /** Update bytes logged with seq ≤ this checkpoint's seq. */
+  logBytes: number
 }
 
 export interface PageLimits {
@@ -155,8 +166,19 @@ export interface Storage {
    */
   appendUpdates(updates: readonly UpdateToAppend[]): Promise<AppendOutcome | void>
   lastSeq(sessionId: string): Promise<number>
-  /** With `epoch`, refused (FencedError) unless that lease is still the session's current one. */
-  writeCheckpoint(sessionId: string, checkpoint: Checkpoint, epoch?: number): Promise<void>
+  /**
+   * Stores a checkpoint (its state deflated, see rows.ts storedState) with the update bytes logged
+   * up to its seq, and returns the bytes it occupies (what storedBytes counts for it). With
+   * `epoch`, refused (FencedError) unless that lease is still the session's current one.
+   */
+  writeCheckpoint(sessionId: string, checkpoint: Checkpoint, epoch?: number): Promise<number>
+  /**
+   * Deletes the checkpoints `choose` names, never the newest, in one transaction; returns the bytes
+   * freed. `choose` sees every checkpoint of the session in seq order (rooms/checkpointPolicy.ts
+   * checkpointsToThin decides). Replay and loading only ever ask for "the newest at or before", so
+   * a deleted checkpoint means a longer tail to apply from an older one, never a wrong document.
+   */
+  thinCheckpoints(sessionId: string, choose: (checkpoints: readonly CheckpointInfo[]) => readonly number[]): Promise<number>
   /** The newest checkpoint, or the newest one whose `at` is at or before `atOrBefore`. */
   latestCheckpoint(sessionId: string, atOrBefore?: number): Promise<Checkpoint | null>
   /** The newest checkpoint whose `seq` is at or before `seq` (replay seeks by log position). */
@@ -172,7 +194,7 @@ export interface Storage {
   updatesPage(sessionId: string, afterSeq: number, limits: PageLimits): Promise<LoggedUpdate[]>
   /** First and last update times, and the number of updates. */
   historyBounds(sessionId: string): Promise<{ first: number; last: number; count: number } | null>
-  /** Bytes of this session's log rows and checkpoints (all are kept), for a storage quota. */
+  /** Bytes of this session's log rows and stored checkpoints, for a storage quota. */
   storedBytes(sessionId: string): Promise<number>
   /** Writes one owner's item, replacing what was stored under the same key. */
   putSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string, value: string): Promise<void>

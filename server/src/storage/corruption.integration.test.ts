@@ -2,6 +2,7 @@
 // still loads from the good data (an older checkpoint plus the log, minus a corrupt row), stock
 // y-websocket clients sync it, /healthz names what was skipped, and replay never shows a wrong board.
 import fs from 'node:fs'
+import zlib from 'node:zlib'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
@@ -39,7 +40,7 @@ interface Recorded {
 async function record(): Promise<Recorded> {
   const dataDir = tempDataDir()
   cleanup.push(() => fs.rmSync(dataDir, { recursive: true, force: true }))
-  const server = await startServer(dataDir, { checkpointEveryUpdates: 2 })
+  const server = await startServer(dataDir, { checkpointSpacing: 0, checkpointMinUpdates: 2 })
   const session = await createSession(server.url, 'Corruption test')
   const added: Recorded['added'] = []
   let lastAuthor = new Y.Doc()
@@ -102,7 +103,7 @@ describe('a corrupt checkpoint', () => {
     flipByte(db, 'checkpoints', r.session.id, newest)
     db.close()
 
-    let server = await startServer(r.dataDir, { checkpointEveryUpdates: 2 })
+    let server = await startServer(r.dataDir, { checkpointSpacing: 0, checkpointMinUpdates: 2 })
     cleanup.push(() => server.close())
     const client = connect(server.url, r.session.id, r.session.tokens.participant)
     cleanup.push(() => client.destroy())
@@ -119,14 +120,14 @@ describe('a corrupt checkpoint', () => {
 
     // The final checkpoint replaced the corrupt one; now make that one a valid but empty document.
     const again = new Database(`${r.dataDir}/sandbox.sqlite`)
-    const repaired = again.prepare('SELECT state FROM checkpoints WHERE session_id = ? AND seq = ?').get(r.session.id, newest) as { state: Buffer }
+    const repaired = again.prepare('SELECT state, deflated FROM checkpoints WHERE session_id = ? AND seq = ?').get(r.session.id, newest) as { state: Buffer; deflated: number }
     const repairedDoc = new Y.Doc()
-    Y.applyUpdate(repairedDoc, repaired.state)
+    Y.applyUpdate(repairedDoc, repaired.deflated ? zlib.inflateRawSync(repaired.state) : repaired.state)
     expect(repairedDoc.getMap(Root.records).toJSON()).toEqual(r.board)
     flipByte(again, 'checkpoints', r.session.id, newest, Y.encodeStateAsUpdate(new Y.Doc()))
     again.close()
 
-    server = await startServer(r.dataDir, { checkpointEveryUpdates: 2 })
+    server = await startServer(r.dataDir, { checkpointSpacing: 0, checkpointMinUpdates: 2 })
     const second = connect(server.url, r.session.id, r.session.tokens.viewer)
     cleanup.push(() => second.destroy())
     await synced(second)
@@ -145,7 +146,7 @@ describe('a corrupt log row', () => {
     flipByte(db, 'updates', r.session.id, victim.seq)
     db.close()
 
-    const server = await startServer(r.dataDir, { checkpointEveryUpdates: 1_000 })
+    const server = await startServer(r.dataDir, { checkpointMinUpdates: 1_000 })
     cleanup.push(() => server.close())
     const client = connect(server.url, r.session.id, r.session.tokens.participant)
     cleanup.push(() => client.destroy())

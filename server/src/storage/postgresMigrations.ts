@@ -104,4 +104,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX chat_deliveries_by_time ON chat_deliveries (session_id, updated_at);
   `,
+  // 6: checkpoints stored deflated (rows before it are raw), and the update bytes logged up to each
+  // one's seq, which thinning weighs them against (NULL before it: filled in when first needed).
+  `
+  ALTER TABLE checkpoints ADD COLUMN deflated boolean NOT NULL DEFAULT false;
+  ALTER TABLE checkpoints ADD COLUMN log_bytes bigint;
+  `,
 ]

@@ -2,6 +2,7 @@
 // both backends. SQLite opens a file in a temporary DATA_DIR; PostgreSQL is a real cluster started
 // for this file (testing/postgres.ts), one fresh database per test. A backend that passes this
 // suite can stand in for the other.
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -21,7 +22,13 @@ interface Backend {
   setup(): Promise<void>
   teardown(): Promise<void>
   /** A store on a fresh, empty location; `reopen` opens the same location again (migrations run again). */
-  fresh(): Promise<{ storage: Storage; reopen(): Promise<Storage>; corrupt(table: 'updates' | 'checkpoints', sessionId: string, seq: number, bytes: Uint8Array): Promise<void> }>
+  fresh(): Promise<{
+    storage: Storage
+    reopen(): Promise<Storage>
+    corrupt(table: 'updates' | 'checkpoints', sessionId: string, seq: number, bytes: Uint8Array): Promise<void>
+    /** Runs SQL on the store behind its back (as an older version left it). */
+    raw(statement: string): Promise<void>
+  }>
 }
 
 const opened: Storage[] = []
@@ -51,6 +58,11 @@ const sqlite = (): Backend => {
           raw.prepare(`UPDATE ${table} SET ${column} = ? WHERE session_id = ? AND seq = ?`).run(Buffer.from(bytes), sessionId, seq)
           raw.close()
         },
+        raw: async (statement) => {
+          const raw = new Database(storage.file)
+          raw.exec(statement)
+          raw.close()
+        },
       }
     },
   }
@@ -78,6 +90,14 @@ const postgresql = (): Backend => {
           try {
             if (table === 'updates') await raw`UPDATE updates SET bytes = ${Buffer.from(bytes)} WHERE session_id = ${sessionId} AND seq = ${seq}`
             else await raw`UPDATE checkpoints SET state = ${Buffer.from(bytes)} WHERE session_id = ${sessionId} AND seq = ${seq}`
+          } finally {
+            await raw.end({ timeout: 1 })
+          }
+        },
+        raw: async (statement) => {
+          const raw = postgres(url, { max: 1, onnotice: () => {} })
+          try {
+            await raw.unsafe(statement)
           } finally {
             await raw.end({ timeout: 1 })
           }
@@ -167,7 +187,7 @@ describe.each([sqlite(), postgresql()])('Storage contract: $name', (backend) => 
     expect((await storage.updatesPage('s', 0, { maxUpdates: 1, maxBytes: 1e9 }))[0]?.integrity).toBe('verified')
   })
 
-  it('keeps every checkpoint: the latest, the one at or before a moment, the one at or before a seq', async () => {
+  it('keeps checkpoints until thinned: the latest, the one at or before a moment, the one at or before a seq', async () => {
     const { storage } = await backend.fresh()
     expect(await storage.latestCheckpoint('s')).toBeNull()
     await storage.writeCheckpoint('s', { seq: 5, at: 100, state: new Uint8Array([1]) })
@@ -205,12 +225,75 @@ describe.each([sqlite(), postgresql()])('Storage contract: $name', (backend) => 
     const { storage } = await backend.fresh()
     expect(await storage.storedBytes('s')).toBe(0)
     await storage.appendUpdates([row('s', 1, 1, new Uint8Array(300)), row('s', 2, 2, new Uint8Array(200)), row('other', 1, 1, new Uint8Array(5_000))])
-    await storage.writeCheckpoint('s', { seq: 1, at: 1, state: new Uint8Array(50) })
-    await storage.writeCheckpoint('s', { seq: 2, at: 2, state: new Uint8Array(70) })
-    await storage.writeCheckpoint('other', { seq: 1, at: 1, state: new Uint8Array(9_000) })
+    // Random bytes do not deflate: stored as they are, and writeCheckpoint says so.
+    expect(await storage.writeCheckpoint('s', { seq: 1, at: 1, state: crypto.randomBytes(50) })).toBe(50)
+    await storage.writeCheckpoint('s', { seq: 2, at: 2, state: crypto.randomBytes(70) })
+    await storage.writeCheckpoint('other', { seq: 1, at: 1, state: crypto.randomBytes(9_000) })
     expect(await storage.storedBytes('s')).toBe(300 + 200 + 50 + 70)
     expect(await storage.storedBytes('other')).toBe(14_000)
     expect(await storage.storedBytes('nobody')).toBe(0)
+  })
+
+  it('stores a checkpoint deflated and reads it back whole; storedBytes counts what it occupies', async () => {
+    const { storage } = await backend.fresh()
+    const doc = new Y.Doc()
+    for (let i = 0; i < 200; i++) doc.getMap('m').set(`note${i}`, { text: 'The same kind of text, again and again', x: i, y: i * 2 })
+    const state = Y.encodeStateAsUpdate(doc)
+    const stored = await storage.writeCheckpoint('s', { seq: 1, at: 1, state })
+    expect(stored).toBeLessThan(state.length / 2)
+    expect(await storage.storedBytes('s')).toBe(stored)
+    for (const read of [await storage.latestCheckpoint('s'), await storage.checkpointAtOrBeforeSeq('s', 1), await storage.latestCheckpoint('s', 1)]) {
+      expect(read?.integrity).toBe('verified')
+      expect(read?.storedBytes).toBe(stored)
+      expect(Buffer.from(read?.state ?? []).equals(Buffer.from(state))).toBe(true)
+    }
+  })
+
+  it('thins checkpoints: the chooser sees each one with its log bytes, the newest always stays, reads fall back to older ones', async () => {
+    const { storage, raw } = await backend.fresh()
+    const updates = edits(40)
+    await storage.appendUpdates(updates.map((u, i) => row('s', i + 1, 100 + i, u)))
+    await storage.appendUpdates([row('other', 1, 1, new Uint8Array(500))])
+    const logUpTo = (seq: number) => updates.slice(0, seq).reduce((n, u) => n + u.length, 0)
+    const stateAt = (seq: number) => {
+      const doc = new Y.Doc()
+      for (const u of updates.slice(0, seq)) Y.applyUpdate(doc, u)
+      return Y.encodeStateAsUpdate(doc)
+    }
+    const sizes = new Map<number, number>()
+    for (const seq of [10, 20, 30, 40]) sizes.set(seq, await storage.writeCheckpoint('s', { seq, at: 100 + seq - 1, state: stateAt(seq) }))
+    await storage.writeCheckpoint('other', { seq: 1, at: 1, state: crypto.randomBytes(100) })
+    // As a version before log bytes left two of them: filled in from the log when first needed.
+    await raw(`UPDATE checkpoints SET log_bytes = NULL WHERE session_id = 's' AND seq IN (10, 30)`)
+    const before = await storage.storedBytes('s')
+    let seen: unknown = null
+    const freed = await storage.thinCheckpoints('s', (kept) => {
+      seen = kept.map((c) => ({ ...c }))
+      return [20, 40, 999]
+    })
+    expect(seen).toEqual([10, 20, 30, 40].map((seq) => ({ seq, storedBytes: sizes.get(seq), logBytes: logUpTo(seq) })))
+    // 40 is the newest: asked for, not deleted; 999 does not exist.
+    expect(freed).toBe(sizes.get(20))
+    expect(await storage.storedBytes('s')).toBe(before - freed)
+    expect((await storage.latestCheckpoint('s'))?.seq).toBe(40)
+    expect((await storage.checkpointAtOrBeforeSeq('s', 29))?.seq).toBe(10)
+    expect((await storage.latestCheckpoint('s', 100 + 25))?.seq).toBe(10)
+    expect((await storage.latestCheckpoint('other'))?.seq).toBe(1)
+    // The next chooser sees what is left, with the log bytes it computed kept.
+    await storage.thinCheckpoints('s', (kept) => {
+      seen = kept.map((c) => [c.seq, c.logBytes])
+      return []
+    })
+    expect(seen).toEqual([[10, logUpTo(10)], [30, logUpTo(30)], [40, logUpTo(40)]])
+    expect(await storage.thinCheckpoints('nobody', () => [1])).toBe(0)
+    // A new checkpoint's log bytes build on the nearest older one.
+    await storage.appendUpdates([row('s', 41, 200, new Uint8Array(1_000))])
+    await storage.writeCheckpoint('s', { seq: 41, at: 200, state: stateAt(40) })
+    await storage.thinCheckpoints('s', (kept) => {
+      seen = kept.at(-1)?.logBytes
+      return []
+    })
+    expect(seen).toBe(logUpTo(40) + 1_000)
   })
 
   it('stores secrets per session, kind, owner and item: put, replace, delete one, list, delete all of a kind', async () => {
