@@ -73,7 +73,7 @@ async function seed(server: ServerHandle, target: BenchClient['target'], shapes:
       const clock = c.ownClock
       const conn = c
       await waitUntil(
-        () => (server.name === 'sandbox' ? saved >= clock : server.name === 'hocuspocus' ? applied >= sentHere : conn.ws.bufferedAmount === 0),
+        () => conn.closed || (server.name === 'sandbox' ? saved >= clock : server.name === 'hocuspocus' ? applied >= sentHere : conn.ws.bufferedAmount === 0),
         `server to take ${n + 1} updates`,
         120_000,
       )
