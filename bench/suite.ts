@@ -130,7 +130,11 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResults> {
       for (const peer of PEERS) {
         const server = await startPeer(peer, { env: seeding })
         results.versions[peer] = server.version
-        results.cold[peer] = await timed(`${peer} cold load`, () => runColdLoad(server, opts.cold))
+        try {
+          results.cold[peer] = await timed(`${peer} cold load`, () => runColdLoad(server, opts.cold))
+        } finally {
+          await server.stop() // already stopped unless the scenario failed: no server outlives the run
+        }
       }
       await guarded('Cold room load, Sandbox on PostgreSQL', async () => {
         const env = { DATABASE_URL: await (await postgres()).createDatabase() }

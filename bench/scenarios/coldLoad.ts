@@ -104,12 +104,15 @@ export async function runColdLoad(first: ServerHandle, opts: { shapes: number; u
     const server = await startPeer(first.name, { dataDir: first.dataDir, env: opts.env })
     const t1 = performance.now()
     const client = new BenchClient(server.target(room))
-    await waitUntil(() => client.syncedAt !== null || client.closed, 'cold sync', 60_000)
-    if (client.syncedAt === null) throw new Error(`${server.name}: cold client closed with ${client.closeCode}`)
-    restart.push(t1 - t0)
-    sync.push(client.syncedAt - client.openedAt)
-    client.close()
-    await server.stop()
+    try {
+      await waitUntil(() => client.syncedAt !== null || client.closed, 'cold sync', 60_000)
+      if (client.syncedAt === null) throw new Error(`${server.name}: cold client closed with ${client.closeCode}`)
+      restart.push(t1 - t0)
+      sync.push(client.syncedAt - client.openedAt)
+    } finally {
+      client.close()
+      await server.stop()
+    }
   }
   const restartMs = median(restart)
   const firstSyncMs = median(sync)
