@@ -8,8 +8,12 @@ export function noteRecord(id: string, x: number, y: number, text: string, index
   return stickyRecord({ id, x, y, text, index })
 }
 
-/** Fractional index keys that sort in creation order ("a1", "a2", … then longer ones). */
-export const indexKey = (n: number): string => `a${(n + 1).toString(36).padStart(4, '0')}`
+/**
+ * Fractional index keys that sort in creation order ("a10001V", "a10002V", …): the integer part
+ * "a1", then a fixed-width fraction. The trailing "V" matters: a fraction may not end in "0"
+ * ("a0010" is not an index key), and the server's tldraw validators refuse such a sticky.
+ */
+export const indexKey = (n: number): string => `a1${(n + 1).toString(36).padStart(4, '0')}V`
 
 /** Adds `count` stickies on a grid in one transaction. */
 export function addStickies(doc: Y.Doc, count: number, prefix: string, start = 0): void {

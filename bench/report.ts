@@ -129,7 +129,15 @@ ${renderTerminal(report)}
   no such acknowledgement. Hocuspocus stores the whole document after a debounce.
 - **Cold load**: the room's data is written through the server, the server is stopped and
   started again on the same data, and one client connects; *restart* is process start to
-  listening, *first sync* is connect to the first sync message of the cold room.
+  listening, *first sync* is connect to the first sync message of the cold room; the rows marked
+  PostgreSQL are the same with Sandbox on PostgreSQL.
+- **Several processes**: the 10 rooms × 10 clients fan-out against Sandbox on PostgreSQL with every
+  client on one process, and with clients alternating between two processes of the same database
+  (half of them relayed to the room's owner), beside Sandbox on SQLite; CPU is summed over the
+  Sandbox processes (PostgreSQL's own CPU is not counted). *Takeover*: the room's owner is killed
+  (SIGKILL) while four clients write; their sockets reconnect at once to the other process, and
+  the figures are the time from the kill to the first sync and to the first "saved" ack served by
+  that process, at two lease lengths. PostgreSQL is a local throwaway cluster with fsync off.
 - **Replay seek**: \`GET /api/sessions/<id>/state?at=…\` server-side, over random moments of a
   100,000-update session (\`bench/replaySeek.ts\`).
 - **Storage of a long session**: a 20-person meeting and 20,000 moves of 200 stickies written

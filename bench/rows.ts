@@ -1,6 +1,7 @@
 // The table's rows: one figure each, the median over rounds for every server, with the goal.
 import type { PeerName } from './peers.ts'
 import type { Cell, Row } from './report.ts'
+import { CLUSTER_VARIANTS, type ClusterResult, type ClusterVariant } from './scenarios/cluster.ts'
 import { FANOUT_SHAPES, type FanoutResult } from './scenarios/fanout.ts'
 import type { MemoryResult } from './scenarios/memory.ts'
 import { median } from './stats.ts'
@@ -56,8 +57,8 @@ export function buildRows(r: SuiteResults): Row[] {
       rows.push({ section: 'Saved (bench/savedLatency.ts)', figure, unit: 'ms', values: { sandbox: num(r.savedIsolated[key]), 'y-websocket': 'n/a', hocuspocus: 'n/a' } })
     }
   }
-  if (Object.values(r.cold).some((v) => v !== null)) {
-    const c = r.cold.sandbox ?? r.cold.hocuspocus
+  if (Object.values(r.cold).some((v) => v !== null) || r.coldPostgres) {
+    const c = r.cold.sandbox ?? r.cold.hocuspocus ?? r.coldPostgres
     const section = `Cold room load (${c?.shapes.toLocaleString('en-US')} stickies, ${c?.updates.toLocaleString('en-US')}-update history)`
     const val = (pick: (x: NonNullable<SuiteResults['cold']['sandbox']>) => number | null): Record<PeerName, Cell> => ({
       sandbox: r.cold.sandbox ? pick(r.cold.sandbox) : null,
@@ -67,7 +68,15 @@ export function buildRows(r: SuiteResults): Row[] {
     rows.push({ section, figure: 'connect → first sync of the cold room', unit: 'ms', values: val((x) => x.firstSyncMs), goal: '< 100 ms' })
     rows.push({ section, figure: 'process start → listening', unit: 'ms', values: val((x) => x.restartMs) })
     rows.push({ section, figure: 'stop → first synced client', unit: 'ms', values: val((x) => x.stopToSyncMs) })
+    const pg = r.coldPostgres
+    if (pg) {
+      const na = { 'y-websocket': 'n/a', hocuspocus: 'n/a (SQLite extension)' }
+      rows.push({ section, figure: 'connect → first sync of the cold room, Sandbox on PostgreSQL', unit: 'ms', values: { sandbox: pg.firstSyncMs, ...na }, goal: '< 100 ms' })
+      rows.push({ section, figure: 'process start → listening, Sandbox on PostgreSQL', unit: 'ms', values: { sandbox: pg.restartMs, ...na } })
+      rows.push({ section, figure: 'stop → first synced client, Sandbox on PostgreSQL', unit: 'ms', values: { sandbox: pg.stopToSyncMs, ...na } })
+    }
   }
+  if (r.cluster) rows.push(...clusterRows(r.cluster))
   if (r.replaySeek) {
     const na = { 'y-websocket': 'n/a (no history)', hocuspocus: 'n/a (no history)' }
     const section = `Replay seek (state?at, ${num(r.replaySeek.updates)?.toLocaleString('en-US')} updates)`
@@ -118,6 +127,33 @@ export function buildRows(r: SuiteResults): Row[] {
     m('JS heap per idle connection', 'KB', (x) => x.heapKbPerConnection)
     m('RSS per loaded room (500 stickies)', 'KB', (x) => x.rssKbPerRoom)
     m('JS heap per loaded room (500 stickies)', 'KB', (x) => x.heapKbPerRoom)
+  }
+  return rows
+}
+
+/** Sandbox-only rows: the peers have no deployment of several processes to compare with. */
+function clusterRows(c: ClusterResult): Row[] {
+  const rows: Row[] = []
+  const na = { 'y-websocket': 'n/a (one process)', hocuspocus: 'n/a' }
+  const variants = (Object.keys(CLUSTER_VARIANTS) as ClusterVariant[]).filter((v) => c.fanout[v].length > 0)
+  const section = `Several processes: ${FANOUT_SHAPES.rooms.label}`
+  const f = (figure: string, unit: string, pick: (x: FanoutResult) => number | null): void => {
+    for (const v of variants) rows.push({ section, figure: `${figure}, ${CLUSTER_VARIANTS[v]}`, unit, values: { sandbox: median(c.fanout[v].map(pick)), ...na } })
+  }
+  f('edit delivery p99', 'ms', (x) => x.editP99Ms)
+  f('server CPU per 1,000 deliveries (all processes)', 's', (x) => x.cpuSecPer1kDeliveries)
+  f('saved p99', 'ms', (x) => x.savedP99Ms)
+  f('edit deliveries lost', 'count', (x) => x.editsLost)
+  const ttls = [...new Set(c.takeover.map((t) => t.leaseTtlMs))]
+  const kills = c.takeover.filter((t) => t.leaseTtlMs === ttls[0]).length
+  const takeover = `Takeover after kill -9 of the owner (${kills} kill${kills === 1 ? '' : 's'} per lease length)`
+  for (const ttl of ttls) {
+    const runs = c.takeover.filter((t) => t.leaseTtlMs === ttl)
+    const lease = `LEASE_TTL_MS ${ttl.toLocaleString('en-US')}`
+    for (const [what, pick] of [['first sync on the other process', (t: (typeof runs)[number]) => t.firstSyncMs], ['first "saved" ack', (t: (typeof runs)[number]) => t.firstSavedMs]] as const) {
+      rows.push({ section: takeover, figure: `kill → ${what}, ${lease}, median`, unit: 'ms', values: { sandbox: median(runs.map(pick)), ...na } })
+      rows.push({ section: takeover, figure: `kill → ${what}, ${lease}, max`, unit: 'ms', values: { sandbox: Math.max(...runs.map(pick)), ...na } })
+    }
   }
   return rows
 }

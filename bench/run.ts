@@ -6,8 +6,9 @@
 //   npm run bench                      full run: 3 alternating rounds, 15 s windows
 //   npm run bench -- --quick           one round, 5 s windows, smaller histories (< 3 minutes)
 //   npm run bench -- --rounds 5        more rounds
-//   npm run bench -- --only fanout,cold,memory,replay,replay-open,storage,saved,browser,bundle
+//   npm run bench -- --only fanout,cold,memory,replay,replay-open,storage,saved,browser,bundle,cluster
 //   npm run bench -- --quick --write-md   also rewrite BENCHMARKS.md (full runs always do)
+//   npm run bench -- --only cluster --takeovers 5   kills of the owner per lease length (cluster)
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -34,6 +35,13 @@ const opts: SuiteOptions = {
   browser: { stickies: 2_000, gestureMs: quick ? 2_000 : 4_000 },
   replayUpdates: quick ? 20_000 : 100_000,
   savedIsolated: { clients: 10, seconds: quick ? 5 : 15 },
+  // Quick: the SQLite reference is left out (the fan-out scenario measures it) and the owner is
+  // killed once, with the short lease, so the scenario stays near 30–45 s on an idle machine.
+  cluster: {
+    variants: quick ? ['postgres-1', 'postgres-2'] : ['sqlite-1', 'postgres-1', 'postgres-2'],
+    leaseTtlsMs: quick ? [2_000] : [5_000, 2_000],
+    takeoverRepetitions: Number(value('takeovers') ?? (quick ? 1 : 5)),
+  },
   only: value('only') ? new Set((value('only') as string).split(',')) : null,
   log: (line) => console.error(line),
 }
@@ -54,6 +62,9 @@ const notes = [
   'Hocuspocus\'s SQLite extension runs on the project\'s better-sqlite3 13.2.0: the extension pins better-sqlite3 12.x, which has no prebuilt binary for Node 24 and whose install script this repo does not run.',
   `Load generator CPU near 100 % means the generator, not the server, was the limit in that cell.`,
 ]
+if (results.coldPostgres || results.cluster) {
+  notes.push('PostgreSQL rows run on a throwaway local cluster (server/src/testing/postgres.ts) with fsync=off and synchronous_commit=off: fit for comparing 1 process with 2 and SQLite with PostgreSQL on this machine, not a durable deployment\'s figures. Sandbox on SQLite keeps synchronous=FULL.')
+}
 if (quick) notes.push(`Quick run: one round, ${opts.measureMs / 1000} s windows, cold load with a ${opts.cold.updates.toLocaleString('en-US')}-update history, replay seek over ${opts.replayUpdates.toLocaleString('en-US')} updates.`)
 const report: Report = {
   date: new Date(started).toISOString(),

@@ -4,6 +4,7 @@
 import { runLoad, type LoadResult } from '../load.ts'
 import type { ServerHandle } from '../peers.ts'
 import { readProc } from '../procStats.ts'
+import type { ClientTarget } from '../wire.ts'
 
 export type FanoutShape = 'rooms' | 'crowd'
 
@@ -19,12 +20,26 @@ export const FANOUT_SHAPES: Record<FanoutShape, { rooms: number; clients: number
   crowd: { rooms: 1, clients: 100, editHz: 1, cursorHz: 10, label: '1 room × 100 clients, cursors 10 Hz + edits 1 Hz' },
 }
 
-export async function runFanout(server: ServerHandle, shape: FanoutShape, measureMs: number): Promise<FanoutResult> {
+/** The same way in, through another process of the deployment (same path and query, its port). */
+export function onProcess(target: ClientTarget, server: ServerHandle): ClientTarget {
+  const url = new URL(target.url)
+  url.port = String(server.port)
+  return { ...target, url: url.toString() }
+}
+
+/**
+ * `spread`: more Sandbox processes on the same database. Rooms are prepared on `server` (which
+ * therefore owns them) and client i connects to process i mod (1 + spread.length), so the others
+ * relay their clients to the owner; CPU and RSS are summed over every process.
+ */
+export async function runFanout(server: ServerHandle, shape: FanoutShape, measureMs: number, spread: ServerHandle[] = []): Promise<FanoutResult> {
   const s = FANOUT_SHAPES[shape]
   const acks = server.name === 'sandbox'
+  const processes = [server, ...spread]
   const rooms = []
   for (let r = 0; r < s.rooms; r++) {
-    const { targets } = await server.prepareRoom(s.clients, { acks })
+    const prepared = await server.prepareRoom(s.clients, { acks })
+    const targets = prepared.targets.map((t, i) => onProcess(t, processes[i % processes.length] as ServerHandle))
     rooms.push({ targets, editHz: s.editHz, cursorHz: s.cursorHz, acks })
   }
   let cpuStart = 0
@@ -32,10 +47,16 @@ export async function runFanout(server: ServerHandle, shape: FanoutShape, measur
   let rssPeak = 0
   let polling: NodeJS.Timeout | null = null
   const cpuOf = (): number => {
-    const st = readProc(server.pid)
-    if (!st) throw new Error(`${server.name} is gone`)
-    rssPeak = Math.max(rssPeak, st.rssBytes)
-    return st.cpuMs
+    let cpuMs = 0
+    let rss = 0
+    for (const p of processes) {
+      const st = readProc(p.pid)
+      if (!st) throw new Error(`${p.name} (pid ${p.pid}) is gone`)
+      cpuMs += st.cpuMs
+      rss += st.rssBytes
+    }
+    rssPeak = Math.max(rssPeak, rss)
+    return cpuMs
   }
   const result = await runLoad({ rooms, warmupMs: 2_000, measureMs, drainMs: 3_000 }, async (phase) => {
     if (phase === 'measure-start') {

@@ -79,16 +79,28 @@ export class Ownership {
   }
 
   private tick(): void {
-    // Given up a little before the database would let another process claim the rooms, so two
-    // processes never serve one room at once (the fence refuses a late writer's rows anyway).
-    const margin = Math.min(1_000, this.opts.ttlMs / 5)
-    if (this.held.size > 0 && performance.now() - this.renewedAt > this.opts.ttlMs - margin) {
-      const lost = [...this.held.keys()]
-      this.held.clear()
-      this.opts.log.error({ event: 'room.leases_expired', rooms: lost.length }, 'leases could not be renewed in time; giving up these rooms')
-      this.opts.onLost(lost, 'leases not renewed')
+    if (this.pastDeadline()) {
+      // After the event loop was held up (a large update judged on a busy machine), timers run
+      // before the I/O that waited: the answer to the last renewal may be sitting unread. Look
+      // again once that I/O has been handled (the check phase comes after the poll phase).
+      setImmediate(() => {
+        if (!this.pastDeadline()) return
+        const lost = [...this.held.keys()]
+        this.held.clear()
+        this.opts.log.error({ event: 'room.leases_expired', rooms: lost.length }, 'leases could not be renewed in time; giving up these rooms')
+        this.opts.onLost(lost, 'leases not renewed')
+      })
     }
     if (!this.renewing) void this.renew()
+  }
+
+  /**
+   * Rooms are given up a little before the database would let another process claim them, so two
+   * processes never serve one room at once (the fence refuses a late writer's rows anyway).
+   */
+  private pastDeadline(): boolean {
+    const margin = Math.min(1_000, this.opts.ttlMs / 5)
+    return this.held.size > 0 && performance.now() - this.renewedAt > this.opts.ttlMs - margin
   }
 
   private async renew(): Promise<void> {
