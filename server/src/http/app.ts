@@ -111,12 +111,14 @@ export async function createHttpApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const register of deps.extraRoutes ?? []) register(app, deps)
 
   const indexFile = path.join(deps.clientDir, 'index.html')
-  const hasClient = fs.existsSync(indexFile)
-  if (hasClient) {
+  // Looked at per request: another process of the deployment may be swapping in a fresh build
+  // (scripts/build.mjs) just as this one starts.
+  const hasClient = () => fs.existsSync(indexFile)
+  if (fs.existsSync(deps.clientDir)) {
     await app.register(fastifyStatic, { root: deps.clientDir, wildcard: false, index: false, maxAge: '1h' })
   }
   const sendIndex = (status: number) => async (_req: unknown, reply: import('fastify').FastifyReply) => {
-    if (!hasClient) return reply.code(503).type('text/plain').send('The client is not built yet: run `npm run build` (npm start does it).')
+    if (!hasClient()) return reply.code(503).type('text/plain').send('The client is not built yet: run `npm run build` (npm start does it).')
     return reply.code(status).type('text/html').header('cache-control', 'no-cache').send(await fs.promises.readFile(indexFile))
   }
   app.get('/', sendIndex(200))
