@@ -15,7 +15,7 @@ import { FencedError, type AppendOutcome, type ChatDeliveryRow, type ChatSetting
 import { PostgresLeases } from './PostgresLeases.ts'
 import { PostgresAssetStore } from './PostgresAssetStore.ts'
 import { POSTGRES_MIGRATIONS } from './postgresMigrations.ts'
-import { storedState, toCheckpoint, toLink, toUpdate, type CheckpointRow, type LinkRow, type UpdateRow } from './rows.ts'
+import { storedState, toCheckpoint, toLink, toSession, type SessionDbRow, toUpdate, type CheckpointRow, type LinkRow, type UpdateRow } from './rows.ts'
 
 export interface PostgresOptions {
   /** Where corrupt rows are reported (`storage.corrupt`). */
@@ -72,16 +72,8 @@ export class PostgresStorage implements Storage {
   }
 
   async getSession(id: string): Promise<SessionRow | null> {
-    const [r] = await this.sql<
-      { id: string; title: string; created_at: number; participant_token_hash: string; facilitator_token_hash: string; viewer_token_hash: string }[]
-    >`SELECT * FROM sessions WHERE id = ${id}`
-    if (!r) return null
-    return {
-      id: r.id,
-      title: r.title,
-      createdAt: r.created_at,
-      tokenHashes: { participant: r.participant_token_hash, facilitator: r.facilitator_token_hash, viewer: r.viewer_token_hash },
-    }
+    const [r] = await this.sql<SessionDbRow[]>`SELECT * FROM sessions WHERE id = ${id}`
+    return r ? toSession(r) : null
   }
 
   async appendUpdates(updates: readonly UpdateToAppend[]): Promise<AppendOutcome | void> {

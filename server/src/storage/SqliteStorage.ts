@@ -12,7 +12,7 @@ import type { Logger } from '../log.ts'
 import { CorruptionReport } from './CorruptionReport.ts'
 import { dataDirProblem, DataDirError, ensureWritableDataDir } from './dataDir.ts'
 import type { ChatDeliveryRow, ChatSettingsRow, Checkpoint, CheckpointInfo, LoggedUpdate, PageLimits, Secret, SecretKind, SeriesEntry, SeriesLink, SessionRow, Storage, UpdateToAppend } from './Storage.ts'
-import { storedState, toCheckpoint, toLink, toUpdate, type CheckpointRow, type LinkRow, type UpdateRow } from './rows.ts'
+import { storedState, toCheckpoint, toLink, toSession, type SessionDbRow, toUpdate, type CheckpointRow, type LinkRow, type UpdateRow } from './rows.ts'
 
 /**
  * Schema versions, in order; `PRAGMA user_version` says how many have run. Databases made before
@@ -202,16 +202,8 @@ export class SqliteStorage implements Storage {
   }
 
   async getSession(id: string): Promise<SessionRow | null> {
-    const r = this.stmt.getSession.get(id) as
-      | { id: string; title: string; created_at: number; participant_token_hash: string; facilitator_token_hash: string; viewer_token_hash: string }
-      | undefined
-    if (!r) return null
-    return {
-      id: r.id,
-      title: r.title,
-      createdAt: r.created_at,
-      tokenHashes: { participant: r.participant_token_hash, facilitator: r.facilitator_token_hash, viewer: r.viewer_token_hash },
-    }
+    const r = this.stmt.getSession.get(id) as SessionDbRow | undefined
+    return r ? toSession(r) : null
   }
 
   private readonly appendMany = (updates: readonly UpdateToAppend[]) => {

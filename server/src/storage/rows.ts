@@ -2,7 +2,7 @@
 // verdict on the bytes' integrity; and how both store a checkpoint's state (deflated).
 import { promisify } from 'node:util'
 import zlib from 'node:zlib'
-import type { Checkpoint, Integrity, LoggedUpdate, SeriesLink } from './Storage.ts'
+import type { Checkpoint, Integrity, LoggedUpdate, SeriesLink, SessionRow } from './Storage.ts'
 
 export interface UpdateRow {
   seq: number
@@ -68,3 +68,12 @@ export async function storedState(state: Uint8Array): Promise<{ bytes: Buffer; d
 /** A `session_series` row, the same on both backends. */
 export type LinkRow = { session_id: string; series_id: string; previous_id: string | null; position: number }
 export const toLink = (r: LinkRow): SeriesLink => ({ sessionId: r.session_id, seriesId: r.series_id, previousId: r.previous_id, position: Number(r.position) })
+
+/** A `sessions` row, the same on both backends. */
+export type SessionDbRow = { id: string; title: string; created_at: number; participant_token_hash: string; facilitator_token_hash: string; viewer_token_hash: string }
+export const toSession = (r: SessionDbRow): SessionRow => ({
+  id: r.id,
+  title: r.title,
+  createdAt: Number(r.created_at),
+  tokenHashes: { participant: r.participant_token_hash, facilitator: r.facilitator_token_hash, viewer: r.viewer_token_hash },
+})
