@@ -18,16 +18,17 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 
 export function buildRows(r: SuiteResults): Row[] {
   const rows: Row[] = []
-  for (const shape of ['rooms', 'crowd'] as const) {
+  for (const shape of ['rooms', 'crowd', 'crowd500'] as const) {
     const by = r.fanout[shape]
+    const crowd = shape !== 'rooms'
     if (Object.values(by).every((v) => v.length === 0)) continue
     const section = `Fan-out: ${FANOUT_SHAPES[shape].label}`
     const f = (figure: string, unit: string, pick: (x: FanoutResult) => number | null, goal?: string): void => {
       rows.push({ section, figure, unit, values: per(by, pick), goal })
     }
     f('edit delivery p50', 'ms', (x) => x.editP50Ms)
-    f('edit delivery p99', 'ms', (x) => x.editP99Ms, shape === 'crowd' ? '< 100 ms; ≤ y-websocket' : '≤ y-websocket')
-    if (shape === 'crowd') {
+    f('edit delivery p99', 'ms', (x) => x.editP99Ms, crowd ? '< 100 ms; ≤ y-websocket' : '≤ y-websocket')
+    if (crowd) {
       f('cursor delivery p50', 'ms', (x) => x.cursorP50Ms)
       f('cursor delivery p99', 'ms', (x) => x.cursorP99Ms, '< 100 ms')
       f('cursor states delivered', '% of sent', (x) => (x.cursorsExpected > 0 ? (100 * x.cursorsReceived) / x.cursorsExpected : null))

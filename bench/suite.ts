@@ -66,7 +66,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResults> {
   const want = (name: string): boolean => opts.only === null || opts.only.has(name)
   const results: SuiteResults = {
     versions: { sandbox: '', 'y-websocket': '', hocuspocus: '' },
-    fanout: { rooms: perPeer(), crowd: perPeer() },
+    fanout: { rooms: perPeer(), crowd: perPeer(), crowd500: perPeer() },
     memory: perPeer(),
     cold: { sandbox: null, 'y-websocket': null, hocuspocus: null },
     coldPostgres: null,
@@ -100,8 +100,9 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResults> {
   for (let round = 0; round < opts.rounds; round++) {
     opts.log(`round ${round + 1}/${opts.rounds}`)
     for (const peer of orderFor(round)) {
-      for (const shape of ['rooms', 'crowd'] as const) {
-        if (!want(`fanout-${shape}`) && !want('fanout')) continue
+      for (const shape of ['rooms', 'crowd', 'crowd500'] as const) {
+        // 500 people take a while to join: in full runs, or asked for by name.
+        if (!want(`fanout-${shape}`) && !(want('fanout') && (shape !== 'crowd500' || !opts.quick))) continue
         const server = await startPeer(peer)
         results.versions[peer] = server.version
         try {

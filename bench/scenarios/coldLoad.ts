@@ -11,6 +11,8 @@ import { median, sleep, waitUntil } from '../stats.ts'
 import { BenchClient } from '../wire.ts'
 
 export interface ColdLoadResult {
+  /** The seeded room (restart the server on the same data to load it cold again). */
+  room: string
   shapes: number
   updates: number
   seedSeconds: number
@@ -117,6 +119,7 @@ export async function runColdLoad(first: ServerHandle, opts: { shapes: number; u
   const restartMs = median(restart)
   const firstSyncMs = median(sync)
   return {
+    room,
     shapes: opts.shapes,
     updates: opts.updates,
     seedSeconds,

@@ -6,7 +6,7 @@ import type { ServerHandle } from '../peers.ts'
 import { readProc } from '../procStats.ts'
 import type { ClientTarget } from '../wire.ts'
 
-export type FanoutShape = 'rooms' | 'crowd'
+export type FanoutShape = 'rooms' | 'crowd' | 'crowd500'
 
 export interface FanoutResult extends LoadResult {
   serverCpuMs: number
@@ -18,6 +18,7 @@ export interface FanoutResult extends LoadResult {
 export const FANOUT_SHAPES: Record<FanoutShape, { rooms: number; clients: number; editHz: number; cursorHz: number; label: string }> = {
   rooms: { rooms: 10, clients: 10, editHz: 5, cursorHz: 0, label: '10 rooms × 10 clients, edits 5 Hz' },
   crowd: { rooms: 1, clients: 100, editHz: 1, cursorHz: 10, label: '1 room × 100 clients, cursors 10 Hz + edits 1 Hz' },
+  crowd500: { rooms: 1, clients: 500, editHz: 1, cursorHz: 10, label: '1 room × 500 clients, cursors 10 Hz + edits 1 Hz' },
 }
 
 /** The same way in, through another process of the deployment (same path and query, its port). */

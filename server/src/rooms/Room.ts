@@ -4,16 +4,18 @@ import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import { CloseCode, CLOSE_REASONS, Root, ROOT_NAMES, SERVER_ORIGIN, type Participant } from '@sandbox/shared'
 import type { Logger } from '../log.ts'
-import { FencedError, type Storage } from '../storage/Storage.ts'
+import type { Storage } from '../storage/Storage.ts'
 import { checkPlacement, type Place } from './checkPlacement.ts'
 import type { Connection } from './Connection.ts'
 import { ConnectionBudgets } from './connectionBudget.ts'
-import { dueForCheckpoint, checkpointsToThin, type CheckpointSpacing } from './checkpointPolicy.ts'
+import type { CheckpointSpacing } from './checkpointPolicy.ts'
 import type { CommitListener, Persister } from './Persister.ts'
 import { awarenessFrame, RoomPresence } from './RoomPresence.ts'
+import { RoomCheckpoints } from './RoomCheckpoints.ts'
 import { RoomSecrets, type StoredSecrets } from './RoomSecrets.ts'
+import { SavedAcks } from './SavedAcks.ts'
 import { TransactionJudge } from './TransactionJudge.ts'
-import { decodeClientMessage, isEmptyStateVector, savedFrame, syncStep1Frame, syncStep2Frame, syncUpdateFrame } from './roomCodec.ts'
+import { decodeClientMessage, isEmptyStateVector, syncStep1Frame, syncStep2Frame, syncUpdateFrame } from './roomCodec.ts'
 import { inspectUpdate, UpdateLimits } from './validateUpdate.ts'
 
 export interface RoomLimits {
@@ -42,9 +44,6 @@ export type ChangeOrigin = Connection | typeof SERVER_ORIGIN
  */
 export type LoadedRoomState = { storedBytes: number; secrets: StoredSecrets; sinceCheckpoint?: { checkpointBytes: number; updateBytes: number } }
 
-/** A write whose "saved" waits for its commit: its author, and the clocks it brought each of the author's clients to. */
-type UnsavedWrite = { seq: number; conn: Connection; clocks: [client: number, clock: number][] }
-
 export interface RoomDeps {
   storage: Storage
   persister: Persister
@@ -71,24 +70,17 @@ export class Room implements CommitListener {
   private readonly log: Logger
   private seq: number
   private lastAt = 0
-  private checkpointSeq: number
-  private approxDocBytes: number
-  /** approxDocBytes as of the last checkpoint: what was applied since is the difference. */
-  private docBytesAtCheckpoint: number
-  /** The last checkpoint's stored size (0: none; the document's size when the loader did not say). */
-  private checkpointBytes: number
-  /** What this session occupies in storage (log rows and checkpoints), kept up to date as it grows. */
-  private storedBytes: number
+  /** Document size, stored bytes (the quota) and the checkpoint policy. */
+  private readonly checkpoints: RoomCheckpoints
   /** Updates emitted while a client's update is being judged; flushed as one after the verdict. */
   private captured: Uint8Array[] | null = null
-  /** Writes awaiting their commit, in seq order. */
-  private unsavedWrites: UnsavedWrite[] = []
-  private lastCommittedSeq: number
-  /** The checkpoint write under way. */
-  private checkpointing: Promise<boolean> | null = null
+  /** Writes awaiting their commit, and the "saved" frames their authors get. */
+  private readonly acks: SavedAcks
   private destroyed = false
   /** The whole document as one update, kept until the next change (see fullState). */
   private encodedState: Uint8Array | null = null
+  /** The document as loaded, before the room wrote anything (what early newcomers were given). */
+  private readonly loaded: { seq: number; stateVector: Uint8Array }
 
   constructor(id: string, doc: Y.Doc, seq: number, checkpointSeq: number, approxDocBytes: number, lastAt: number, loaded: LoadedRoomState, deps: RoomDeps) {
     this.id = id
@@ -97,14 +89,17 @@ export class Room implements CommitListener {
     this.lastAt = lastAt
     this.doc = doc
     this.seq = seq
-    this.lastCommittedSeq = seq
-    this.checkpointSeq = checkpointSeq
-    this.approxDocBytes = approxDocBytes
-    this.docBytesAtCheckpoint = approxDocBytes - (loaded.sinceCheckpoint?.updateBytes ?? 0)
-    this.checkpointBytes = loaded.sinceCheckpoint?.checkpointBytes ?? approxDocBytes
-    this.storedBytes = loaded.storedBytes
+    this.loaded = { seq, stateVector: Y.encodeStateVector(doc) }
+    this.acks = new SavedAcks(doc, seq)
     this.deps = deps
     this.log = deps.log.child({ session: id })
+    this.checkpoints = new RoomCheckpoints(id, checkpointSeq, approxDocBytes, loaded.storedBytes, loaded.sinceCheckpoint, {
+      storage: deps.storage,
+      log: this.log,
+      spacing: deps.limits.checkpointSpacing,
+      epoch: deps.epoch,
+      onFenced: () => this.onLost('its lease moved to another process'),
+    })
     this.judge = new TransactionJudge(doc, id, deps.limits.judgeBoard !== false)
     this.budgets = new ConnectionBudgets(this.log)
     this.presence = new RoomPresence(doc, this.connections, this.budgets)
@@ -133,14 +128,31 @@ export class Room implements CommitListener {
     this.encodedState = state
   }
 
+  /** What the session occupies in storage (log and checkpoints), as the quota counts it. */
+  get storedBytes(): number {
+    return this.checkpoints.storedBytes
+  }
+
+  /** The newest checkpoint's stored size (where the checkpoint policy stands). */
+  get checkpointBytes(): number {
+    return this.checkpoints.checkpointBytes
+  }
+
   get pendingSaves(): number {
-    return this.seq - this.lastCommittedSeq
+    return this.seq - this.acks.lastCommittedSeq
   }
 
   // ── connections ────────────────────────────────────────────────────────────────
 
-  addConnection(conn: Connection): void {
+  /**
+   * `servedSeq`: the connection was handed the stored document up to this seq before the room was
+   * built (rooms/earlyState.ts); what the room wrote since (a migration on load) follows it.
+   */
+  addConnection(conn: Connection, servedSeq?: number): void {
     this.connections.add(conn)
+    if (servedSeq !== undefined && servedSeq !== this.seq) {
+      conn.send(syncStep2Frame(servedSeq === this.loaded.seq ? Y.encodeStateAsUpdate(this.doc, this.loaded.stateVector) : this.fullState()))
+    }
     conn.send(syncStep1Frame(this.doc))
     const presence = this.presence.fullFrame()
     if (presence) conn.send(presence)
@@ -220,8 +232,8 @@ export class Room implements CommitListener {
       budget.log.warn({ event: 'room.storage_quota', bytes: this.storedBytes }, CLOSE_REASONS.storageQuota)
       return CloseCode.storageQuota
     }
-    if (this.approxDocBytes + update.length > this.deps.limits.maxDocBytes) {
-      budget.log.warn({ event: 'room.doc_too_large', bytes: this.approxDocBytes }, CLOSE_REASONS.documentTooLarge)
+    if (this.checkpoints.docBytes + update.length > this.deps.limits.maxDocBytes) {
+      budget.log.warn({ event: 'room.doc_too_large', bytes: this.checkpoints.docBytes }, CLOSE_REASONS.documentTooLarge)
       return CloseCode.documentTooLarge
     }
     this.judge.begin()
@@ -246,7 +258,7 @@ export class Room implements CommitListener {
         // A refused update goes back to its sender too: the revert brings that client in line.
         this.record(merged, conn, refusal !== null || broken)
       } else if (!broken && conn.wantsAcks) {
-        this.ackKnown(conn, update)
+        this.acks.known(conn, update, this.seq)
       }
     }
     if (broken) {
@@ -320,42 +332,17 @@ export class Room implements CommitListener {
     const at = Math.max(Date.now(), this.lastAt)
     this.lastAt = at
     this.seq += 1
-    this.approxDocBytes += update.length
-    this.storedBytes += update.length
+    this.checkpoints.logged(update.length)
     const author = this.connections.has(origin as Connection) ? (origin as Connection) : null
     this.deps.persister.enqueue(
       { sessionId: this.id, seq: this.seq, at, participantId: author?.participantId ?? null, update, epoch: this.deps.epoch },
       this,
     )
-    if (author?.wantsAcks) {
-      // The clocks as of this update: a later update of the same author is acknowledged by its own commit.
-      const clocks: [number, number][] = []
-      for (const client of author.writtenClientIds) clocks.push([client, Y.getState(this.doc.store, client)])
-      this.unsavedWrites.push({ seq: this.seq, conn: author, clocks })
-    }
+    if (author?.wantsAcks) this.acks.wrote(author, this.seq)
     const frame = syncUpdateFrame(update)
     for (const conn of this.connections) {
       if (conn !== author || includeAuthor) conn.send(frame)
     }
-  }
-
-  /**
-   * An update that changed nothing: the room has all of it already. After a failover that is the
-   * usual case: the process that died had logged a client's last edits but not acknowledged them,
-   * and the client sends them again. It is told they are saved (once the log holds everything the
-   * room has), or it would wait for an acknowledgement forever.
-   */
-  private ackKnown(conn: Connection, update: Uint8Array): void {
-    const clocks: [number, number][] = []
-    for (const client of Y.parseUpdateMeta(update).to.keys()) {
-      const clock = Y.getState(this.doc.store, client)
-      if (clock === 0) continue
-      conn.writtenClientIds.add(client)
-      clocks.push([client, clock])
-    }
-    if (clocks.length === 0) return
-    if (this.lastCommittedSeq === this.seq) conn.send(savedFrame(clocks))
-    else this.unsavedWrites.push({ seq: this.seq, conn, clocks })
   }
 
   /** Server-side writes (participant records): logged and broadcast like any update. */
@@ -369,15 +356,8 @@ export class Room implements CommitListener {
 
   onCommitted(seq: number): void {
     if (this.destroyed) return
-    this.lastCommittedSeq = Math.max(this.lastCommittedSeq, seq)
-    let done = 0
-    while (done < this.unsavedWrites.length && (this.unsavedWrites[done] as UnsavedWrite).seq <= seq) done++
-    // Each author's newest committed write says it all: its clocks include the earlier ones.
-    const newest = new Map<Connection, UnsavedWrite>()
-    for (const w of this.unsavedWrites.splice(0, done)) newest.set(w.conn, w)
-    for (const [conn, w] of newest) if (this.connections.has(conn)) conn.send(savedFrame(w.clocks))
-    const since = { updates: this.seq - this.checkpointSeq, updateBytes: this.approxDocBytes - this.docBytesAtCheckpoint, checkpointBytes: this.checkpointBytes }
-    if (!this.checkpointing && dueForCheckpoint(since, this.deps.limits.checkpointSpacing)) void this.checkpoint()
+    this.acks.committed(seq, this.connections)
+    if (this.checkpoints.due(this.seq)) void this.checkpoint()
   }
 
   /**
@@ -385,39 +365,10 @@ export class Room implements CommitListener {
    * (after the checkpoint write under way, if any). Resolves whether one was written; a failed
    * write is logged, and the update log still has everything.
    */
-  async checkpoint(): Promise<boolean> {
-    while (this.checkpointing) await this.checkpointing
-    if (this.destroyed || this.lastCommittedSeq !== this.seq || this.checkpointSeq === this.seq) return false
-    const seq = this.seq
-    const state = this.fullState()
-    const docBytesBefore = this.approxDocBytes
-    const write = this.deps.storage.writeCheckpoint(this.id, { seq, at: this.lastAt, state }, this.deps.epoch).then(
-      async (stored) => {
-        this.checkpointSeq = seq
-        // The document is the checkpoint plus what was applied while it was being written.
-        this.approxDocBytes = state.length + (this.approxDocBytes - docBytesBefore)
-        this.docBytesAtCheckpoint = state.length
-        this.checkpointBytes = stored
-        this.storedBytes += stored
-        this.log.debug({ event: 'room.checkpoint', seq, bytes: state.length, stored }, 'checkpoint written')
-        await this.thinCheckpoints()
-        return true
-      },
-      (error: unknown) => {
-        if (error instanceof FencedError) {
-          this.onLost('its lease moved to another process')
-          return false
-        }
-        this.log.error({ event: 'room.checkpoint_failed', err: error }, 'checkpoint failed; the update log still has everything')
-        return false
-      },
+  checkpoint(): Promise<boolean> {
+    return this.checkpoints.write(() =>
+      this.destroyed || this.acks.lastCommittedSeq !== this.seq ? null : { seq: this.seq, at: this.lastAt, state: () => this.fullState() },
     )
-    this.checkpointing = write
-    try {
-      return await write
-    } finally {
-      this.checkpointing = null
-    }
   }
 
   /**
@@ -437,17 +388,6 @@ export class Room implements CommitListener {
 
   get isDestroyed(): boolean {
     return this.destroyed
-  }
-
-  /** Deletes the checkpoints the log no longer pays for (checkpointPolicy.ts); the quota gets their bytes back. */
-  private async thinCheckpoints(): Promise<void> {
-    const spacing = this.deps.limits.checkpointSpacing
-    const freed = await this.deps.storage.thinCheckpoints(this.id, (kept) => checkpointsToThin(kept, spacing)).catch((error: unknown) => {
-      this.log.warn({ event: 'room.thin_failed', err: error }, 'thinning checkpoints failed; they stay until the next checkpoint')
-      return 0
-    })
-    // Not `storedBytes -= await …`: that would read storedBytes before the await and lose what was logged during it.
-    this.storedBytes -= freed
   }
 
   destroy(): void {

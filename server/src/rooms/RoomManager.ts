@@ -11,6 +11,7 @@ import type { Ownership } from '../cluster/Ownership.ts'
 import type { Persister } from './Persister.ts'
 import { Room, type RoomLimits } from './Room.ts'
 import { loadSecrets } from './RoomSecrets.ts'
+import { readEarlyState, type EarlyState } from './earlyState.ts'
 
 export interface RoomManagerOptions {
   storage: Storage
@@ -28,6 +29,20 @@ export interface RoomManagerOptions {
 export type Opened = { room: Room } | { heldBy: LeaseHolder; expiresInMs: number }
 
 /**
+ * Told, while a cold room this process now holds is being built, what it can hand newcomers at once
+ * (rooms/earlyState.ts). Resolves once the caller has used it (or decided not to): the room is built
+ * after every such caller resolved, or after EARLY_WAIT_MS.
+ */
+export type EarlyListener = (early: EarlyState) => Promise<void>
+
+/**
+ * How long a cold room's build waits for its newcomers to be handed the stored bytes: a round trip
+ * (the upgrade's answer, then the client's sync step 1). Building blocks the process, so the
+ * bytes go out first; a slower client gets them from the built room instead.
+ */
+const EARLY_WAIT_MS = 25
+
+/**
  * Rebuilds a session's document from storage: the newest good checkpoint, then every good update
  * after it (storage/rebuild.ts: corrupt rows are skipped and reported, never fatal). `seq` is the
  * log's last seq even when that row was skipped, so new updates never reuse a stored seq.
@@ -35,6 +50,7 @@ export type Opened = { room: Room } | { heldBy: LeaseHolder; expiresInMs: number
 export async function loadDoc(
   storage: Storage,
   sessionId: string,
+  beforeBuild?: (storage: Storage) => Promise<Storage>,
 ): Promise<{
   doc: Y.Doc
   seq: number
@@ -46,7 +62,7 @@ export async function loadDoc(
   /** The checkpoint's stored size and the update bytes applied after it (the checkpoint policy resumes from them). */
   sinceCheckpoint: { checkpointBytes: number; updateBytes: number }
 }> {
-  const rebuilt = await rebuildDoc(storage, sessionId)
+  const rebuilt = await rebuildDoc(beforeBuild ? await beforeBuild(storage) : storage, sessionId)
   const seq = Math.max(rebuilt.seq, await storage.lastSeq(sessionId))
   // With nothing after it, the checkpoint bytes are already the whole document as one update.
   const fullState = rebuilt.checkpoint && rebuilt.tailRows === 0 && seq === rebuilt.checkpoint.seq ? rebuilt.checkpoint.state : null
@@ -69,6 +85,8 @@ export class RoomManager {
   /** How many times get() handed each room out: an unload during which it changed leaves the room loaded. */
   private readonly handedOut = new Map<string, number>()
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>()
+  /** Callers waiting for a cold room who can use its stored bytes before it is built. */
+  private readonly earlyListeners = new Map<string, Set<EarlyListener>>()
   private readonly opts: RoomManagerOptions
 
   constructor(opts: RoomManagerOptions) {
@@ -100,16 +118,25 @@ export class RoomManager {
    * The live room, loaded from storage on first use, or (in a deployment of several processes)
    * the process that holds it. Call scheduleUnload when done with a room.
    */
-  async open(sessionId: string): Promise<Opened> {
+  async open(sessionId: string, early?: EarlyListener): Promise<Opened> {
     this.cancelUnload(sessionId)
     const existing = this.rooms.get(sessionId)
     if (existing) {
       this.handOut(sessionId)
       return { room: existing }
     }
+    if (early) {
+      // Before the load starts: it looks for listeners once the stored bytes are read.
+      const listeners = this.earlyListeners.get(sessionId) ?? new Set()
+      listeners.add(early)
+      this.earlyListeners.set(sessionId, listeners)
+    }
     let loading = this.loading.get(sessionId)
     if (!loading) {
-      loading = this.load(sessionId).finally(() => this.loading.delete(sessionId))
+      loading = this.load(sessionId).finally(() => {
+        this.loading.delete(sessionId)
+        this.earlyListeners.delete(sessionId)
+      })
       this.loading.set(sessionId, loading)
     }
     const opened = await loading
@@ -141,7 +168,7 @@ export class RoomManager {
     }
     try {
       const [{ doc, seq, checkpointSeq, bytes, lastAt, fullState, skipped, sinceCheckpoint }, storedBytes, secrets] = await Promise.all([
-        loadDoc(this.opts.storage, sessionId),
+        loadDoc(this.opts.storage, sessionId, (storage) => this.handEarly(storage, sessionId)),
         this.opts.storage.storedBytes(sessionId),
         loadSecrets(this.opts.storage, sessionId),
       ])
@@ -165,6 +192,25 @@ export class RoomManager {
       await ownership?.release(sessionId)
       throw error
     }
+  }
+
+  /**
+   * Reads the stored bytes of a cold room and hands them to the callers who can use them before the
+   * room is built; returns the storage the rebuild reads from (the checkpoint already read).
+   */
+  private async handEarly(storage: Storage, sessionId: string): Promise<Storage> {
+    if (!this.earlyListeners.get(sessionId)?.size) return storage
+    const read = await readEarlyState(storage, sessionId)
+    const listeners = [...(this.earlyListeners.get(sessionId) ?? [])]
+    this.earlyListeners.delete(sessionId)
+    const early = read.early
+    if (early && listeners.length > 0) {
+      let timer: NodeJS.Timeout | undefined
+      const served = Promise.allSettled(listeners.map((listener) => listener(early)))
+      await Promise.race([served, new Promise((resolve) => (timer = setTimeout(resolve, EARLY_WAIT_MS)))])
+      clearTimeout(timer)
+    }
+    return read.storage
   }
 
   /** The rooms this process no longer holds (their leases moved or lapsed): each closes its clients and is dropped. */

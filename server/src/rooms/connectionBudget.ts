@@ -23,14 +23,16 @@ export const ConnectionLimits = {
 
 /** A logger that writes at most `perMinute` warnings, then reports how many it held back. */
 export class LimitedLog {
-  private readonly log: Logger
+  private log: Logger | null = null
+  private readonly makeLog: () => Logger
   private readonly perMinute: number
   private windowStart = 0
   private written = 0
   private suppressed = 0
 
-  constructor(log: Logger, perMinute: number) {
-    this.log = log
+  /** `log`: the logger, or how to make it on the first line (a child logger per connection costs memory that most never use). */
+  constructor(log: Logger | (() => Logger), perMinute: number) {
+    this.makeLog = typeof log === 'function' ? log : () => log
     this.perMinute = perMinute
   }
 
@@ -44,10 +46,11 @@ export class LimitedLog {
       return
     }
     this.written += 1
+    const log = (this.log ??= this.makeLog())
     if (this.suppressed > 0) {
-      this.log.warn({ ...fields, suppressedSinceLast: this.suppressed }, message)
+      log.warn({ ...fields, suppressedSinceLast: this.suppressed }, message)
       this.suppressed = 0
-    } else this.log.warn(fields, message)
+    } else log.warn(fields, message)
   }
 }
 
@@ -59,7 +62,7 @@ export class ConnectionBudget {
   /** Refusal reasons already logged in full for this connection (each is logged once). */
   readonly loggedReasons = new Set<string>()
 
-  constructor(log: Logger) {
+  constructor(log: Logger | (() => Logger)) {
     this.log = new LimitedLog(log, ConnectionLimits.LOG_LINES_PER_MINUTE)
   }
 }
@@ -76,7 +79,8 @@ export class ConnectionBudgets {
   of(conn: Connection): ConnectionBudget {
     let budget = this.budgets.get(conn)
     if (!budget) {
-      budget = new ConnectionBudget(this.log.child({ conn: conn.id }))
+      const log = this.log
+      budget = new ConnectionBudget(() => log.child({ conn: conn.id }))
       this.budgets.set(conn, budget)
     }
     return budget

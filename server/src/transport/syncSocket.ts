@@ -17,6 +17,8 @@ import { TokenBucket } from '../rooms/tokenBucket.ts'
 import type { Storage } from '../storage/Storage.ts'
 import { boardSchema } from '@sandbox/shared/board'
 import { relaySocket, type RelaySecret } from '../cluster/relay.ts'
+import type { EarlyListener } from '../rooms/RoomManager.ts'
+import { EarlyWelcome } from './earlyWelcome.ts'
 
 /**
  * Sandbox's client says which board schema and protocol it was built for; one built for another
@@ -91,6 +93,8 @@ export class SyncSocket {
   private readonly pingTimer: NodeJS.Timeout
   /** PUBLIC_URL's origin and ALLOWED_ORIGINS, normalised as browsers send them. */
   private readonly trustedOrigins: ReadonlySet<string>
+  /** Sockets accepted while their cold room is being built, by session: they count towards its capacity. */
+  private readonly early = new Map<string, Set<{ role: Role }>>()
 
   constructor(opts: SyncSocketOptions) {
     this.opts = opts
@@ -170,7 +174,48 @@ export class SyncSocket {
     const identified = this.opts.keys.verify(pid, url.searchParams.get(SyncParam.participantKey))
     if (pid && !identified) return this.refuse(req, socket, head, 'unauthorized', { session: sessionId, why: 'participant key' })
     const wss = role === 'viewer' ? this.viewerWss : this.wss
-    const room = await this.roomHere(req, socket, head, wss, sessionId)
+    const participantId = identified ? (pid as string) : null
+    // A cold room this process is building: the socket may be accepted before it is built, and a
+    // newcomer handed the stored bytes at once (transport/earlyWelcome.ts).
+    let welcome: EarlyWelcome | null = null
+    const place = { role }
+    const early: EarlyListener = (state) => {
+      if (socket.destroyed) return Promise.resolve()
+      const waiting = this.early.get(sessionId) ?? new Set()
+      if (this.capacityRefusal(waiting, role)) return Promise.resolve()
+      waiting.add(place)
+      this.early.set(sessionId, waiting)
+      return new Promise<void>((resolve) => {
+        const maxHeld = Math.max(this.opts.maxMessageBytes, 1024 * 1024)
+        wss.handleUpgrade(req, socket, head, (ws) => (welcome = new EarlyWelcome(ws, state, maxHeld, resolve)))
+      })
+    }
+    let room: Room | null
+    try {
+      room = await this.roomHere(req, socket, head, wss, sessionId, early)
+    } finally {
+      const waiting = this.early.get(sessionId)
+      waiting?.delete(place)
+      if (waiting?.size === 0) this.early.delete(sessionId)
+    }
+    const welcomed = welcome as EarlyWelcome | null
+    if (welcomed) {
+      const held = welcomed.handOver()
+      if (!room || welcomed.closed) {
+        if (room) this.opts.rooms.scheduleUnload(room)
+        else welcomed.ws.terminate()
+        return
+      }
+      if (welcomed.overflowed) {
+        this.opts.rooms.scheduleUnload(room)
+        this.opts.log.warn({ event: 'sync.rate_limited', session: sessionId, why: 'frames held while the room loaded' }, CLOSE_REASONS.rateLimited)
+        welcomed.ws.close(CloseCode.rateLimited, CLOSE_REASONS.rateLimited)
+        return
+      }
+      if (welcomed.servedSeq !== null) this.opts.log.debug({ event: 'sync.early', session: sessionId, seq: welcomed.servedSeq, held: held.length }, 'handed the stored board before the room was built')
+      this.accept(welcomed.ws, room, role, participantId, url, { servedSeq: welcomed.servedSeq, held })
+      return
+    }
     if (!room) return
     if (socket.destroyed) {
       // The client gave up while the room was loading.
@@ -182,7 +227,7 @@ export class SyncSocket {
       this.opts.rooms.scheduleUnload(room)
       return this.refuse(req, socket, head, full, { session: sessionId, role, connections: room.connections.size })
     }
-    wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, room, role, identified ? (pid as string) : null, url))
+    wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, room, role, participantId, url))
   }
 
   /**
@@ -191,14 +236,14 @@ export class SyncSocket {
    * LEASE_TTL_MS, and the socket waits for that, then claims the room here, so a client of a dead
    * process is served again as soon as the database lets anyone take the room over.
    */
-  private async roomHere(req: IncomingMessage, socket: Duplex, head: Buffer, wss: WebSocketServer, sessionId: string): Promise<Room | null> {
+  private async roomHere(req: IncomingMessage, socket: Duplex, head: Buffer, wss: WebSocketServer, sessionId: string, early?: EarlyListener): Promise<Room | null> {
     const relay = this.opts.relay
     const relayed = relay?.secret.verify(req) === true
     const deadline = performance.now() + (relay?.leaseTtlMs ?? 0) + 2_000
     const log = this.opts.log.child({ session: sessionId })
     let waiting = false
     for (;;) {
-      const opened = await this.opts.rooms.open(sessionId)
+      const opened = await this.opts.rooms.open(sessionId, early)
       if ('room' in opened) return opened.room
       if (!relay || relayed) {
         // A relayed socket for a room that moved on: the client reconnects and finds the new owner.
@@ -239,7 +284,7 @@ export class SyncSocket {
    * capacity. (Nothing is awaited between the count and the upgrade, which completes
    * synchronously, so a count taken here is not outrun.)
    */
-  private capacityRefusal(connections: Iterable<Connection>, role: Role): CloseCodeName | null {
+  private capacityRefusal(connections: Iterable<{ role: Role }>, role: Role): CloseCodeName | null {
     if (role === 'facilitator') return null
     let same = 0
     for (const c of connections) if (c.role === role) same++
@@ -247,10 +292,13 @@ export class SyncSocket {
     return same >= this.opts.maxConnectionsPerRoom ? 'roomFull' : null
   }
 
-  private accept(ws: WebSocket, room: Room, role: Role, participantId: string | null, url: URL): void {
+  /** `early`: the socket was accepted while the room was being built (what it was given, and the frames it sent meanwhile). */
+  private accept(ws: WebSocket, room: Room, role: Role, participantId: string | null, url: URL, early?: { servedSeq: number | null; held: { data: Buffer; isBinary: boolean }[] }): void {
     const sessionId = room.id
     const id = nextConnectionId++
-    const log = this.opts.log.child({ session: sessionId, conn: id })
+    // Made on first use: most connections never log anything of their own (memory per idle connection).
+    let child: Logger | null = null
+    const log = (): Logger => (child ??= this.opts.log.child({ session: sessionId, conn: id }))
     const bucket = new TokenBucket(this.opts.messagesPerSecond, this.opts.messageBurst)
     // One frame may carry up to MAX_MESSAGE_BYTES, so the burst is never below that.
     // Incoming bytes per connection: without it one room writing ~1 MB updates at the full message
@@ -276,7 +324,7 @@ export class SyncSocket {
       send: (message) => {
         if (closed || ws.readyState !== ws.OPEN) return
         if (ws.bufferedAmount > this.opts.slowClientBytes) {
-          log.warn({ event: 'sync.slow_client', buffered: ws.bufferedAmount }, CLOSE_REASONS.slowClient)
+          log().warn({ event: 'sync.slow_client', buffered: ws.bufferedAmount }, CLOSE_REASONS.slowClient)
           close(CloseCode.slowClient, CLOSE_REASONS.slowClient)
           return
         }
@@ -290,47 +338,49 @@ export class SyncSocket {
     }
     this.alive.add(ws)
     ws.on('pong', () => this.alive.add(ws))
-    ws.on('message', (data, isBinary) => {
+    const onMessage = (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void => {
       if (closed) return
       if (!isBinary) {
-        log.warn({ event: 'sync.malformed', why: 'text frame' }, CLOSE_REASONS.malformed)
+        log().warn({ event: 'sync.malformed', why: 'text frame' }, CLOSE_REASONS.malformed)
         return close(CloseCode.malformed, CLOSE_REASONS.malformed)
       }
       if (!bucket.take()) {
-        log.warn({ event: 'sync.rate_limited' }, CLOSE_REASONS.rateLimited)
+        log().warn({ event: 'sync.rate_limited' }, CLOSE_REASONS.rateLimited)
         return close(CloseCode.rateLimited, CLOSE_REASONS.rateLimited)
       }
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer)
       if (bytesBudget && !bytesBudget.take(bytes.length)) {
-        log.warn({ event: 'sync.byte_rate_limited', bytes: bytes.length, perSecond: this.opts.bytesPerSecond }, CLOSE_REASONS.rateLimited)
+        log().warn({ event: 'sync.byte_rate_limited', bytes: bytes.length, perSecond: this.opts.bytesPerSecond }, CLOSE_REASONS.rateLimited)
         return close(CloseCode.rateLimited, CLOSE_REASONS.rateLimited)
       }
       let code: number | null
       try {
         code = room.handleMessage(conn, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))
       } catch (error) {
-        log.warn({ event: 'sync.malformed', err: (error as Error).message, bytes: bytes.length }, CLOSE_REASONS.malformed)
+        log().warn({ event: 'sync.malformed', err: (error as Error).message, bytes: bytes.length }, CLOSE_REASONS.malformed)
         code = CloseCode.malformed
       }
       if (code !== null) {
         const name = (Object.keys(CloseCode) as CloseCodeName[]).find((k) => CloseCode[k] === code)
         close(code, name ? CLOSE_REASONS[name] : 'Closed')
       }
-    })
+    }
+    ws.on('message', onMessage)
     ws.on('error', (error) => {
       const code = (error as { code?: string }).code
       // ws has already closed with 1009 (its own code for this); say so in the log in our terms.
-      if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') log.warn({ event: 'sync.message_too_large', limit: this.opts.maxMessageBytes }, CLOSE_REASONS.messageTooLarge)
-      else log.warn({ event: 'sync.socket_error', err: error.message, code }, 'socket error')
+      if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') log().warn({ event: 'sync.message_too_large', limit: this.opts.maxMessageBytes }, CLOSE_REASONS.messageTooLarge)
+      else log().warn({ event: 'sync.socket_error', err: error.message, code }, 'socket error')
     })
     ws.on('close', (code) => {
       closed = true
       room.removeConnection(conn)
       this.opts.rooms.scheduleUnload(room)
-      log.info({ event: 'sync.closed', code, connections: room.connections.size }, 'connection closed')
+      log().info({ event: 'sync.closed', code, connections: room.connections.size }, 'connection closed')
     })
-    room.addConnection(conn)
-    log.info({ event: 'sync.connected', role, identified: conn.identified, connections: room.connections.size }, 'connection opened')
+    room.addConnection(conn, early?.servedSeq ?? undefined)
+    for (const frame of early?.held ?? []) onMessage(frame.data, frame.isBinary)
+    log().info({ event: 'sync.connected', role, identified: conn.identified, connections: room.connections.size }, 'connection opened')
   }
 
   closeAll(code: number, reason: string): void {
