@@ -5,7 +5,7 @@
 //   node bench/hotpathCompare.ts --base ../wt-base [--rounds 3] [--seconds 10] [--only fanout,memory,cold,crowd500]
 import { startPeer, type ServerHandle } from './peers.ts'
 import { runColdLoad } from './scenarios/coldLoad.ts'
-import { runFanout, type FanoutShape } from './scenarios/fanout.ts'
+import { FANOUT_SHAPES, runFanout, type FanoutShape } from './scenarios/fanout.ts'
 import { runMemory } from './scenarios/memory.ts'
 import { median, waitUntil } from './stats.ts'
 import { BenchClient } from './wire.ts'
@@ -39,10 +39,10 @@ for (let round = 0; round < rounds; round++) {
   for (const v of order) {
     for (const shape of ['rooms', 'crowd500'] as FanoutShape[]) {
       if (!only.has(shape === 'rooms' ? 'fanout' : shape)) continue
-      const server = await start(v)
+      const server = await start(v, FANOUT_SHAPES[shape].serverEnv)
       try {
-        const r = await runFanout(server, shape, measureMs)
-        log(`${v} ${shape}: cpu/1k ${r.cpuSecPer1kDeliveries?.toFixed(4)} p50 ${r.editP50Ms} p99 ${r.editP99Ms} cursor p99 ${r.cursorP99Ms} lost ${r.editsLost} loadgen ${r.loadgenCpuPercent.toFixed(0)}%`)
+        const r = await runFanout(server, shape, measureMs, [], process.argv.includes('--workers') ? Number(arg('workers', '1')) : undefined)
+        log(`${v} ${shape}: cpu/1k ${r.cpuSecPer1kDeliveries?.toFixed(4)} p50 ${r.editP50Ms} p99 ${r.editP99Ms} cursor p99 ${r.cursorP99Ms} lost ${r.editsLost} loadgen ${r.loadgenCpuPercentEach.map((c) => c.toFixed(0)).join('+')}% cursors ${r.cursorsReceived}/${r.cursorsExpected} closed ${r.closedClients}`)
         add(`${shape} cpu/1k ${v}`, r.cpuSecPer1kDeliveries)
         add(`${shape} edit p99 ${v}`, r.editP99Ms)
         add(`${shape} edit p50 ${v}`, r.editP50Ms)

@@ -4,8 +4,9 @@
 import * as Y from 'yjs'
 import { recordToYMap, Root, POSITION_KEY } from '@sandbox/shared'
 import { noteRecord } from './docs.ts'
-import type { LoadResult, LoadSpec } from './load.ts'
-import { summarize, sleep, waitUntil } from './stats.ts'
+import type { LoadSpec, WorkerResult } from './load.ts'
+import { record, type Histogram } from './loadHistogram.ts'
+import { sleep, waitUntil } from './stats.ts'
 import { BenchClient, marker, nowUs } from './wire.ts'
 
 interface Member {
@@ -31,19 +32,24 @@ const ask = (name: string): Promise<void> =>
     process.send?.({ type: 'phase', name })
   })
 
-async function run(spec: LoadSpec): Promise<LoadResult> {
+/** This worker runs the clients whose number modulo `workers` is `worker`; numbers are global, so markers name senders across workers. */
+async function run(spec: LoadSpec, worker: number, workers: number): Promise<WorkerResult> {
   const members: Member[] = []
   const roomSizes = spec.rooms.map((r) => r.targets.length)
   let sender = 0
   const connectStart = performance.now()
   spec.rooms.forEach((room, r) => {
     for (const target of room.targets) {
+      const n = sender++
+      if (n % workers !== worker) continue
       const client = new BenchClient(target)
-      members.push({ client, sender: sender++, room: r, shape: new Y.Map(), seenEdits: new Set(), editSeq: 0, cursorSeq: 0, unsaved: [] })
+      members.push({ client, sender: n, room: r, shape: new Y.Map(), seenEdits: new Set(), editSeq: 0, cursorSeq: 0, unsaved: [] })
     }
   })
   await waitUntil(() => members.every((m) => m.client.syncedAt !== null || m.client.closed), 'all clients synced', 60_000)
   const connectMs = performance.now() - connectStart
+  // Every generator process has its clients in before any of them starts sending.
+  await ask('connected')
   for (const m of members) {
     const id = `shape:bench${m.sender}`
     const records = m.client.doc.getMap<Y.Map<unknown>>(Root.records)
@@ -54,9 +60,9 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   let windowStartUs = Infinity
   let windowEndUs = Infinity
   const inWindow = (us: number): boolean => us >= windowStartUs && us < windowEndUs
-  const editLatency: number[] = []
-  const cursorLatency: number[] = []
-  const savedLatency: number[] = []
+  const editLatency: Histogram = {}
+  const cursorLatency: Histogram = {}
+  const savedLatency: Histogram = {}
   let editsSent = 0
   let cursorsSent = 0
   let editsExpected = 0
@@ -69,18 +75,18 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
       const key = from * 1_000_000 + seq
       if (m.seenEdits.has(key)) return
       m.seenEdits.add(key)
-      editLatency.push((nowUs() - sentUs) / 1000)
+      record(editLatency, (nowUs() - sentUs) / 1000)
     }
     m.client.onCursor = (from, _seq, sentUs) => {
       if (from === m.sender || !inWindow(sentUs)) return
       cursorsReceived++
-      cursorLatency.push((nowUs() - sentUs) / 1000)
+      record(cursorLatency, (nowUs() - sentUs) / 1000)
     }
     m.client.onSaved = (clock) => {
       const now = nowUs()
       while (m.unsaved.length > 0 && (m.unsaved[0] as { clock: number }).clock <= clock) {
         const { sentUs } = m.unsaved.shift() as { sentUs: number }
-        if (inWindow(sentUs)) savedLatency.push((now - sentUs) / 1000)
+        if (inWindow(sentUs)) record(savedLatency, (now - sentUs) / 1000)
       }
     }
   }
@@ -143,9 +149,6 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const closed = members.filter((m) => m.client.closed).length
   const closeCodes = [...new Set(members.map((m) => m.client.closeCode).filter((c) => c !== null))]
   for (const m of members) m.client.close()
-  const edit = summarize(editLatency)
-  const cursor = summarize(cursorLatency)
-  const saved = summarize(savedLatency)
   return {
     clients: members.length,
     connectMs,
@@ -154,24 +157,19 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     editsSent,
     editsExpected,
     editsReceived,
-    editsLost: editsExpected - editsReceived,
-    editP50Ms: edit.p50,
-    editP99Ms: edit.p99,
+    editLatency,
     cursorsSent,
     cursorsExpected,
     cursorsReceived,
-    cursorP50Ms: cursor.p50,
-    cursorP99Ms: cursor.p99,
-    savedAcks: saved.n,
-    savedP50Ms: saved.p50,
-    savedP99Ms: saved.p99,
-    loadgenCpuPercent: ((cpu.user + cpu.system) / 1000 / spec.measureMs) * 100,
+    cursorLatency,
+    savedLatency,
+    cpuPercent: ((cpu.user + cpu.system) / 1000 / spec.measureMs) * 100,
   }
 }
 
 process.once('message', (m) => {
-  const msg = m as { type: 'run'; spec: LoadSpec }
-  run(msg.spec)
+  const msg = m as { type: 'run'; spec: LoadSpec; worker: number; workers: number }
+  run(msg.spec, msg.worker, msg.workers)
     .then((result) => process.send?.({ type: 'result', result }, () => process.exit(0)))
     .catch((error: unknown) => process.send?.({ type: 'error', message: String((error as Error).stack ?? error) }, () => process.exit(1)))
 })

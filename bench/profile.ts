@@ -4,11 +4,11 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { startPeer, type PeerName } from './peers.ts'
-import { runFanout, type FanoutShape } from './scenarios/fanout.ts'
+import { FANOUT_SHAPES, runFanout, type FanoutShape } from './scenarios/fanout.ts'
 
 const [peer = 'sandbox', shape = 'crowd', seconds = '10'] = process.argv.slice(2)
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-prof-'))
-const server = await startPeer(peer as PeerName, { execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`] })
+const server = await startPeer(peer as PeerName, { execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`], env: FANOUT_SHAPES[shape as FanoutShape].serverEnv })
 const result = await runFanout(server, shape as FanoutShape, Number(seconds) * 1000)
 await server.stop()
 console.log(JSON.stringify(result))
@@ -20,7 +20,7 @@ const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { n
 const self = new Map<string, number>()
 let total = 0
 for (const n of profile.nodes) {
-  const where = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/\/work\/main\//, '')}:${n.callFrame.lineNumber + 1}`
+  const where = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/\/work\/[^/]+\//, '')}:${n.callFrame.lineNumber + 1}`
   self.set(where, (self.get(where) ?? 0) + n.hitCount)
   total += n.hitCount
 }

@@ -8,7 +8,7 @@ import { measureBundles, type RouteSize } from './bundleSizes.ts'
 import { browserUnavailable, runBrowser, type BrowserResult } from './scenarios/browser.ts'
 import { runCluster, type ClusterResult, type ClusterVariant } from './scenarios/cluster.ts'
 import { runColdLoad, type ColdLoadResult } from './scenarios/coldLoad.ts'
-import { runFanout, type FanoutResult, type FanoutShape } from './scenarios/fanout.ts'
+import { FANOUT_SHAPES, runFanout, type FanoutResult, type FanoutShape } from './scenarios/fanout.ts'
 import { runMemory, type MemoryResult } from './scenarios/memory.ts'
 import { startTestPostgres, type TestPostgres } from '../server/src/testing/postgres.ts'
 
@@ -103,7 +103,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResults> {
       for (const shape of ['rooms', 'crowd', 'crowd500'] as const) {
         // 500 people take a while to join: in full runs, or asked for by name.
         if (!want(`fanout-${shape}`) && !(want('fanout') && (shape !== 'crowd500' || !opts.quick))) continue
-        const server = await startPeer(peer)
+        const server = await startPeer(peer, { env: FANOUT_SHAPES[shape].serverEnv })
         results.versions[peer] = server.version
         try {
           const r = await timed(`${peer} fan-out ${shape}`, () => runFanout(server, shape, opts.measureMs))

@@ -46,7 +46,8 @@ export function scanMarkers(buf: Buffer, kind: MarkerKind, found: (sender: numbe
   }
 }
 
-export const nowUs = (): number => Math.round(performance.now() * 1000)
+/** Wall-clock microseconds (the same clock in every load-generator process, so one can time another's sends). */
+export const nowUs = (): number => Math.round((performance.timeOrigin + performance.now()) * 1000)
 
 export class BenchClient {
   readonly doc = new Y.Doc()

@@ -15,10 +15,18 @@ export interface FanoutResult extends LoadResult {
   rssPeakMb: number
 }
 
-export const FANOUT_SHAPES: Record<FanoutShape, { rooms: number; clients: number; editHz: number; cursorHz: number; label: string }> = {
+/**
+ * `workers`: load-generator processes (one alone saturates its core at 500 clients). `serverEnv`:
+ * what a Sandbox server needs for the shape: by default a room takes 200 participants, and an
+ * address may join 120 times a minute (every bench client joins from 127.0.0.1).
+ */
+export const FANOUT_SHAPES: Record<FanoutShape, { rooms: number; clients: number; editHz: number; cursorHz: number; label: string; workers?: number; serverEnv?: Record<string, string> }> = {
   rooms: { rooms: 10, clients: 10, editHz: 5, cursorHz: 0, label: '10 rooms × 10 clients, edits 5 Hz' },
   crowd: { rooms: 1, clients: 100, editHz: 1, cursorHz: 10, label: '1 room × 100 clients, cursors 10 Hz + edits 1 Hz' },
-  crowd500: { rooms: 1, clients: 500, editHz: 1, cursorHz: 10, label: '1 room × 500 clients, cursors 10 Hz + edits 1 Hz' },
+  crowd500: { rooms: 1, clients: 500, editHz: 1, cursorHz: 10, label: '1 room × 500 clients, cursors 10 Hz + edits 1 Hz',
+    workers: 2,
+    serverEnv: { MAX_CONNECTIONS_PER_ROOM: '500', JOINS_PER_MINUTE_PER_ADDRESS: '100000' },
+  },
 }
 
 /** The same way in, through another process of the deployment (same path and query, its port). */
@@ -33,7 +41,7 @@ export function onProcess(target: ClientTarget, server: ServerHandle): ClientTar
  * therefore owns them) and client i connects to process i mod (1 + spread.length), so the others
  * relay their clients to the owner; CPU and RSS are summed over every process.
  */
-export async function runFanout(server: ServerHandle, shape: FanoutShape, measureMs: number, spread: ServerHandle[] = []): Promise<FanoutResult> {
+export async function runFanout(server: ServerHandle, shape: FanoutShape, measureMs: number, spread: ServerHandle[] = [], workers?: number): Promise<FanoutResult> {
   const s = FANOUT_SHAPES[shape]
   const acks = server.name === 'sandbox'
   const processes = [server, ...spread]
@@ -59,7 +67,7 @@ export async function runFanout(server: ServerHandle, shape: FanoutShape, measur
     rssPeak = Math.max(rssPeak, rss)
     return cpuMs
   }
-  const result = await runLoad({ rooms, warmupMs: 2_000, measureMs, drainMs: 3_000 }, async (phase) => {
+  const result = await runLoad({ rooms, warmupMs: 2_000, measureMs, drainMs: 3_000, workers: workers ?? s.workers ?? 1 }, async (phase) => {
     if (phase === 'measure-start') {
       cpuStart = cpuOf()
       polling = setInterval(cpuOf, 250)
