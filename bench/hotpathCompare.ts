@@ -23,7 +23,7 @@ const coldShapes = Number(arg('shapes', '5000'))
 const coldUpdates = Number(arg('updates', '100000'))
 
 type Variant = 'after' | 'before' | 'y-websocket'
-const VARIANTS: Variant[] = ['after', 'before', 'y-websocket']
+const VARIANTS = arg('variants', 'after,before,y-websocket').split(',') as Variant[]
 const start = (v: Variant, env: Record<string, string> = {}, dataDir?: string): Promise<ServerHandle> =>
   v === 'y-websocket' ? startPeer('y-websocket') : startPeer('sandbox', { env: v === 'before' ? { ...env, BENCH_SANDBOX_ROOT: base } : env, dataDir })
 
@@ -54,7 +54,8 @@ for (let round = 0; round < rounds; round++) {
       }
     }
     if (only.has('memory')) {
-      const server = await start(v)
+      // More idle connections than the suite's 100 make RSS (page-granular) less noisy; they need the 500-person settings.
+      const server = await start(v, { MAX_CONNECTIONS_PER_ROOM: '1000', JOINS_PER_MINUTE_PER_ADDRESS: '100000' })
       try {
         const m = await runMemory(server, { idleConnections: Number(arg('idle', '100')), rooms: 4, stickies: 500 })
         log(`${v} memory: rss/conn ${m.rssKbPerConnection.toFixed(1)} KB heap/conn ${m.heapKbPerConnection.toFixed(1)} KB`)

@@ -194,13 +194,16 @@ export class Room implements CommitListener {
   // ── document updates ─────────────────────────────────────────────────────────
 
   private applyClientUpdate(conn: Connection, update: Uint8Array): number | null {
-    const budget = this.budgets.of(conn)
     if (conn.role === 'viewer') {
       // Stock providers send their (usually empty) state on connect; a viewer's writes are
       // dropped without storing them, and the connection stays.
-      if (update.length > 2) budget.log.warn({ event: 'update.dropped_viewer', bytes: update.length }, 'viewer update dropped')
+      if (update.length > 2) this.budgets.of(conn).log.warn({ event: 'update.dropped_viewer', bytes: update.length }, 'viewer update dropped')
       return null
     }
+    // A client with nothing answers the room's step 1 with the empty update (no structs, no
+    // deletions): nothing to apply, and no budget made for a connection that may never write.
+    if (update.length === 2 && update[0] === 0 && update[1] === 0) return null
+    const budget = this.budgets.of(conn)
     const summary = inspectUpdate(update)
     const unknown = summary.roots.filter((r) => !ROOT_NAMES.includes(r))
     if (unknown.length > 0) {
