@@ -79,6 +79,8 @@ export class Room implements CommitListener {
   private destroyed = false
   /** The whole document as one update, kept until the next change (see fullState). */
   private encodedState: Uint8Array | null = null
+  /** Sync step 1 and step 2 (the whole document) as frames, kept until the next change: every newcomer is sent the same bytes. */
+  private welcomeFrames: { step1: Uint8Array | null; step2: Uint8Array | null } = { step1: null, step2: null }
   /** The document as loaded, before the room wrote anything (what early newcomers were given). */
   private readonly loaded: { seq: number; stateVector: Uint8Array }
 
@@ -126,6 +128,17 @@ export class Room implements CommitListener {
   /** Sets the full-state bytes when they are already at hand (a checkpoint with no tail after it). */
   primeFullState(state: Uint8Array): void {
     this.encodedState = state
+    this.welcomeFrames.step2 = null
+  }
+
+  /** Sync step 1 (the room's state vector), the same frame for everyone until the next change. */
+  private step1Frame(): Uint8Array {
+    return (this.welcomeFrames.step1 ??= syncStep1Frame(this.doc))
+  }
+
+  /** Sync step 2 with the whole document, the same frame for every newcomer until the next change. */
+  private fullStateFrame(): Uint8Array {
+    return (this.welcomeFrames.step2 ??= syncStep2Frame(this.fullState()))
   }
 
   /** What the session occupies in storage (log and checkpoints), as the quota counts it. */
@@ -153,7 +166,7 @@ export class Room implements CommitListener {
     if (servedSeq !== undefined && servedSeq !== this.seq) {
       conn.send(syncStep2Frame(servedSeq === this.loaded.seq ? Y.encodeStateAsUpdate(this.doc, this.loaded.stateVector) : this.fullState()))
     }
-    conn.send(syncStep1Frame(this.doc))
+    conn.send(this.step1Frame())
     const presence = this.presence.fullFrame()
     if (presence) conn.send(presence)
     this.secrets.welcome(conn)
@@ -170,9 +183,7 @@ export class Room implements CommitListener {
     switch (message.type) {
       case 'syncStep1':
         // A newcomer needs everything: the same bytes serve every newcomer until the next change.
-        conn.send(
-          syncStep2Frame(isEmptyStateVector(message.stateVector) ? this.fullState() : Y.encodeStateAsUpdate(this.doc, message.stateVector)),
-        )
+        conn.send(isEmptyStateVector(message.stateVector) ? this.fullStateFrame() : syncStep2Frame(Y.encodeStateAsUpdate(this.doc, message.stateVector)))
         return null
       case 'update':
         return this.applyClientUpdate(conn, message.update)
@@ -304,7 +315,7 @@ export class Room implements CommitListener {
     }
     store.pendingStructs = null
     store.pendingDs = null
-    conn.send(syncStep1Frame(this.doc))
+    conn.send(this.step1Frame())
     return null
   }
 
@@ -323,6 +334,7 @@ export class Room implements CommitListener {
 
   private readonly onUpdate = (update: Uint8Array, origin: ChangeOrigin): void => {
     this.encodedState = null
+    this.welcomeFrames = { step1: null, step2: null }
     if (this.captured) {
       this.captured.push(update)
       return
