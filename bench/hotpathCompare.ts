@@ -77,7 +77,8 @@ if (only.has('cold')) {
   log(`cold: seeded in ${seeded?.seedSeconds.toFixed(0)} s; before first sync ${seeded?.firstSyncMs?.toFixed(0)} ms`)
   if (!seeded) throw new Error('cold: nothing seeded')
   for (let r = 0; r < rounds * 2; r++) {
-    for (const v of (r % 2 === 0 ? ['after', 'before'] : ['before', 'after']) as Variant[]) {
+    const pair = arg('cold-variants', 'after,before').split(',') as Variant[]
+    for (const v of r % 2 === 0 ? pair : [...pair].reverse()) {
       const t0 = performance.now()
       const server = await start(v, {}, dataDir)
       const t1 = performance.now()

@@ -5,7 +5,7 @@ import { fork, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { countOf, merge, percentileOf, type Histogram } from './loadHistogram.ts'
-import type { ClientTarget } from './wire.ts'
+import { nowUs, type ClientTarget } from './wire.ts'
 
 export interface RoomLoad {
   targets: ClientTarget[]
@@ -100,7 +100,8 @@ export function runLoad(spec: LoadSpec, onPhase: (phase: Phase) => Promise<void>
           if (n < workers) return
           ;(msg.name === 'connected' ? Promise.resolve() : onPhase(msg.name)).then(
             () => {
-              for (const c of children) c.send({ type: 'go' })
+              const atUs = nowUs()
+              for (const c of children) c.send({ type: 'go', atUs })
             },
             (error: unknown) => fail(error as Error),
           )

@@ -20,12 +20,14 @@ interface Member {
   unsaved: { clock: number; sentUs: number }[]
 }
 
-const ask = (name: string): Promise<void> =>
+/** Tells the parent this process reached `name`; resolves with the parent's go (and the wall-clock µs it gives, if any). */
+const ask = (name: string): Promise<number | undefined> =>
   new Promise((resolve) => {
     const onMessage = (m: unknown): void => {
-      if ((m as { type: string }).type === 'go') {
+      const msg = m as { type: string; atUs?: number }
+      if (msg.type === 'go') {
         process.off('message', onMessage)
-        resolve()
+        resolve(msg.atUs)
       }
     }
     process.on('message', onMessage)
@@ -135,11 +137,11 @@ async function run(spec: LoadSpec, worker: number, workers: number): Promise<Wor
   }
 
   await sleep(spec.warmupMs)
-  await ask('measure-start')
+  // One window for every generator process: the parent says when it starts and ends.
   const cpuStart = process.cpuUsage()
-  windowStartUs = nowUs()
-  await sleep(spec.measureMs)
-  windowEndUs = nowUs()
+  windowStartUs = (await ask('measure-start')) ?? nowUs()
+  windowEndUs = windowStartUs + spec.measureMs * 1000
+  await sleep(Math.max(0, (windowEndUs - nowUs()) / 1000))
   const cpu = process.cpuUsage(cpuStart)
   await ask('measure-end')
   sending = false
