@@ -37,10 +37,11 @@ export type EarlyListener = (early: EarlyState) => Promise<void>
 
 /**
  * How long a cold room's build waits for its newcomers to be handed the stored bytes: a round trip
- * (the upgrade's answer, then the client's sync step 1). Building blocks the process, so the
- * bytes go out first; a slower client gets them from the built room instead.
+ * (the upgrade's answer, then the client's sync step 1) and the bytes handed to the kernel.
+ * Building blocks the process, so the bytes go out first; a slower client gets them from the
+ * built room instead (or the rest of them once it is built).
  */
-const EARLY_WAIT_MS = 25
+const EARLY_WAIT_MS = 50
 
 /**
  * Rebuilds a session's document from storage: the newest good checkpoint, then every good update

@@ -39,7 +39,9 @@ export class EarlyWelcome {
     const data = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw)
     if (!this.answered) {
       this.answered = true
-      if (isBinary && this.answerStep1(data)) return this.done()
+      // Answered: the room is built once the bytes are with the kernel (building blocks the process,
+      // and what is still queued here would wait for it). Not answered: the room answers.
+      if (isBinary && this.answerStep1(data)) return
       this.done()
     }
     this.held.push({ data, isBinary })
@@ -57,8 +59,8 @@ export class EarlyWelcome {
     }
     if (message.type !== 'syncStep1' || !isEmptyStateVector(message.stateVector)) return false
     // Step 2 with the checkpoint; then the rows after it, in log order, as the updates they are.
-    this.ws.send(syncStep2Frame(this.state.checkpoint))
-    for (const update of this.state.tail) this.ws.send(syncUpdateFrame(update))
+    const frames = [syncStep2Frame(this.state.checkpoint), ...this.state.tail.map(syncUpdateFrame)]
+    frames.forEach((frame, i) => this.ws.send(frame, i === frames.length - 1 ? () => this.done() : undefined))
     this.servedSeq = this.state.seq
     return true
   }
