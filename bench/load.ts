@@ -72,6 +72,9 @@ export type Phase = 'measure-start' | 'measure-end'
 /** Between the generator processes only: every client connected. */
 type WorkerPhase = Phase | 'connected'
 
+/** How far ahead the measuring window is announced to the generator processes. */
+const WINDOW_LEAD_MS = 250
+
 const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), 'loadWorker.ts')
 
 export function runLoad(spec: LoadSpec, onPhase: (phase: Phase) => Promise<void>): Promise<LoadResult> {
@@ -98,10 +101,17 @@ export function runLoad(spec: LoadSpec, onPhase: (phase: Phase) => Promise<void>
           const n = (atPhase.get(msg.name) ?? 0) + 1
           atPhase.set(msg.name, n)
           if (n < workers) return
+          if (msg.name === 'measure-start') {
+            // The window opens a moment from now, the same instant for every process: each knows it
+            // before it sends anything inside it, so what is sent and what arrives are judged alike.
+            const atUs = nowUs() + WINDOW_LEAD_MS * 1000
+            for (const c of children) c.send({ type: 'go', atUs })
+            setTimeout(() => onPhase('measure-start').catch((error: unknown) => fail(error as Error)), WINDOW_LEAD_MS)
+            return
+          }
           ;(msg.name === 'connected' ? Promise.resolve() : onPhase(msg.name)).then(
             () => {
-              const atUs = nowUs()
-              for (const c of children) c.send({ type: 'go', atUs })
+              for (const c of children) c.send({ type: 'go' })
             },
             (error: unknown) => fail(error as Error),
           )

@@ -137,10 +137,12 @@ async function run(spec: LoadSpec, worker: number, workers: number): Promise<Wor
   }
 
   await sleep(spec.warmupMs)
-  // One window for every generator process: the parent says when it starts and ends.
+  // One window for every generator process: the parent says when it starts (a moment ahead).
+  const startUs = (await ask('measure-start')) ?? nowUs()
+  windowStartUs = startUs
+  windowEndUs = startUs + spec.measureMs * 1000
+  await sleep(Math.max(0, (startUs - nowUs()) / 1000))
   const cpuStart = process.cpuUsage()
-  windowStartUs = (await ask('measure-start')) ?? nowUs()
-  windowEndUs = windowStartUs + spec.measureMs * 1000
   await sleep(Math.max(0, (windowEndUs - nowUs()) / 1000))
   const cpu = process.cpuUsage(cpuStart)
   await ask('measure-end')
