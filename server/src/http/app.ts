@@ -16,6 +16,7 @@ import type { Logger } from '../log.ts'
 import type { Persister } from '../rooms/Persister.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
 import type { Storage } from '../storage/Storage.ts'
+import type { TimelineIndex } from '../replay/timeline.ts'
 import { errorBody, HttpError, HttpErrors } from './errors.ts'
 import { registerSessionRoutes, type SessionQuotas } from './sessionRoutes.ts'
 
@@ -36,6 +37,8 @@ export interface AppDeps {
   ownership?: Ownership
   /** In a deployment of several processes: proves requests relayed between them. */
   relay?: RelaySecret
+  /** Replay timelines, shared with the rooms (which advance their summaries); made by the replay routes when absent. */
+  timelines?: TimelineIndex
   /** Extra routes (replay) registered by other modules. */
   extraRoutes?: ((app: FastifyInstance, deps: AppDeps) => void)[]
 }
