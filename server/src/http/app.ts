@@ -17,6 +17,7 @@ import type { Persister } from '../rooms/Persister.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
 import type { Storage } from '../storage/Storage.ts'
 import type { TimelineIndex } from '../replay/timeline.ts'
+import { ClientIndex, type SplitPage } from './clientIndex.ts'
 import { errorBody, HttpError, HttpErrors } from './errors.ts'
 import { registerSessionRoutes, type SessionQuotas } from './sessionRoutes.ts'
 
@@ -113,23 +114,36 @@ export async function createHttpApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSessionRoutes(app, deps)
   for (const register of deps.extraRoutes ?? []) register(app, deps)
 
-  const indexFile = path.join(deps.clientDir, 'index.html')
+  const clientIndex = new ClientIndex(deps.clientDir)
   // Looked at per request: another process of the deployment may be swapping in a fresh build
   // (scripts/build.mjs) just as this one starts.
-  const hasClient = () => fs.existsSync(indexFile)
+  const hasClient = () => fs.existsSync(clientIndex.file)
   if (fs.existsSync(deps.clientDir)) {
-    await app.register(fastifyStatic, { root: deps.clientDir, wildcard: false, index: false, maxAge: '1h' })
+    await app.register(fastifyStatic, {
+      root: deps.clientDir,
+      wildcard: false,
+      index: false,
+      // The build writes .br and .gz copies (scripts/precompress.ts): sent as the browser accepts them.
+      preCompressed: true,
+      // Files under /assets/ are named by their content's hash: a new build gives new names, so
+      // browsers may keep them for good and never ask again. Anything else: an hour.
+      cacheControl: false,
+      setHeaders: (res, file) => {
+        const hashed = path.relative(deps.clientDir, file).startsWith(`assets${path.sep}`)
+        res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'public, max-age=3600')
+      },
+    })
   }
-  const sendIndex = (status: number) => async (_req: unknown, reply: import('fastify').FastifyReply) => {
+  const sendIndex = (status: number, page: SplitPage | null = null) => async (_req: unknown, reply: import('fastify').FastifyReply) => {
     if (!hasClient()) return reply.code(503).type('text/plain').send('The client is not built yet: run `npm run build` (npm start does it).')
-    return reply.code(status).type('text/html').header('cache-control', 'no-cache').send(await fs.promises.readFile(indexFile))
+    return reply.code(status).type('text/html').header('cache-control', 'no-cache').send(await clientIndex.html(status === 200 ? page : null))
   }
   app.get('/', sendIndex(200))
   app.get<{ Params: { id: string; '*': string } }>('/s/:id', async (req, reply) =>
     sendIndex(isSessionId(req.params.id) && (await deps.storage.getSession(req.params.id)) ? 200 : 404)(req, reply),
   )
   app.get<{ Params: { id: string; '*': string } }>('/s/:id/*', async (req, reply) =>
-    sendIndex(isSessionId(req.params.id) && (await deps.storage.getSession(req.params.id)) ? 200 : 404)(req, reply),
+    sendIndex(isSessionId(req.params.id) && (await deps.storage.getSession(req.params.id)) ? 200 : 404, req.params['*'] === 'replay' ? 'replay' : null)(req, reply),
   )
   app.setNotFoundHandler(async (req, reply) => {
     if (req.method === 'GET' && !req.url.startsWith('/api/') && req.headers.accept?.includes('text/html')) return sendIndex(404)(req, reply)
