@@ -17,7 +17,6 @@ import type { Persister } from '../rooms/Persister.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
 import type { Storage } from '../storage/Storage.ts'
 import type { TimelineIndex } from '../replay/timeline.ts'
-import { ClientIndex, type SplitPage } from './clientIndex.ts'
 import { errorBody, HttpError, HttpErrors } from './errors.ts'
 import { registerSessionRoutes, type SessionQuotas } from './sessionRoutes.ts'
 
@@ -114,10 +113,10 @@ export async function createHttpApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSessionRoutes(app, deps)
   for (const register of deps.extraRoutes ?? []) register(app, deps)
 
-  const clientIndex = new ClientIndex(deps.clientDir)
+  const indexFile = path.join(deps.clientDir, 'index.html')
   // Looked at per request: another process of the deployment may be swapping in a fresh build
   // (scripts/build.mjs) just as this one starts.
-  const hasClient = () => fs.existsSync(clientIndex.file)
+  const hasClient = () => fs.existsSync(indexFile)
   if (fs.existsSync(deps.clientDir)) {
     await app.register(fastifyStatic, {
       root: deps.clientDir,
@@ -134,16 +133,16 @@ export async function createHttpApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     })
   }
-  const sendIndex = (status: number, page: SplitPage | null = null) => async (_req: unknown, reply: import('fastify').FastifyReply) => {
+  const sendIndex = (status: number) => async (_req: unknown, reply: import('fastify').FastifyReply) => {
     if (!hasClient()) return reply.code(503).type('text/plain').send('The client is not built yet: run `npm run build` (npm start does it).')
-    return reply.code(status).type('text/html').header('cache-control', 'no-cache').send(await clientIndex.html(status === 200 ? page : null))
+    return reply.code(status).type('text/html').header('cache-control', 'no-cache').send(await fs.promises.readFile(indexFile))
   }
   app.get('/', sendIndex(200))
   app.get<{ Params: { id: string; '*': string } }>('/s/:id', async (req, reply) =>
     sendIndex(isSessionId(req.params.id) && (await deps.storage.getSession(req.params.id)) ? 200 : 404)(req, reply),
   )
   app.get<{ Params: { id: string; '*': string } }>('/s/:id/*', async (req, reply) =>
-    sendIndex(isSessionId(req.params.id) && (await deps.storage.getSession(req.params.id)) ? 200 : 404, req.params['*'] === 'replay' ? 'replay' : null)(req, reply),
+    sendIndex(isSessionId(req.params.id) && (await deps.storage.getSession(req.params.id)) ? 200 : 404)(req, reply),
   )
   app.setNotFoundHandler(async (req, reply) => {
     if (req.method === 'GET' && !req.url.startsWith('/api/') && req.headers.accept?.includes('text/html')) return sendIndex(404)(req, reply)

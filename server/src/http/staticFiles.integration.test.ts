@@ -1,34 +1,25 @@
-// The built client as the server sends it: hashed files under /assets/ cached for good, the
-// compressed copies the build writes (scripts/precompress.ts) sent to browsers that accept them,
-// and the replay's index.html naming the replay's code to preload.
+// The built client as the server sends it: hashed files under /assets/ cached for good, and the
+// compressed copies the build writes (scripts/precompress.ts) sent to browsers that accept them.
 import fs from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { createSession, startServer, tempDataDir } from '../testing/harness.ts'
+import { startServer, tempDataDir } from '../testing/harness.ts'
 import { teardownAfterEach } from '../testing/teardown.ts'
 
 const cleanup = teardownAfterEach()
 
 const SCRIPT = Buffer.from(`export const x = ${JSON.stringify('sticky '.repeat(500))}\n`)
 
-/** A built client: an entry, the replay's chunk and what it imports, with Vite's manifest. */
+/** A built client: an entry and two chunks, one of them with compressed copies. */
 function builtClient(): string {
   const dir = tempDataDir()
   fs.mkdirSync(path.join(dir, 'assets'))
-  fs.mkdirSync(path.join(dir, '.vite'))
   fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html>\n<html>\n  <head>\n    <script type="module" crossorigin src="/assets/index-AAAAAAAA.js"></script>\n  </head>\n  <body></body>\n</html>\n')
   for (const name of ['index-AAAAAAAA.js', 'ReplayPage-BBBBBBBB.js', 'tldraw-CCCCCCCC.js']) fs.writeFileSync(path.join(dir, 'assets', name), SCRIPT)
   fs.writeFileSync(path.join(dir, 'assets', 'tldraw-CCCCCCCC.js.br'), zlib.brotliCompressSync(SCRIPT))
   fs.writeFileSync(path.join(dir, 'assets', 'tldraw-CCCCCCCC.js.gz'), zlib.gzipSync(SCRIPT))
-  fs.writeFileSync(
-    path.join(dir, '.vite', 'manifest.json'),
-    JSON.stringify({
-      'index.html': { file: 'assets/index-AAAAAAAA.js', isEntry: true, dynamicImports: ['src/replay/ReplayPage.tsx'] },
-      'src/replay/ReplayPage.tsx': { file: 'assets/ReplayPage-BBBBBBBB.js', imports: ['index.html', '_tldraw.js'], css: ['assets/ReplayPage-DDDDDDDD.css'] },
-      '_tldraw.js': { file: 'assets/tldraw-CCCCCCCC.js' },
-    }),
-  )
+  fs.writeFileSync(path.join(dir, 'robots.txt'), 'User-agent: *\n')
   cleanup.push(() => fs.rmSync(dir, { recursive: true, force: true }))
   return dir
 }
@@ -54,20 +45,7 @@ describe('the built client', () => {
     const other = await fetch(`${own.url}/assets/index-AAAAAAAA.js`, { headers: { 'accept-encoding': 'br' } })
     expect(other.headers.get('content-encoding')).toBeNull()
     expect(Buffer.from(await other.arrayBuffer())).toEqual(SCRIPT)
-  })
-
-  it("names the replay's code to preload in the replay's page, and nowhere else", async () => {
-    const clientDir = builtClient()
-    const server = await startServer(undefined, { clientDir })
-    cleanup.push(() => server.close())
-    const session = await createSession(server.url, 'Preload')
-    const page = async (p: string) => (await fetch(`${server.url}${p}`, { headers: { accept: 'text/html' } })).text()
-    const replay = await page(`/s/${session.id}/replay?token=${session.tokens.viewer}`)
-    expect(replay).toContain('<link rel="modulepreload" crossorigin href="/assets/ReplayPage-BBBBBBBB.js">')
-    expect(replay).toContain('<link rel="modulepreload" crossorigin href="/assets/tldraw-CCCCCCCC.js">')
-    expect(replay).toContain('<link rel="preload" as="style" crossorigin href="/assets/ReplayPage-DDDDDDDD.css">')
-    expect(replay).not.toContain('href="/assets/index-AAAAAAAA.js"')
-    expect(replay.indexOf('modulepreload')).toBeLessThan(replay.indexOf('</head>'))
-    for (const other of ['/', `/s/${session.id}`, `/s/${session.id}/tasks`, '/s/nope/replay']) expect(await page(other)).not.toContain('modulepreload')
+    // A file whose name does not change with its content: an hour.
+    expect((await fetch(`${own.url}/robots.txt`)).headers.get('cache-control')).toBe('public, max-age=3600')
   })
 })
