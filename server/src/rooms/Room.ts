@@ -54,6 +54,8 @@ export interface RoomDeps {
   epoch?: number
   /** Called when storage will not take this room's writes any more (its lease moved, its rows refused). */
   onLost?(reason: string): void
+  /** Called after a checkpoint up to `seq` is stored (the replay timeline's summary follows it). */
+  onCheckpoint?(seq: number): void
 }
 
 export class Room implements CommitListener {
@@ -400,6 +402,7 @@ export class Room implements CommitListener {
         this.checkpointBytes = stored
         this.storedBytes += stored
         this.log.debug({ event: 'room.checkpoint', seq, bytes: state.length, stored }, 'checkpoint written')
+        this.deps.onCheckpoint?.(seq)
         await this.thinCheckpoints()
         return true
       },
