@@ -2,12 +2,13 @@
 // as the API and the websocket, so the dev server proxies both to a running `npm run serve`.
 import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
+import { precompress } from './scripts/precompress.ts'
 
 const apiTarget = process.env.SANDBOX_API ?? 'http://localhost:8080'
 
 export default defineConfig({
   root: 'client',
-  plugins: [react()],
+  plugins: [react(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -24,12 +24,16 @@ export interface RouteSize {
   tldraw: boolean
 }
 
-/** The lazy module each route loads besides the entry (client/src/App.tsx). */
-const ROUTES: Record<string, string | null> = {
-  home: null,
-  'my tasks': 'src/session/MyTasksPage.tsx',
-  board: 'src/pages/BoardPage.tsx',
-  replay: 'src/replay/ReplayPage.tsx',
+/**
+ * The lazy modules each route loads besides the entry (client/src/App.tsx). The my-tasks page
+ * works in two steps: its tasks drawn from HTTP, then its live document (editable, offline copy).
+ */
+const ROUTES: Record<string, readonly string[]> = {
+  home: [],
+  'my tasks': ['src/session/MyTasksPage.tsx'],
+  'my tasks, live': ['src/session/MyTasksPage.tsx', 'src/session/MyTasksLive.tsx'],
+  board: ['src/pages/BoardPage.tsx'],
+  replay: ['src/replay/ReplayPage.tsx'],
 }
 
 export function measureBundles(distDir: string): RouteSize[] {
@@ -59,9 +63,9 @@ export function measureBundles(distDir: string): RouteSize[] {
   return Object.entries(ROUTES).map(([route, lazy]) => {
     const files = new Set<string>()
     collect(entryKey, files)
-    if (lazy) {
-      const key = Object.keys(manifest).find((k) => k.endsWith(lazy))
-      if (!key) throw new Error(`the manifest has no chunk for ${lazy}`)
+    for (const module of lazy) {
+      const key = Object.keys(manifest).find((k) => k.endsWith(module))
+      if (!key) throw new Error(`the manifest has no chunk for ${module}`)
       collect(key, files)
     }
     const sum = (ext: string) => [...files].filter((f) => f.endsWith(ext)).reduce((a, f) => a + gzipBytes(f), 0) / 1024
@@ -71,5 +75,5 @@ export function measureBundles(distDir: string): RouteSize[] {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const dist = path.resolve(process.argv[2] ?? 'client/dist')
-  for (const r of measureBundles(dist)) console.log(`${r.route.padEnd(10)} JS ${r.jsGzipKb.toFixed(1).padStart(7)} kB gzip   CSS ${r.cssGzipKb.toFixed(1).padStart(6)} kB gzip   ${r.tldraw ? 'with tldraw' : 'without tldraw'}`)
+  for (const r of measureBundles(dist)) console.log(`${r.route.padEnd(15)} JS ${r.jsGzipKb.toFixed(1).padStart(7)} kB gzip   CSS ${r.cssGzipKb.toFixed(1).padStart(6)} kB gzip   ${r.tldraw ? 'with tldraw' : 'without tldraw'}`)
 }

@@ -16,6 +16,7 @@ import { SqliteStorage } from './storage/SqliteStorage.ts'
 import type { Storage } from './storage/Storage.ts'
 import { SyncSocket } from './transport/syncSocket.ts'
 import { registerReplayRoutes } from './http/replayRoutes.ts'
+import { TimelineIndex } from './replay/timeline.ts'
 import { registerSeriesRoutes } from './http/seriesRoutes.ts'
 import { assetRoutes } from './http/assetRoutes.ts'
 import { AssetStore, type AssetStorage } from './storage/AssetStore.ts'
@@ -54,6 +55,7 @@ export async function createServer(
   const assets = options.assets ?? (storage instanceof PostgresStorage ? storage.assets : new AssetStore(config.dataDir))
   const persister = new Persister(storage, config.saveBatchMs, log, config.maxPendingBytes)
   const chat = new ChatPoster(storage, log, config)
+  const timelines = new TimelineIndex(storage, { log })
   const rooms = new RoomManager({
     storage,
     persister,
@@ -66,6 +68,8 @@ export async function createServer(
     },
     idleUnloadMs: config.idleUnloadMs,
     onRoomLoaded: (sessionId, doc) => watchRoom(sessionId, doc, chat, log),
+    // The replay timeline's summary follows the checkpoints, so a fresh process reads little of the log.
+    onCheckpoint: (sessionId, seq) => void timelines.advance(sessionId, seq),
   })
   // Processes sharing a database share the participant secret through it; SQLite's stays in DATA_DIR.
   const keys = storage.sharedSetting
@@ -100,6 +104,7 @@ export async function createServer(
       const { doc } = await loadDoc(storage, sessionId)
       return { doc, release: () => doc.destroy() }
     },
+    timelines,
     extraRoutes: [
       registerReplayRoutes,
       registerSeriesRoutes,

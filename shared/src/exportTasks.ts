@@ -1,6 +1,7 @@
 // Action items out of Sandbox: Markdown for pasting into notes, rows for CSV. The server uses
 // these for `GET /api/sessions/<id>/tasks`, the client for the copy button, so both agree.
-import type { Task } from './schema.ts'
+import { z } from 'zod/mini'
+import { taskSchema, type Task } from './schema.ts'
 
 /** `jira`: a CSV in the shape Jira's CSV importer maps without help (see JIRA_COLUMNS). */
 export const EXPORT_FORMATS = ['json', 'csv', 'md', 'jira'] as const
@@ -93,6 +94,16 @@ export function jiraRows(title: string, tasks: readonly Task[], ctx: ExportConte
     return [summary, description, t.ownerName ?? '', JIRA_STATUS[t.status], labels].map(neutraliseCell)
   })
 }
+
+/**
+ * `?format=json`: the session and its tasks, each with the dots on its stickies (null while votes
+ * are hidden). The server writes it; the my-tasks page reads it before it opens the live document.
+ */
+export const tasksExportSchema = z.object({
+  session: z.object({ id: z.string(), title: z.string(), problem: z.string() }),
+  tasks: z.array(z.extend(taskSchema, { votes: z.nullable(z.number()) })),
+})
+export type TasksExport = z.infer<typeof tasksExportSchema>
 
 /** What each format is downloaded as: `<session title>-tasks.<ext>`. */
 export const EXPORT_FILE: Record<ExportFormat, { ext: string; type: string }> = {

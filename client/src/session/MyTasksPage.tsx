@@ -1,26 +1,22 @@
 // `/s/:id/tasks?token=T`: the tasks this person owns, on their own, to work on later without
-// the board. It opens the same document (and its IndexedDB copy, so it works offline too) but no
-// canvas; status and note changes go through the same shared rules.
-import { useEffect, useMemo, useState } from 'react'
+// the board. The page draws them from the server's JSON export at once (no Yjs, no tldraw), then
+// loads its live half (MyTasksLive: the same document and its IndexedDB copy, so it works offline
+// too), where status and note changes go through the same shared rules.
+import { lazy, Suspense, useEffect, useState } from 'react'
 import type { Role } from '@sandbox/shared'
-import { openConnection, type BoardConnection } from '../board/connection.ts'
-import { useConnectionSnapshot } from '../board/useConnectionSnapshot.ts'
 import { StatusPage } from '../components/StatusPage.tsx'
 import { ApiError, fetchSession, type SessionInfo } from '../lib/api.ts'
 import { loadIdentity, rememberedLink, type StoredIdentity } from '../lib/storage.ts'
 import { Link, boardPath } from '../router.tsx'
-import '../styles/session-layout.css'
-import '../styles/session-phases.css'
-import '../styles/session-tasks.css'
-import { MyTaskItem } from './MyTaskItem.tsx'
-import { SessionContext, type SessionContextValue } from './SessionContext.ts'
-import { ReportContext } from './useActions.ts'
-import { useSessionFields, useTasks } from './useSessionState.ts'
+import { fetchTasksSnapshot } from './myTasksApi.ts'
+import { SnapshotView, type TasksSnapshot } from './MyTasksView.tsx'
+
+const MyTasksLive = lazy(() => import('./MyTasksLive.tsx').then((m) => ({ default: m.MyTasksLive })))
 
 type State =
   | { kind: 'loading' }
   | { kind: 'error'; title: string; message: string }
-  | { kind: 'ready'; session: SessionInfo; identity: StoredIdentity | null }
+  | { kind: 'ready'; session: SessionInfo; identity: StoredIdentity | null; snapshot: TasksSnapshot | null }
 
 export function MyTasksPage({ sessionId, token }: { sessionId: string; token: string | null }) {
   const [state, setState] = useState<State>({ kind: 'loading' })
@@ -30,14 +26,28 @@ export function MyTasksPage({ sessionId, token }: { sessionId: string; token: st
       return
     }
     let cancelled = false
+    const identity = loadIdentity()
+    // Both requests at once; the tasks are only a head start, so a failure there is not an error:
+    // the live document (or its offline copy) will have them.
+    const snapshot = fetchTasksSnapshot(sessionId, token).then(
+      (data): TasksSnapshot => ({
+        title: data.session.title,
+        problem: data.session.problem,
+        mine: identity ? data.tasks.filter((t) => t.ownerId === identity.participantId) : [],
+      }),
+      () => null,
+    )
     fetchSession(sessionId, token)
-      .then((session) => !cancelled && setState({ kind: 'ready', session, identity: loadIdentity() }))
+      .then(async (session) => {
+        const tasks = await snapshot
+        if (!cancelled) setState({ kind: 'ready', session, identity, snapshot: tasks })
+      })
       .catch((error: unknown) => {
         if (cancelled) return
         const remembered = error instanceof ApiError && error.code === 'network' ? rememberedLink(sessionId, token) : null
         if (remembered) {
           const session = { id: sessionId, title: remembered.title, createdAt: 0, role: remembered.role as Role }
-          setState({ kind: 'ready', session, identity: loadIdentity() })
+          setState({ kind: 'ready', session, identity, snapshot: null })
         } else if (error instanceof ApiError && error.code === 'notFound') {
           setState({ kind: 'error', title: 'Session not found', message: 'There is no session at this address.' })
         } else if (error instanceof ApiError && error.code === 'unauthorized') {
@@ -79,82 +89,11 @@ export function MyTasksPage({ sessionId, token }: { sessionId: string; token: st
       </StatusPage>
     )
   }
-  return <MyTasksLive session={state.session} token={token ?? ''} identity={state.identity} />
-}
-
-function MyTasksLive({ session, token, identity }: { session: SessionInfo; token: string; identity: StoredIdentity }) {
-  const [connection, setConnection] = useState<BoardConnection | null>(null)
-  useEffect(() => {
-    const c = openConnection({ sessionId: session.id, token, participantId: identity.participantId, participantKey: identity.participantKey })
-    setConnection(c)
-    return () => c.destroy()
-  }, [session.id, token, identity.participantId, identity.participantKey])
-  const context = useMemo<SessionContextValue | null>(
-    () =>
-      connection && {
-        sessionId: session.id,
-        token,
-        title: session.title,
-        role: session.role,
-        participant: { id: identity.participantId, name: identity.name, color: identity.color ?? '#868e96', known: true },
-        doc: connection.doc,
-        privateRecords: null,
-        connection,
-        editor: null,
-      },
-    [connection, session, token, identity],
-  )
-  if (!context || !connection) return null
+  const { session, identity, snapshot } = state
+  const fallback = <SnapshotView sessionId={session.id} token={token ?? ''} title={session.title} participantName={identity.name} snapshot={snapshot} />
   return (
-    <SessionContext.Provider value={context}>
-      <MyTasksView context={context} connection={connection} />
-    </SessionContext.Provider>
-  )
-}
-
-function MyTasksView({ context, connection }: { context: SessionContextValue; connection: BoardConnection }) {
-  const status = useConnectionSnapshot(connection)
-  const fields = useSessionFields(context.doc)
-  const tasks = useTasks(context.doc)
-  const [notice, setNotice] = useState('')
-  const mine = tasks.filter((t) => t.ownerId === context.participant.id)
-  const done = mine.filter((t) => t.status === 'done').length
-  const loaded = status.everSynced || status.localLoaded
-
-  return (
-    <ReportContext.Provider value={(message) => setNotice(message)}>
-      <main className="my-tasks-page">
-        <header className="my-tasks-page__header">
-          <p className="panel-card__eyebrow">{fields.title || context.title}</p>
-          <h1 className="my-tasks-page__title">My tasks</h1>
-          <p className="muted">
-            {context.participant.name} · {mine.length === 0 ? 'nothing assigned' : `${done} of ${mine.length} done`} ·{' '}
-            <span role="status" aria-label="Connection">
-              {status.connection === 'live' ? 'Live' : status.connection === 'offline' ? 'Offline — changes are kept on this device' : 'Connecting…'}
-            </span>
-          </p>
-          {fields.problem ? <p className="my-tasks-page__problem">{fields.problem}</p> : null}
-        </header>
-        {notice ? (
-          <p className="session-notice session-notice--error" role="alert">
-            {notice}
-          </p>
-        ) : null}
-        {!loaded ? (
-          <p className="loading-text">Loading…</p>
-        ) : mine.length === 0 ? (
-          <p className="muted">You own no tasks in this session yet. Tasks get owners in the Split phase.</p>
-        ) : (
-          <ul className="my-task-list" aria-label="My tasks">
-            {mine.map((t) => (
-              <MyTaskItem key={t.id} task={t} />
-            ))}
-          </ul>
-        )}
-        <p className="my-tasks-page__footer">
-          <Link href={boardPath(context.sessionId, context.token)}>Back to the board</Link>
-        </p>
-      </main>
-    </ReportContext.Provider>
+    <Suspense fallback={fallback}>
+      <MyTasksLive session={session} token={token ?? ''} identity={identity} snapshot={snapshot} />
+    </Suspense>
   )
 }

@@ -16,6 +16,7 @@ import type { Logger } from '../log.ts'
 import type { Persister } from '../rooms/Persister.ts'
 import type { RoomManager } from '../rooms/RoomManager.ts'
 import type { Storage } from '../storage/Storage.ts'
+import type { TimelineIndex } from '../replay/timeline.ts'
 import { errorBody, HttpError, HttpErrors } from './errors.ts'
 import { registerSessionRoutes, type SessionQuotas } from './sessionRoutes.ts'
 
@@ -36,6 +37,8 @@ export interface AppDeps {
   ownership?: Ownership
   /** In a deployment of several processes: proves requests relayed between them. */
   relay?: RelaySecret
+  /** Replay timelines, shared with the rooms (which advance their summaries); made by the replay routes when absent. */
+  timelines?: TimelineIndex
   /** Extra routes (replay) registered by other modules. */
   extraRoutes?: ((app: FastifyInstance, deps: AppDeps) => void)[]
 }
@@ -115,7 +118,20 @@ export async function createHttpApp(deps: AppDeps): Promise<FastifyInstance> {
   // (scripts/build.mjs) just as this one starts.
   const hasClient = () => fs.existsSync(indexFile)
   if (fs.existsSync(deps.clientDir)) {
-    await app.register(fastifyStatic, { root: deps.clientDir, wildcard: false, index: false, maxAge: '1h' })
+    await app.register(fastifyStatic, {
+      root: deps.clientDir,
+      wildcard: false,
+      index: false,
+      // The build writes .br and .gz copies (scripts/precompress.ts): sent as the browser accepts them.
+      preCompressed: true,
+      // Files under /assets/ are named by their content's hash: a new build gives new names, so
+      // browsers may keep them for good and never ask again. Anything else: an hour.
+      cacheControl: false,
+      setHeaders: (res, file) => {
+        const hashed = path.relative(deps.clientDir, file).startsWith(`assets${path.sep}`)
+        res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'public, max-age=3600')
+      },
+    })
   }
   const sendIndex = (status: number) => async (_req: unknown, reply: import('fastify').FastifyReply) => {
     if (!hasClient()) return reply.code(503).type('text/plain').send('The client is not built yet: run `npm run build` (npm start does it).')

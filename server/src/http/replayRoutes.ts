@@ -35,8 +35,11 @@ const updatesQuery = z.object({
 })
 
 export function registerReplayRoutes(app: FastifyInstance, deps: AppDeps): void {
-  const index = new TimelineIndex(deps.storage)
-  app.addHook('onClose', async () => index.close())
+  const index = deps.timelines ?? new TimelineIndex(deps.storage, { log: deps.log })
+  app.addHook('onClose', async () => {
+    index.close()
+    await index.settled()
+  })
 
   const commitPending = async () => {
     if (!(await deps.persister.flush())) throw new HttpError('unavailable')

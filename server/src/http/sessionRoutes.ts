@@ -28,6 +28,7 @@ import {
   sortTasks,
   taskRows,
   tasksToMarkdown,
+  type TasksExport,
   type Participant,
   type Role,
 } from '@sandbox/shared'
@@ -262,7 +263,8 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps): void
     switch (format) {
       case 'json': {
         const votes = summary.taskVotes
-        return { session: { id: session.id, title, problem }, tasks: tasks.map((t) => ({ ...t, votes: votes ? (votes.get(t.id) ?? 0) : null })) }
+        const body: TasksExport = { session: { id: session.id, title, problem }, tasks: tasks.map((t) => ({ ...t, votes: votes ? (votes.get(t.id) ?? 0) : null })) }
+        return body
       }
       case 'csv':
         return reply.send(stringify([[...CSV_COLUMNS], ...taskRows(tasks, summary)]))

@@ -125,6 +125,34 @@ describe('replay routes', () => {
     expect(cpHeader.more).toBe(false)
   })
 
+  it('keeps a timeline summary as the room writes checkpoints, and a restarted server answers the same from it', async () => {
+    const overrides = { checkpointSpacing: 0, checkpointMinUpdates: 100, messagesPerSecond: 100_000, messageBurst: 100_000, bytesPerSecond: 1e9, burstBytes: 1e9 }
+    const dataDir = tempDataDir()
+    let server = await startServer(dataDir, overrides)
+    cleanup.push(() => server.close())
+    const session = await createSession(server.url, 'Summary test')
+    const member = await join(server.url, session.id, session.tokens.facilitator, 'Member A')
+    const client = connect(server.url, session.id, session.tokens.facilitator, member)
+    await synced(client)
+    addSticky(client, 'shape:a')
+    const sticky = client.doc.getMap<Y.Map<unknown>>(Root.records).get('shape:a') as Y.Map<unknown>
+    for (let i = 0; i < 1_250; i++) {
+      sticky.set('x', i)
+      if (i === 600) client.doc.getMap(Root.session).set('phase', 'frame')
+      if (i % 50 === 0) await sleep(5)
+    }
+    await waitFor(async () => (await server.storage.lastSeq(session.id)) >= 1_250 && server.persister.pendingCount === 0, 'all logged')
+    await waitFor(async () => ((await server.storage.timelineSummary(session.id))?.seq ?? 0) >= 1_000, 'a summary written after a checkpoint')
+    client.destroy()
+    const read = async () => (await fetch(`${server.url}/api/sessions/${session.id}/timeline`, { headers: { authorization: `Bearer ${session.tokens.viewer}` } })).json()
+    const before = await read()
+    expect(before).toMatchObject({ updates: await server.storage.lastSeq(session.id) })
+    expect(before.events.filter((e: { type: string }) => e.type === 'phase').map((e: { phase: string }) => e.phase)).toContain('frame')
+    await server.close()
+    server = await startServer(dataDir, overrides)
+    expect(await read()).toEqual(before)
+  })
+
   it('answers 401 without a valid token and 400 for a bad moment', async () => {
     const s = await recordSession(1_000)
     const { id, tokens } = s.session

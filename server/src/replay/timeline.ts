@@ -5,37 +5,21 @@
 // updates logged since the last request. Corrupt log rows are skipped and counted, as live loading does (storage/rebuild.ts).
 // Updates that cannot touch the timeline's maps (nearly all of a long log) are passed over as
 // content that is gone (timelineScan.ts), the rest applied one per transaction, observers on.
+// The build's state is persisted beside the checkpoints (timelineSummary.ts) once it has moved on
+// far enough, and when a room writes a checkpoint (advance): a process that starts fresh reads the
+// summary and the log after it, not the whole log; a summary it cannot trust is passed over.
+import zlib from 'node:zlib'
 import * as Y from 'yjs'
-import { parseVoteKey, participantSchema, phaseSchema, Root, taskSchema, type Phase, type TimelineEvent } from '@sandbox/shared'
-import type { CorruptReason } from '../storage/CorruptionReport.ts'
-import { applyLoggedUpdate } from '../storage/rebuild.ts'
+import type { TimelineEvent } from '@sandbox/shared'
+import type { Logger } from '../log.ts'
 import type { LoggedUpdate, Storage } from '../storage/Storage.ts'
+import { account, applyLogged, QUIET_GAP_MS, type Build, type Timeline } from './timelineEvents.ts'
 import { QuietScan } from './timelineScan.ts'
+import { decodeSummary, encodeSummary, type TimelineState } from './timelineSummary.ts'
 
-export type { TimelineEvent }
+export type { TimelineEvent, Timeline }
+export { QUIET_GAP_MS }
 
-/** Session fields the server stamps at a reveal, and what each one revealed. */
-const REVEALS = [
-  ['stickiesRevealedAt', 'stickies'],
-  ['votesRevealedAt', 'votes'],
-] as const
-
-export interface Timeline {
-  sessionId: string
-  /** When the session was created (epoch ms). */
-  start: number
-  /** The time of the last logged update (or `start`). */
-  end: number
-  /** Number of logged updates. */
-  updates: number
-  /** Logged updates left out because they are corrupt, or built on one that is (storage.corrupt). */
-  skippedUpdates: number
-  events: TimelineEvent[]
-  /** Stretches longer than QUIET_GAP_MS with no update at all; replay can skip them. */
-  gaps: { from: number; to: number }[]
-}
-
-export const QUIET_GAP_MS = 10_000
 /** Updates applied between two yields to the event loop (~10–20 ms of work). */
 const BATCH = 1_000
 /** …and at most this many bytes of them, so one batch of big updates stays small in memory. */
@@ -46,18 +30,22 @@ export const TIMELINE_CACHE_MAX_BYTES = 64 * 1024 * 1024
 export const TIMELINE_CACHE_TTL_MS = 10 * 60_000
 /** Rough bytes one event takes, counted with the document. */
 const EVENT_BYTES = 200
+/** A summary is written once the build is this many updates past the stored one (at most that many to read after a restart, plus a checkpoint's spacing). */
+export const SUMMARY_EVERY_UPDATES = 1_000
 
-interface Entry {
+interface Entry extends Build {
   /** The catch-up under way, if any. */
   building: Promise<void> | null
-  doc: Y.Doc
-  seq: number
-  lastAt: number | null
-  timeline: Timeline
-  /** The document's encoded size when last measured, and update bytes applied since. */
+  /** The document's encoded size when last measured (Build.appliedSinceMeasure: bytes applied since). */
   measuredBytes: number
-  appliedSinceMeasure: number
   usedAt: number
+  /** Whether the stored summary was looked at (once, before the first catch-up). */
+  restored: boolean
+  /** The seq of the newest summary written or read; the write under way, if any. */
+  persistedSeq: number
+  persisting: Promise<void> | null
+  /** The last row applied: the summary's fingerprint of where it ends. */
+  lastRow: LoggedUpdate | null
 }
 
 const entryBytes = (e: Entry): number => e.measuredBytes + e.appliedSinceMeasure + e.timeline.events.length * EVENT_BYTES
@@ -70,6 +58,12 @@ export interface TimelineIndexOptions {
    * (timelineScan.ts). The slow, obvious way; the tests compare the two.
    */
   passOverBoardContent?: boolean
+  /** False: never read or write summaries (Storage.timelineSummary); every build reads the whole log. Default true. */
+  summaries?: boolean
+  /** Write a summary once the build is this many updates past the stored one (default SUMMARY_EVERY_UPDATES). */
+  summaryEveryUpdates?: number
+  /** Where a failed summary write or background catch-up is logged. */
+  log?: Logger
 }
 
 /**
@@ -84,13 +78,25 @@ export class TimelineIndex {
   private readonly maxBytes: number
   private readonly ttlMs: number
   private readonly passOver: boolean
+  private readonly summaries: boolean
+  private readonly summaryEvery: number
+  private readonly log: Logger | undefined
   private readonly sweeper: NodeJS.Timeout
+  /** Background catch-ups (advance), one at a time across sessions; the one queued per session. */
+  private queue: Promise<void> = Promise.resolve()
+  private readonly advancing = new Map<string, Promise<void>>()
+  private closed = false
+  /** Summary writes under way. */
+  private readonly writes = new Set<Promise<void>>()
 
   constructor(storage: Storage, options: TimelineIndexOptions = {}) {
     this.storage = storage
     this.maxBytes = options.maxBytes ?? TIMELINE_CACHE_MAX_BYTES
     this.ttlMs = options.ttlMs ?? TIMELINE_CACHE_TTL_MS
     this.passOver = options.passOverBoardContent ?? true
+    this.summaries = (options.summaries ?? true) && this.passOver
+    this.log = options.log
+    this.summaryEvery = options.summaryEveryUpdates ?? SUMMARY_EVERY_UPDATES
     this.sweeper = setInterval(() => this.expire(), Math.max(1_000, this.ttlMs / 2))
     this.sweeper.unref()
   }
@@ -115,6 +121,11 @@ export class TimelineIndex {
       measuredBytes: 0,
       appliedSinceMeasure: 0,
       usedAt: 0,
+      restored: !this.summaries,
+      persistedSeq: 0,
+      persisting: null,
+      lastRow: null,
+      corrupt: [],
     }
     entry.usedAt = Date.now()
     this.cache.set(sessionId, entry)
@@ -133,13 +144,45 @@ export class TimelineIndex {
   }
 
   /**
+   * Brings a session's timeline up to its log in the background and writes its summary when due
+   * (a room wrote a checkpoint): the next process to start reads little of the log. One session
+   * at a time, yielding between batches like any build; failures are logged, never thrown.
+   */
+  advance(sessionId: string, seq = Infinity): Promise<void> {
+    if (!this.summaries || this.closed || seq < this.summaryEvery) return Promise.resolve()
+    // Short logs are read whole in milliseconds; a summary is worth its row past summaryEvery updates.
+    const cached = this.cache.get(sessionId)
+    if (cached && seq - cached.persistedSeq < this.summaryEvery) return Promise.resolve()
+    const queued = this.advancing.get(sessionId)
+    if (queued) return queued
+    const run = this.queue.then(async () => {
+      this.advancing.delete(sessionId)
+      if (this.closed) return
+      const session = await this.storage.getSession(sessionId)
+      if (session) await this.timeline(sessionId, session.createdAt)
+      await this.cache.get(sessionId)?.persisting
+    })
+    const settled = run.catch((error: unknown) => {
+      this.log?.warn({ event: 'timeline.advance_failed', session: sessionId, err: error }, 'the timeline summary could not be brought up to date')
+    })
+    this.queue = settled
+    this.advancing.set(sessionId, settled)
+    return settled
+  }
+
+  /**
    * Applies the log after what the entry has seen, yielding to the event loop between batches:
    * a first timeline of a long session takes seconds, and live rooms must not wait for it.
    */
   private async catchUp(entry: Entry, sessionId: string): Promise<void> {
+    if (!entry.restored) {
+      entry.restored = true
+      await this.restore(entry, sessionId)
+    }
     for (;;) {
+      if (this.closed) return
       const batch = await this.storage.updatesPage(sessionId, entry.seq, { maxUpdates: BATCH, maxBytes: BATCH_BYTES })
-      if (batch.length === 0) return
+      if (batch.length === 0) break
       const scan = new QuietScan(entry.doc)
       for (const u of batch) {
         if (this.passOver && scan.take(u)) {
@@ -150,8 +193,79 @@ export class TimelineIndex {
         applyLogged(entry, u, this.storage)
       }
       scan.flush()
+      entry.lastRow = batch.at(-1) ?? entry.lastRow
       await new Promise((resolve) => setImmediate(resolve))
     }
+    if (this.summaries && entry.seq - entry.persistedSeq >= this.summaryEvery) this.persist(entry, sessionId)
+  }
+
+  /**
+   * Takes up the stored summary, when there is one this build can trust: the same format, the
+   * same session start, its checksum intact, and the log row it ends at still the one it saw.
+   * Anything else leaves the entry empty, for a build from the whole log.
+   */
+  private async restore(entry: Entry, sessionId: string): Promise<void> {
+    const row = await this.storage.timelineSummary(sessionId)
+    if (!row) return
+    const summary = decodeSummary(row, entry.timeline.start)
+    if (!summary) return
+    const [last] = summary.state.seq > 0 ? await this.storage.updatesPage(sessionId, summary.state.seq - 1, { maxUpdates: 1, maxBytes: Infinity, untilSeq: summary.state.seq }) : []
+    if (summary.state.seq > 0) {
+      const f = summary.fingerprint
+      if (!last || last.seq !== summary.state.seq || !f || f.at !== last.at || f.crc !== zlib.crc32(last.update)) return
+    }
+    const doc = new Y.Doc()
+    try {
+      Y.applyUpdate(doc, summary.docState)
+      if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) throw new Error('the summary document is incomplete')
+    } catch {
+      doc.destroy()
+      return
+    }
+    const { state } = summary
+    entry.doc.destroy()
+    entry.doc = doc
+    entry.seq = state.seq
+    entry.lastAt = state.lastAt
+    entry.lastRow = last ?? null
+    entry.persistedSeq = state.seq
+    entry.corrupt = state.corrupt
+    entry.timeline = { sessionId, start: state.start, end: state.end, updates: state.updates, skippedUpdates: state.skippedUpdates, events: state.events, gaps: state.gaps }
+    entry.measuredBytes = 0
+    entry.appliedSinceMeasure = 0
+    // Said again, as a build from the whole log would.
+    for (const [seq, reason] of state.corrupt) this.storage.corruption.report({ session: sessionId, seq, kind: 'update', reason })
+  }
+
+  /** Encodes the entry as it stands now (between batches: consistent) and writes it in the background; one write at a time. */
+  private persist(entry: Entry, sessionId: string): void {
+    if (entry.persisting) return
+    const { timeline } = entry
+    const state: TimelineState = {
+      seq: entry.seq,
+      lastAt: entry.lastAt,
+      start: timeline.start,
+      end: timeline.end,
+      updates: timeline.updates,
+      skippedUpdates: timeline.skippedUpdates,
+      events: timeline.events,
+      gaps: timeline.gaps,
+      corrupt: entry.corrupt,
+    }
+    const row = encodeSummary(state, entry.doc, entry.lastRow)
+    const write = this.storage.putTimelineSummary(sessionId, row).then(
+      () => {
+        entry.persistedSeq = Math.max(entry.persistedSeq, row.seq)
+      },
+      (error: unknown) => {
+        this.log?.warn({ event: 'timeline.summary_failed', session: sessionId, err: error }, 'the timeline summary could not be stored; the next build reads the log')
+      },
+    ).finally(() => {
+      entry.persisting = null
+      this.writes.delete(write)
+    })
+    entry.persisting = write
+    this.writes.add(write)
   }
 
   /**
@@ -181,98 +295,16 @@ export class TimelineIndex {
     for (const [id, e] of this.cache) if (!e.building && now - e.usedAt > this.ttlMs) this.cache.delete(id)
   }
 
+  /** Waits for the background catch-ups and summary writes under way (call after close, before closing storage). */
+  async settled(): Promise<void> {
+    await this.queue
+    await Promise.all(this.writes)
+  }
+
   close(): void {
+    this.closed = true
     clearInterval(this.sweeper)
     for (const entry of this.cache.values()) if (!entry.building) entry.doc.destroy()
     this.cache.clear()
   }
-}
-
-/** What every applied update adds to the timeline besides events: skips, size, gaps, end, count. */
-function account(entry: Entry, u: LoggedUpdate, problem: CorruptReason | null, storage: Storage, bytesKept: number): void {
-  const { timeline } = entry
-  if (problem) {
-    storage.corruption.report({ session: timeline.sessionId, seq: u.seq, kind: 'update', reason: problem })
-    timeline.skippedUpdates += 1
-  }
-  entry.appliedSinceMeasure += bytesKept
-  if (entry.lastAt !== null && u.at - entry.lastAt > QUIET_GAP_MS) timeline.gaps.push({ from: entry.lastAt, to: u.at })
-  entry.lastAt = entry.lastAt === null ? u.at : Math.max(entry.lastAt, u.at)
-  entry.seq = u.seq
-  timeline.end = Math.max(timeline.end, u.at)
-  timeline.updates += 1
-}
-
-function applyLogged(entry: Entry, u: LoggedUpdate, storage: Storage): void {
-  const { doc, timeline } = entry
-  const session = doc.getMap(Root.session)
-  const tasks = doc.getMap(Root.tasks)
-  const votes = doc.getMap(Root.votes)
-  const participants = doc.getMap(Root.participants)
-  const records = doc.getMap(Root.records)
-  const readPhase = (): Phase | null => {
-    const parsed = phaseSchema.safeParse(session.get('phase'))
-    return parsed.success ? parsed.data : null
-  }
-  const phaseBefore = readPhase()
-  const revealsBefore = REVEALS.map(([key]) => session.get(key))
-  const events: TimelineEvent[] = []
-  const base = { at: u.at, seq: u.seq }
-
-  const onTasks = (e: Y.YMapEvent<unknown>) =>
-    e.changes.keys.forEach((change, key) => {
-      const parsed = taskSchema.safeParse(tasks.get(key))
-      if (!parsed.success) return
-      const t = parsed.data
-      const old = taskSchema.safeParse(change.oldValue)
-      const ownerBefore = old.success ? old.data.ownerId : null
-      if (change.action === 'add') events.push({ type: 'task', ...base, taskId: t.id, title: t.title, sourceShapeIds: t.sourceShapeIds })
-      const statusBefore = old.success ? old.data.status : null
-      if (t.status !== (statusBefore ?? 'todo')) events.push({ type: 'status', ...base, taskId: t.id, ownerId: t.ownerId, status: t.status, from: statusBefore })
-      if (t.ownerId && t.ownerName && t.ownerId !== ownerBefore) {
-        events.push({ type: 'owner', ...base, taskId: t.id, title: t.title, ownerId: t.ownerId, ownerName: t.ownerName, via: t.ownerSource })
-      }
-    })
-  const onVotes = (e: Y.YMapEvent<unknown>) =>
-    e.changes.keys.forEach((change, key) => {
-      const parsed = parseVoteKey(key)
-      const now = votes.get(key)
-      const delta = (typeof now === 'number' ? now : 0) - (typeof change.oldValue === 'number' ? change.oldValue : 0)
-      if (parsed && delta !== 0) events.push({ type: 'vote', ...base, participantId: parsed.participantId, shapeId: parsed.shapeId, delta })
-    })
-  const onParticipants = (e: Y.YMapEvent<unknown>) =>
-    e.changes.keys.forEach((change, key) => {
-      const parsed = participantSchema.safeParse(participants.get(key))
-      if (change.action === 'add' && parsed.success) events.push({ type: 'join', ...base, participantId: parsed.data.id, name: parsed.data.name, color: parsed.data.color })
-    })
-
-  const onRecords = (e: Y.YMapEvent<unknown>) =>
-    e.changes.keys.forEach((change, key) => {
-      const record = records.get(key)
-      if (change.action === 'add' && record instanceof Y.Map && record.get('type') === 'note') {
-        events.push({ type: 'sticky', ...base, shapeId: key, participantId: u.participantId })
-      }
-    })
-
-  tasks.observe(onTasks)
-  votes.observe(onVotes)
-  participants.observe(onParticipants)
-  records.observe(onRecords)
-  let problem: CorruptReason | null
-  try {
-    problem = applyLoggedUpdate(doc, u)
-  } finally {
-    tasks.unobserve(onTasks)
-    votes.unobserve(onVotes)
-    participants.unobserve(onParticipants)
-    records.unobserve(onRecords)
-  }
-  const phaseAfter = readPhase()
-  if (phaseAfter && phaseAfter !== phaseBefore) timeline.events.push({ type: 'phase', ...base, phase: phaseAfter, from: phaseBefore })
-  REVEALS.forEach(([key, what], i) => {
-    const at = session.get(key)
-    if (typeof at === 'number' && at !== revealsBefore[i]) timeline.events.push({ type: 'reveal', ...base, what })
-  })
-  timeline.events.push(...events)
-  account(entry, u, problem, storage, problem === 'checksum' || problem === 'decode' ? 0 : u.update.length)
 }

@@ -2,12 +2,15 @@
 // (every update applied on its own, observers on), on a seeded random session that mixes board
 // edits with everything the timeline reports, and with corrupt and unchecksummed rows in the log.
 import fs from 'node:fs'
+import path from 'node:path'
+import zlib from 'node:zlib'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { PHASES, Root, seededRandom, voteKey } from '@sandbox/shared'
 import { SqliteStorage } from '../storage/SqliteStorage.ts'
 import { tempDataDir } from '../testing/harness.ts'
+import type { Storage } from '../storage/Storage.ts'
 import { TimelineIndex } from './timeline.ts'
 
 const SESSION = 'session_for_timeline_scan_tests0'
@@ -183,3 +186,100 @@ describe('passing over board content', () => {
     exactIndex.close()
   })
 })
+
+/** The log rows each build reads, counted on the way out of storage. */
+function counting(storage: Storage): { storage: Storage; rowsRead: () => number } {
+  let rows = 0
+  const counted = Object.create(storage) as Storage
+  counted.updatesPage = async (...args) => {
+    const page = await storage.updatesPage(...args)
+    rows += page.length
+    return page
+  }
+  return { storage: counted, rowsRead: () => rows }
+}
+
+describe('the timeline summary stored beside the checkpoints', () => {
+  it('gives the same timeline, and reports the same rows, when a fresh build starts from it and reads only the log after it', async () => {
+    for (const [seed, split] of [[6, 300], [7, 777], [8, 1_299]] as const) {
+      const rows = session(seed, 1_500)
+      const corrupt = [40, 41, 300, 777, 1_200].filter((seq) => seq !== split)
+      const a = await store(rows.slice(0, split))
+      damage(a, corrupt.filter((seq) => seq <= split), [2, 90, 500])
+      const before = new TimelineIndex(a, { summaryEveryUpdates: 1 })
+      await before.advance(SESSION)
+      before.close()
+      expect((await a.timelineSummary(SESSION))?.seq).toBe(split)
+      await a.appendUpdates(rows.slice(split).map((r) => ({ sessionId: SESSION, ...r })))
+      damage(a, corrupt.filter((seq) => seq > split), [1_000])
+      const b = await store(rows)
+      damage(b, corrupt, [2, 90, 500, 1_000])
+
+      // A fresh process: the same storage, an empty cache, and a new report of corrupt rows.
+      const reopened = new SqliteStorage(path.dirname(a.file))
+      stores.push(reopened)
+      const { storage, rowsRead } = counting(reopened)
+      const restored = new TimelineIndex(storage)
+      const exact = new TimelineIndex(b, { passOverBoardContent: false })
+      const fast = await restored.timeline(SESSION, START)
+      expect(rowsRead()).toBe(1 + 1_500 - split)
+      expect(fast).toEqual(await exact.timeline(SESSION, START))
+      const reported = (s: Storage) => s.corruption.snapshot().rows.map((r) => [r.seq, r.reason]).sort()
+      expect(reported(reopened)).toEqual(reported(b))
+      restored.close()
+      exact.close()
+    }
+  })
+
+  it('is passed over, and the whole log read, when it does not match the log or cannot be read', async () => {
+    const rows = session(9, 1_200)
+    const other = session(10, 1_200)
+    const a = await store(rows)
+    const b = await store(other)
+    const exactOf = async (s: Storage) => {
+      const index = new TimelineIndex(s, { passOverBoardContent: false, summaries: false })
+      const timeline = await index.timeline(SESSION, START)
+      index.close()
+      return timeline
+    }
+    const build = async (s: Storage) => {
+      const { storage, rowsRead } = counting(s)
+      const index = new TimelineIndex(storage)
+      const timeline = await index.timeline(SESSION, START)
+      index.close()
+      return { timeline, rowsRead: rowsRead() }
+    }
+    const writer = new TimelineIndex(a, { summaryEveryUpdates: 1 })
+    await writer.advance(SESSION)
+    writer.close()
+    const summary = await a.timelineSummary(SESSION)
+    expect(summary?.seq).toBe(1_200)
+
+    // Another log under the same session (a restored backup): the fingerprint differs.
+    await b.putTimelineSummary(SESSION, summary!)
+    const onOther = await build(b)
+    expect(onOther.rowsRead).toBe(1 + 1_200) // the row it ends at, then the whole log
+    expect(onOther.timeline).toEqual(await exactOf(b))
+
+    // Its bytes changed on disk; then bytes that are not a summary under a good checksum.
+    const raw = new Database(a.file)
+    raw.prepare('UPDATE timeline_summaries SET checksum = checksum + 1').run()
+    expect((await build(a)).rowsRead).toBe(1_200)
+    raw.prepare('UPDATE timeline_summaries SET data = ?, checksum = ?').run(Buffer.from('not a summary'), zlib.crc32(Buffer.from('not a summary')))
+    raw.close()
+    const garbled = await build(a)
+    expect(garbled.rowsRead).toBe(1_200)
+    expect(garbled.timeline).toEqual(await exactOf(a))
+
+    // A fresh build writes over the damaged summary; it ends past a log now shorter (an older
+    // backup restored), so there it is passed over.
+    const rewriter = new TimelineIndex(a, { summaryEveryUpdates: 1 })
+    await rewriter.advance(SESSION)
+    rewriter.close()
+    expect((await build(a)).rowsRead).toBe(1)
+    const shorter = await store(rows.slice(0, 600))
+    await shorter.putTimelineSummary(SESSION, (await a.timelineSummary(SESSION))!)
+    expect((await build(shorter)).rowsRead).toBe(600)
+  })
+})
+

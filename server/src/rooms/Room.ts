@@ -53,6 +53,8 @@ export interface RoomDeps {
   epoch?: number
   /** Called when storage will not take this room's writes any more (its lease moved, its rows refused). */
   onLost?(reason: string): void
+  /** Called after a checkpoint up to `seq` is stored (the replay timeline's summary follows it). */
+  onCheckpoint?(seq: number): void
 }
 
 export class Room implements CommitListener {
@@ -101,6 +103,7 @@ export class Room implements CommitListener {
       spacing: deps.limits.checkpointSpacing,
       epoch: deps.epoch,
       onFenced: () => this.onLost('its lease moved to another process'),
+      onWritten: (seq) => deps.onCheckpoint?.(seq),
     })
     this.judge = new TransactionJudge(doc, id, deps.limits.judgeBoard !== false)
     this.budgets = new ConnectionBudgets(this.log)

@@ -15,6 +15,8 @@ export interface CheckpointDeps {
   epoch?: number
   /** Storage fenced the write: the lease moved to another process. */
   onFenced(): void
+  /** A checkpoint up to `seq` is stored (before thinning). */
+  onWritten?(seq: number): void
 }
 
 /** What the room gives a checkpoint write: its log position and the whole document as one update. */
@@ -98,6 +100,7 @@ export class RoomCheckpoints {
         this.lastStoredBytes = storedSize
         this.stored += storedSize
         this.deps.log.debug({ event: 'room.checkpoint', seq, bytes: state.length, stored: storedSize }, 'checkpoint written')
+        this.deps.onWritten?.(seq)
         await this.thin()
         return true
       },

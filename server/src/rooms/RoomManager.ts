@@ -23,6 +23,8 @@ export interface RoomManagerOptions {
   ownership?: Ownership
   /** Called once per load, before anyone gets the room (the chat's watcher). */
   onRoomLoaded?: (sessionId: string, doc: Y.Doc) => void
+  /** Called after a room stored a checkpoint up to `seq`. */
+  onCheckpoint?: (sessionId: string, seq: number) => void
 }
 
 /** A room this process serves, or who serves it. */
@@ -180,6 +182,7 @@ export class RoomManager {
         limits: this.opts.limits,
         epoch,
         onLost: () => this.drop(room),
+        onCheckpoint: (seq) => this.opts.onCheckpoint?.(sessionId, seq),
       })
       if (fullState) room.primeFullState(fullState)
       this.opts.onRoomLoaded?.(sessionId, doc)

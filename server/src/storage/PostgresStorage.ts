@@ -11,10 +11,11 @@ import zlib from 'node:zlib'
 import postgres from 'postgres'
 import type { Logger } from '../log.ts'
 import { CorruptionReport } from './CorruptionReport.ts'
-import { FencedError, type AppendOutcome, type ChatDeliveryRow, type ChatSettingsRow, type Checkpoint, type CheckpointInfo, type LoggedUpdate, type PageLimits, type Secret, type SecretKind, type SeriesEntry, type SeriesLink, type SessionRow, type Storage, type UpdateToAppend } from './Storage.ts'
+import { FencedError, type AppendOutcome, type ChatDeliveryRow, type ChatSettingsRow, type Checkpoint, type CheckpointInfo, type LoggedUpdate, type PageLimits, type Secret, type SecretKind, type SeriesEntry, type SeriesLink, type SessionRow, type Storage, type TimelineSummaryRow, type UpdateToAppend } from './Storage.ts'
 import { PostgresLeases } from './PostgresLeases.ts'
 import { PostgresAssetStore } from './PostgresAssetStore.ts'
 import { POSTGRES_MIGRATIONS } from './postgresMigrations.ts'
+import { PostgresTimelineSummaries } from './timelineSummaries.ts'
 import { storedState, toCheckpoint, toLink, toSession, type SessionDbRow, toUpdate, type CheckpointRow, type LinkRow, type UpdateRow } from './rows.ts'
 
 export interface PostgresOptions {
@@ -40,9 +41,11 @@ export class PostgresStorage implements Storage {
   /** Uploaded images, in the same database (every process serves every session's images). */
   readonly assets: PostgresAssetStore
   private readonly sql: Sql
+  private readonly summaries: PostgresTimelineSummaries
 
   private constructor(sql: Sql, options: PostgresOptions) {
     this.sql = sql
+    this.summaries = new PostgresTimelineSummaries(sql)
     this.leases = new PostgresLeases(sql)
     this.assets = new PostgresAssetStore(sql)
     this.corruption = new CorruptionReport(options.log)
@@ -323,6 +326,16 @@ export class PostgresStorage implements Storage {
     if (!r) throw new Error(`The setting ${name} was stored but cannot be read back.`)
     return new Uint8Array(r.value)
   }
+
+  // ---- Timeline summaries (schema version 8) ----
+  async timelineSummary(sessionId: string): Promise<TimelineSummaryRow | null> {
+    return this.summaries.read(sessionId)
+  }
+
+  async putTimelineSummary(sessionId: string, summary: TimelineSummaryRow): Promise<boolean> {
+    return this.summaries.write(sessionId, summary)
+  }
+  // ---- end of timeline summaries ----
 
   /** The schema version this database is at (the highest applied migration). */
   async schemaVersion(): Promise<number> {

@@ -11,7 +11,8 @@ import Database from 'better-sqlite3'
 import type { Logger } from '../log.ts'
 import { CorruptionReport } from './CorruptionReport.ts'
 import { dataDirProblem, DataDirError, ensureWritableDataDir } from './dataDir.ts'
-import type { ChatDeliveryRow, ChatSettingsRow, Checkpoint, CheckpointInfo, LoggedUpdate, PageLimits, Secret, SecretKind, SeriesEntry, SeriesLink, SessionRow, Storage, UpdateToAppend } from './Storage.ts'
+import type { ChatDeliveryRow, ChatSettingsRow, Checkpoint, CheckpointInfo, LoggedUpdate, PageLimits, Secret, SecretKind, SeriesEntry, SeriesLink, SessionRow, Storage, TimelineSummaryRow, UpdateToAppend } from './Storage.ts'
+import { SQLITE_TIMELINE_SUMMARY_MIGRATION, SqliteTimelineSummaries } from './timelineSummaries.ts'
 import { storedState, toCheckpoint, toLink, toSession, type SessionDbRow, toUpdate, type CheckpointRow, type LinkRow, type UpdateRow } from './rows.ts'
 
 /**
@@ -105,6 +106,11 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE checkpoints ADD COLUMN deflated INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE checkpoints ADD COLUMN log_bytes INTEGER;
   `,
+  // 7: held for the update log's new layout (another branch); replaced by it when merged.
+  `SELECT 1;`,
+  // ---- 8: timeline summaries (storage/timelineSummaries.ts) ----
+  SQLITE_TIMELINE_SUMMARY_MIGRATION,
+  // ---- end of 8 ----
 ]
 export const SCHEMA_VERSION = MIGRATIONS.length
 
@@ -122,6 +128,7 @@ export class SqliteStorage implements Storage {
   readonly corruption: CorruptionReport
   private readonly db: Database.Database
   private readonly stmt
+  private readonly summaries: SqliteTimelineSummaries
 
   constructor(dataDir: string, options: SqliteOptions = {}) {
     ensureWritableDataDir(dataDir)
@@ -142,6 +149,7 @@ export class SqliteStorage implements Storage {
       throw error
     }
     this.db = db
+    this.summaries = new SqliteTimelineSummaries(db)
     this.stmt = {
       insertSession: db.prepare(
         'INSERT INTO sessions (id, title, created_at, participant_token_hash, facilitator_token_hash, viewer_token_hash) VALUES (?, ?, ?, ?, ?, ?)',
@@ -370,6 +378,16 @@ export class SqliteStorage implements Storage {
     const rows = this.stmt.chatDeliveries.all(sessionId, limit) as { key: string; channel: string; status: string; updated_at: number }[]
     return rows.map((r) => ({ key: r.key, channel: r.channel, status: r.status, updatedAt: r.updated_at }))
   }
+
+  // ---- Timeline summaries (schema version 8) ----
+  async timelineSummary(sessionId: string): Promise<TimelineSummaryRow | null> {
+    return this.summaries.read(sessionId)
+  }
+
+  async putTimelineSummary(sessionId: string, summary: TimelineSummaryRow): Promise<boolean> {
+    return this.summaries.write(sessionId, summary)
+  }
+  // ---- end of timeline summaries ----
 
   /** The schema version this database is at (`PRAGMA user_version`). */
   schemaVersion(): number {

@@ -157,6 +157,19 @@ export interface ChatDeliveryRow {
   updatedAt: number
 }
 
+// ---- Timeline summaries (schema version 8; storage/timelineSummaries.ts) ----
+/** A session's replay timeline as built up to `seq` of its log, encoded by replay/timelineSummary.ts. */
+export interface TimelineSummaryRow {
+  /** The last seq of the log it covers. */
+  seq: number
+  /** The encoding's version: readers pass over versions they do not know. */
+  version: number
+  data: Uint8Array
+  /** Set on summaries read back; absent means `unverified`. */
+  integrity?: Integrity
+}
+// ---- end of timeline summaries ----
+
 export interface Storage {
   createSession(row: SessionRow): Promise<void>
   getSession(id: string): Promise<SessionRow | null>
@@ -235,6 +248,17 @@ export interface Storage {
   putChatDelivery(sessionId: string, key: string, channel: string, status: string, at: number): Promise<void>
   /** The newest `limit` posts, newest first. */
   chatDeliveries(sessionId: string, limit: number): Promise<ChatDeliveryRow[]>
+  // ---- Timeline summaries (schema version 8) ----
+  /** The session's stored timeline summary, or null. */
+  timelineSummary(sessionId: string): Promise<TimelineSummaryRow | null>
+  /**
+   * Stores a timeline summary when it covers as much of the log or more (seq) than the stored one
+   * of the same `version`, or has a higher version (a lower one never replaces it): true when this
+   * one was stored. Never fenced: a summary is a function of the log prefix it covers, so any
+   * process may write it, and it never goes back.
+   */
+  putTimelineSummary(sessionId: string, summary: TimelineSummaryRow): Promise<boolean>
+  // ---- end of timeline summaries ----
   /** Corrupt rows found while reading (logged as `storage.corrupt`, listed by /healthz). */
   readonly corruption: CorruptionReport
   /** Ok, or the error that makes the store unusable right now. */

@@ -2,6 +2,8 @@
 // released migration: add the next one. The tables mirror SQLite's (SqliteStorage.ts), with
 // bigint for times, seqs and CRC-32 checksums (unsigned 32-bit), and each row's size stored so a
 // session's stored bytes are summed without reading the bytes.
+import { POSTGRES_TIMELINE_SUMMARY_MIGRATION } from './timelineSummaries.ts'
+
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   // 1: sessions, the update log, checkpoints, secrets, and settings every process shares.
   `
@@ -110,4 +112,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE checkpoints ADD COLUMN deflated boolean NOT NULL DEFAULT false;
   ALTER TABLE checkpoints ADD COLUMN log_bytes bigint;
   `,
+  // 7: held for the update log's new layout (another branch); replaced by it when merged.
+  `SELECT 1;`,
+  // ---- 8: timeline summaries (storage/timelineSummaries.ts) ----
+  POSTGRES_TIMELINE_SUMMARY_MIGRATION,
+  // ---- end of 8 ----
 ]

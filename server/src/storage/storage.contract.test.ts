@@ -408,6 +408,29 @@ describe.each([sqlite(), postgresql()])('Storage contract: $name', (backend) => 
     expect(await storage.chatDeliveries('other', 10)).toEqual([])
   })
 
+  it('keeps one timeline summary per session that only moves forward; a changed one reads as a mismatch', async () => {
+    const { storage, reopen, raw } = await backend.fresh()
+    const bytes = (n: number) => new Uint8Array(Array.from({ length: n }, (_, i) => (i * 7 + n) % 256))
+    expect(await storage.timelineSummary('s')).toBeNull()
+    expect(await storage.putTimelineSummary('s', { seq: 500, version: 1, data: bytes(100) })).toBe(true)
+    expect(await storage.putTimelineSummary('other', { seq: 9, version: 1, data: bytes(3) })).toBe(true)
+    expect(await storage.timelineSummary('s')).toEqual({ seq: 500, version: 1, data: bytes(100), integrity: 'verified' })
+    // Never back; the same seq again replaces it (a damaged summary is written over by a fresh build).
+    expect(await storage.putTimelineSummary('s', { seq: 400, version: 1, data: bytes(50) })).toBe(false)
+    expect((await storage.timelineSummary('s'))?.data).toEqual(bytes(100))
+    expect(await storage.putTimelineSummary('s', { seq: 500, version: 1, data: bytes(51) })).toBe(true)
+    expect((await storage.timelineSummary('s'))?.data).toEqual(bytes(51))
+    expect(await storage.putTimelineSummary('s', { seq: 1_000, version: 1, data: bytes(200) })).toBe(true)
+    // A newer format replaces whatever seq it covers.
+    expect(await storage.putTimelineSummary('s', { seq: 10, version: 2, data: bytes(20) })).toBe(true)
+    expect(await storage.timelineSummary('s')).toEqual({ seq: 10, version: 2, data: bytes(20), integrity: 'verified' })
+    expect(await storage.putTimelineSummary('s', { seq: 5_000, version: 1, data: bytes(5) })).toBe(false)
+    const again = await reopen()
+    expect((await again.timelineSummary('other'))?.data).toEqual(bytes(3))
+    await raw("UPDATE timeline_summaries SET checksum = checksum + 1 WHERE session_id = 'other'")
+    expect((await again.timelineSummary('other'))?.integrity).toBe('mismatch')
+  })
+
   it('answers the health check, and refuses once closed', async () => {
     const { storage } = await backend.fresh()
     await expect(storage.healthCheck()).resolves.toBeUndefined()
