@@ -24,8 +24,10 @@ const coldUpdates = Number(arg('updates', '100000'))
 
 type Variant = 'after' | 'before' | 'y-websocket'
 const VARIANTS = arg('variants', 'after,before,y-websocket').split(',') as Variant[]
+/** `--base-env K=V,…`: settings for the "before" server only (e.g. the same build with another setting). */
+const baseEnv = Object.fromEntries(arg('base-env', '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]))
 const start = (v: Variant, env: Record<string, string> = {}, dataDir?: string): Promise<ServerHandle> =>
-  v === 'y-websocket' ? startPeer('y-websocket') : startPeer('sandbox', { env: v === 'before' ? { ...env, BENCH_SANDBOX_ROOT: base } : env, dataDir })
+  v === 'y-websocket' ? startPeer('y-websocket') : startPeer('sandbox', { env: v === 'before' ? { ...env, ...baseEnv, BENCH_SANDBOX_ROOT: base } : env, dataDir })
 
 const samples = new Map<string, number[]>()
 const add = (key: string, value: number | null | undefined): void => {
