@@ -54,6 +54,11 @@ describe('a cold room', () => {
     // away, and a viewer who tries to.
     const newcomer = connect(server.url, session.id, session.tokens.participant)
     cleanup.push(() => newcomer.destroy())
+    // A returning participant with a copy of its own (and an edit made offline): its step 1 is not
+    // empty, so the built room answers it with what it lacks.
+    const returning = connect(server.url, session.id, session.tokens.participant)
+    cleanup.push(() => returning.destroy())
+    putSticky(returning.doc, 'shape:offline', 'made offline')
     const url = (token: string, extra = '') => `${wsBase(server.url)}/${session.id}?token=${token}${extra}`
     // (Joining by name would load the room: these connect without.)
     const early = await rawSocket(url(session.tokens.participant))
@@ -69,8 +74,16 @@ describe('a cold room', () => {
 
     await synced(newcomer)
     await waitFor(() => newcomer.doc.getMap(Root.records).has('shape:early'), 'the early edit reaches the newcomer')
+    await waitFor(() => newcomer.doc.getMap(Root.records).has('shape:offline'), 'the offline edit reaches the newcomer')
+    await synced(returning)
+    await waitFor(() => returning.doc.getMap(Root.records).has('shape:early'), 'the returning participant gets the rest')
     const board = newcomer.doc.getMap(Root.records).toJSON()
-    expect(board).toEqual({ ...expected, 'shape:early': mine.getMap(Root.records).toJSON()['shape:early'] })
+    expect(board).toEqual({
+      ...expected,
+      'shape:early': mine.getMap(Root.records).toJSON()['shape:early'],
+      'shape:offline': returning.doc.getMap(Root.records).toJSON()['shape:offline'],
+    })
+    expect(returning.doc.getMap(Root.records).toJSON()).toEqual(board)
     const room = await server.rooms.get(session.id)
     expect(room.doc.getMap(Root.records).toJSON()).toEqual(board)
     expect(room.doc.getMap(Root.records).has('shape:viewer')).toBe(false)
