@@ -15,7 +15,8 @@ import { FencedError, type AppendOutcome, type ChatDeliveryRow, type ChatSetting
 import { PostgresLeases } from './PostgresLeases.ts'
 import { PostgresAssetStore } from './PostgresAssetStore.ts'
 import { POSTGRES_MIGRATIONS } from './postgresMigrations.ts'
-import { storedState, toCheckpoint, toLink, toSession, type SessionDbRow, toUpdate, type CheckpointRow, type LinkRow, type UpdateRow } from './rows.ts'
+import { storedState, toCheckpoint, toLink, toSession, type SessionDbRow, type CheckpointRow, type LinkRow, type UpdateRow } from './rows.ts'
+import { bestAtOrBefore, encodePack, groupForPacking, mergeBySeq, PACK_MAX_ROWS_PER_CHECKPOINT, PACK_MIN_ROWS, packBytesBetween, takeAfter, takePage, type PackRow } from './packs.ts'
 
 export interface PostgresOptions {
   /** Where corrupt rows are reported (`storage.corrupt`). */
@@ -28,6 +29,40 @@ export interface PostgresOptions {
 const MIGRATION_LOCK_KEY = 0x5a4e_db01
 
 type Sql = postgres.Sql<{ bigint: number }>
+type Tx = postgres.TransactionSql<{ bigint: number }>
+
+/**
+ * Reads of the log are one statement each over both `update_packs` and `updates` (a UNION ALL in
+ * these columns), so they see one snapshot: a checkpoint packing rows meanwhile is seen whole or
+ * not at all. `kind`: 0 a row, 1 a pack, 2 a pack's seqAt summary (no body).
+ */
+type LogRow = { kind: 0 | 1 | 2; seq: number; last_seq: number | null; at: number; max_at: number | null; max_at_seq: number | null; raw_bytes: number | null; participant_id: string | null; bytes: Buffer | null; checksum: number | null }
+const packColumns = (sql: Sql) => sql`1 AS kind, first_seq AS seq, last_seq, min_at AS at, max_at, max_at_seq, raw_bytes, NULL::text AS participant_id, body AS bytes, checksum`
+const rowColumns = (sql: Sql) =>
+  sql`0 AS kind, seq, NULL::bigint AS last_seq, at, NULL::bigint AS max_at, NULL::bigint AS max_at_seq, NULL::integer AS raw_bytes, participant_id, bytes, checksum`
+
+/** The packs and the rows of a LogRow result, each in seq order. */
+function split(result: readonly LogRow[]): { packs: PackRow[]; rows: UpdateRow[] } {
+  const packs: PackRow[] = []
+  const rows: UpdateRow[] = []
+  for (const r of result) {
+    if (r.kind === 0) rows.push({ seq: r.seq, at: r.at, participant_id: r.participant_id, bytes: r.bytes as Buffer, checksum: r.checksum })
+    else
+      packs.push({
+        first_seq: r.seq,
+        last_seq: r.last_seq as number,
+        min_at: r.at,
+        max_at: r.max_at as number,
+        max_at_seq: r.max_at_seq as number,
+        raw_bytes: r.raw_bytes as number,
+        checksum: r.checksum as number,
+        body: r.bytes as Buffer,
+      })
+  }
+  packs.sort((a, b) => a.first_seq - b.first_seq)
+  rows.sort((a, b) => a.seq - b.seq)
+  return { packs, rows }
+}
 
 const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 
@@ -106,34 +141,58 @@ export class PostgresStorage implements Storage {
   }
 
   async lastSeq(sessionId: string): Promise<number> {
-    const [r] = await this.sql<{ seq: number | null }[]>`SELECT MAX(seq) AS seq FROM updates WHERE session_id = ${sessionId}`
+    const [r] = await this.sql<{ seq: number | null }[]>`
+      SELECT GREATEST((SELECT MAX(seq) FROM updates WHERE session_id = ${sessionId}), (SELECT MAX(last_seq) FROM update_packs WHERE session_id = ${sessionId})) AS seq`
     return r?.seq ?? 0
+  }
+
+  /** Update bytes logged with seq in (after, until]: rows, whole packs by their column, packs across a bound entry by entry. */
+  private async logBytesBetween(tx: Tx, sessionId: string, after: number, until: number): Promise<number> {
+    const [sum] = await tx<{ bytes: number }[]>`
+      SELECT (COALESCE((SELECT SUM(size_bytes) FROM updates WHERE session_id = ${sessionId} AND seq > ${after} AND seq <= ${until}), 0)
+            + COALESCE((SELECT SUM(raw_bytes) FROM update_packs WHERE session_id = ${sessionId} AND first_seq > ${after} AND last_seq <= ${until}), 0))::bigint AS bytes`
+    const straddling = await tx<LogRow[]>`
+      SELECT ${packColumns(this.sql)} FROM update_packs
+      WHERE session_id = ${sessionId} AND last_seq > ${after} AND first_seq <= ${until} AND NOT (first_seq > ${after} AND last_seq <= ${until})`
+    return (sum?.bytes ?? 0) + packBytesBetween(split(straddling).packs, after, until)
+  }
+
+  /** Packs the checksummed rows at or before `seq` (packs.ts), once there are enough of them, in the caller's transaction (and fence). */
+  private async packUpTo(tx: Tx, sessionId: string, seq: number): Promise<void> {
+    const [enough] = await tx`
+      SELECT seq FROM updates WHERE session_id = ${sessionId} AND seq <= ${seq} AND checksum IS NOT NULL ORDER BY seq OFFSET ${PACK_MIN_ROWS - 1} LIMIT 1`
+    if (!enough) return
+    const rows = await tx<UpdateRow[]>`
+      SELECT seq, at, participant_id, bytes, checksum FROM updates
+      WHERE session_id = ${sessionId} AND seq <= ${seq} AND checksum IS NOT NULL ORDER BY seq LIMIT ${PACK_MAX_ROWS_PER_CHECKPOINT}`
+    const packs = groupForPacking(rows).map(encodePack)
+    if (packs.length === 0) return
+    await tx`INSERT INTO update_packs ${tx(packs.map((p) => ({ session_id: sessionId, ...p })))}`
+    await tx`
+      DELETE FROM updates u USING unnest(${packs.map((p) => p.first_seq)}::bigint[], ${packs.map((p) => p.last_seq)}::bigint[]) AS r(first_seq, last_seq)
+      WHERE u.session_id = ${sessionId} AND u.seq >= r.first_seq AND u.seq <= r.last_seq`
   }
 
   async writeCheckpoint(sessionId: string, cp: Checkpoint, epoch?: number): Promise<number> {
     const { bytes, deflated } = await storedState(cp.state)
-    // Its log bytes: the nearest earlier checkpoint's, plus the log between the two (one range of
-    // the log, not the whole of it).
-    const insert = (sql: Sql | postgres.TransactionSql<{ bigint: number }>) => sql`
-      WITH before AS (
-        SELECT seq, log_bytes FROM checkpoints WHERE session_id = ${sessionId} AND seq < ${cp.seq} AND log_bytes IS NOT NULL ORDER BY seq DESC LIMIT 1
-      ), base AS (
-        SELECT COALESCE((SELECT seq FROM before), 0) AS seq, COALESCE((SELECT log_bytes FROM before), 0) AS log_bytes
-      )
-      INSERT INTO checkpoints (session_id, seq, at, state, checksum, size_bytes, deflated, log_bytes)
-      SELECT ${sessionId}, ${cp.seq}, ${cp.at}, ${bytes}, ${zlib.crc32(bytes)}, ${bytes.length}, ${deflated},
-        base.log_bytes + COALESCE((SELECT SUM(size_bytes) FROM updates WHERE session_id = ${sessionId} AND seq > base.seq AND seq <= ${cp.seq}), 0)
-      FROM base
-      ON CONFLICT (session_id, seq) DO UPDATE SET at = EXCLUDED.at, state = EXCLUDED.state, checksum = EXCLUDED.checksum,
-        size_bytes = EXCLUDED.size_bytes, deflated = EXCLUDED.deflated, log_bytes = EXCLUDED.log_bytes`
-    if (epoch === undefined) {
-      await insert(this.sql)
-      return bytes.length
-    }
+    // One transaction: the checkpoint, and the rows it covers packed. With an epoch, both under the
+    // fence: a process that lost the room can neither write a checkpoint nor rewrite the log.
     await this.sql.begin(async (tx) => {
-      const [lease] = await tx<{ epoch: number }[]>`SELECT epoch FROM room_owners WHERE session_id = ${sessionId} FOR SHARE`
-      if (lease?.epoch !== epoch) throw new FencedError(sessionId)
-      await insert(tx)
+      if (epoch !== undefined) {
+        const [lease] = await tx<{ epoch: number }[]>`SELECT epoch FROM room_owners WHERE session_id = ${sessionId} FOR SHARE`
+        if (lease?.epoch !== epoch) throw new FencedError(sessionId)
+      }
+      // Its log bytes: the nearest earlier checkpoint's, plus the log between the two (one range
+      // of the log, not the whole of it).
+      const [before] = await tx<{ seq: number; log_bytes: number }[]>`
+        SELECT seq, log_bytes FROM checkpoints WHERE session_id = ${sessionId} AND seq < ${cp.seq} AND log_bytes IS NOT NULL ORDER BY seq DESC LIMIT 1`
+      const logBytes = (before?.log_bytes ?? 0) + (await this.logBytesBetween(tx, sessionId, before?.seq ?? 0, cp.seq))
+      await tx`
+        INSERT INTO checkpoints (session_id, seq, at, state, checksum, size_bytes, deflated, log_bytes)
+        VALUES (${sessionId}, ${cp.seq}, ${cp.at}, ${bytes}, ${zlib.crc32(bytes)}, ${bytes.length}, ${deflated}, ${logBytes})
+        ON CONFLICT (session_id, seq) DO UPDATE SET at = EXCLUDED.at, state = EXCLUDED.state, checksum = EXCLUDED.checksum,
+          size_bytes = EXCLUDED.size_bytes, deflated = EXCLUDED.deflated, log_bytes = EXCLUDED.log_bytes`
+      await this.packUpTo(tx, sessionId, cp.seq)
     })
     return bytes.length
   }
@@ -149,9 +208,7 @@ export class PostgresStorage implements Storage {
         if (logBytes === null) {
           // Stored before log bytes were: computed once, oldest first, and kept.
           const prev = infos.at(-1)
-          const [sum] = await tx<{ bytes: number }[]>`
-            SELECT COALESCE(SUM(size_bytes), 0)::bigint AS bytes FROM updates WHERE session_id = ${sessionId} AND seq > ${prev?.seq ?? 0} AND seq <= ${r.seq}`
-          logBytes = (prev?.logBytes ?? 0) + (sum?.bytes ?? 0)
+          logBytes = (prev?.logBytes ?? 0) + (await this.logBytesBetween(tx, sessionId, prev?.seq ?? 0, r.seq))
           await tx`UPDATE checkpoints SET log_bytes = ${logBytes} WHERE session_id = ${sessionId} AND seq = ${r.seq}`
         }
         infos.push({ seq: r.seq, storedBytes: r.size_bytes, logBytes })
@@ -182,48 +239,75 @@ export class PostgresStorage implements Storage {
   }
 
   async seqAt(sessionId: string, at: number): Promise<number> {
-    const [r] = await this.sql<{ seq: number }[]>`
-      SELECT seq FROM updates WHERE session_id = ${sessionId} AND at <= ${at} ORDER BY at DESC, seq DESC LIMIT 1`
-    return r?.seq ?? 0
+    const result = await this.sql<LogRow[]>`
+      (SELECT ${rowColumns(this.sql)} FROM updates WHERE session_id = ${sessionId} AND at <= ${at} ORDER BY at DESC, seq DESC LIMIT 1)
+      UNION ALL
+      (SELECT 2, first_seq, last_seq, min_at, max_at, max_at_seq, raw_bytes, NULL, NULL, checksum FROM update_packs
+        WHERE session_id = ${sessionId} AND max_at <= ${at} ORDER BY max_at DESC, max_at_seq DESC LIMIT 1)
+      UNION ALL
+      (SELECT ${packColumns(this.sql)} FROM update_packs WHERE session_id = ${sessionId} AND max_at > ${at} AND min_at <= ${at})`
+    const row = result.find((r) => r.kind === 0)
+    const whole = result.find((r) => r.kind === 2)
+    const best = bestAtOrBefore(at, whole ? { max_at: whole.max_at as number, max_at_seq: whole.max_at_seq as number } : undefined, split(result.filter((r) => r.kind === 1)).packs)
+    if (!row) return best?.[1] ?? 0
+    if (!best) return row.seq
+    return row.at > best[0] || (row.at === best[0] && row.seq > best[1]) ? row.seq : best[1]
   }
 
   async updatesAfter(sessionId: string, afterSeq: number, untilAt?: number, limit = -1): Promise<LoggedUpdate[]> {
     const max = limit < 0 ? null : limit
-    const rows =
+    const result =
       untilAt === undefined
-        ? await this.sql<UpdateRow[]>`
-            SELECT seq, at, participant_id, bytes, checksum FROM updates WHERE session_id = ${sessionId} AND seq > ${afterSeq}
-            ORDER BY seq LIMIT ${max}`
-        : await this.sql<UpdateRow[]>`
-            SELECT seq, at, participant_id, bytes, checksum FROM updates WHERE session_id = ${sessionId} AND seq > ${afterSeq} AND at <= ${untilAt}
-            ORDER BY seq LIMIT ${max}`
-    return rows.map(toUpdate)
+        ? await this.sql<LogRow[]>`
+            (SELECT ${packColumns(this.sql)} FROM update_packs WHERE session_id = ${sessionId} AND last_seq > ${afterSeq})
+            UNION ALL
+            (SELECT ${rowColumns(this.sql)} FROM updates WHERE session_id = ${sessionId} AND seq > ${afterSeq} ORDER BY seq LIMIT ${max})`
+        : await this.sql<LogRow[]>`
+            (SELECT ${packColumns(this.sql)} FROM update_packs WHERE session_id = ${sessionId} AND last_seq > ${afterSeq} AND min_at <= ${untilAt})
+            UNION ALL
+            (SELECT ${rowColumns(this.sql)} FROM updates WHERE session_id = ${sessionId} AND seq > ${afterSeq} AND at <= ${untilAt} ORDER BY seq LIMIT ${max})`
+    const { packs, rows } = split(result)
+    return takeAfter(mergeBySeq(packs, rows, afterSeq), untilAt, limit)
   }
 
   async updatesPage(sessionId: string, afterSeq: number, limits: PageLimits): Promise<LoggedUpdate[]> {
-    // The byte bound is applied in the query (a running sum of the sizes before each row), so
-    // only the page's rows leave the database.
+    // The packs holding the page's first maxUpdates entries at most, and the rows: their byte bound
+    // applied in the query (a running sum of the sizes before each row), so only the page's rows
+    // leave the database. The page is cut from both, merged by seq.
     const until = limits.untilSeq ?? Number.MAX_SAFE_INTEGER
-    const rows = await this.sql<UpdateRow[]>`
-      SELECT seq, at, participant_id, bytes, checksum FROM (
+    const result = await this.sql<LogRow[]>`
+      (SELECT kind, seq, last_seq, at, max_at, max_at_seq, raw_bytes, participant_id, bytes, checksum FROM (
+        SELECT ${packColumns(this.sql)},
+          SUM(LEAST(last_seq, ${until}) - GREATEST(first_seq, ${afterSeq + 1}) + 1) OVER (ORDER BY last_seq) AS upto,
+          LEAST(last_seq, ${until}) - GREATEST(first_seq, ${afterSeq + 1}) + 1 AS here
+        FROM update_packs WHERE session_id = ${sessionId} AND last_seq > ${afterSeq} AND first_seq <= ${until}
+      ) AS packs WHERE upto - here < ${limits.maxUpdates})
+      UNION ALL
+      (SELECT ${rowColumns(this.sql)} FROM (
         SELECT seq, size_bytes, SUM(size_bytes) OVER (ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before_bytes
         FROM (SELECT seq, size_bytes FROM updates WHERE session_id = ${sessionId} AND seq > ${afterSeq} AND seq <= ${until} ORDER BY seq LIMIT ${limits.maxUpdates}) AS head
       ) AS sized
       JOIN updates USING (seq)
-      WHERE updates.session_id = ${sessionId} AND (sized.before_bytes IS NULL OR sized.before_bytes + sized.size_bytes <= ${limits.maxBytes})
-      ORDER BY seq`
-    return rows.map(toUpdate)
+      WHERE updates.session_id = ${sessionId} AND (sized.before_bytes IS NULL OR sized.before_bytes + sized.size_bytes <= ${limits.maxBytes}))`
+    const { packs, rows } = split(result)
+    return takePage(mergeBySeq(packs, rows, afterSeq, until), limits)
   }
 
   async historyBounds(sessionId: string): Promise<{ first: number; last: number; count: number } | null> {
     const [r] = await this.sql<{ first: number | null; last: number | null; count: number }[]>`
-      SELECT MIN(at) AS first, MAX(at) AS last, COUNT(*) AS count FROM updates WHERE session_id = ${sessionId}`
+      SELECT MIN(first) AS first, MAX(last) AS last, COALESCE(SUM(count), 0)::bigint AS count FROM (
+        SELECT MIN(at) AS first, MAX(at) AS last, COUNT(*) AS count FROM updates WHERE session_id = ${sessionId}
+        UNION ALL
+        SELECT MIN(min_at), MAX(max_at), COALESCE(SUM(last_seq - first_seq + 1), 0) FROM update_packs WHERE session_id = ${sessionId}
+      ) AS bounds`
     return !r || r.count === 0 || r.first === null || r.last === null ? null : { first: r.first, last: r.last, count: r.count }
   }
 
   async storedBytes(sessionId: string): Promise<number> {
+    // A packed entry counts its update's bytes, as its row did: packing changes nothing a quota sees.
     const [r] = await this.sql<{ bytes: number }[]>`
       SELECT ((SELECT COALESCE(SUM(size_bytes), 0) FROM updates WHERE session_id = ${sessionId})
+            + (SELECT COALESCE(SUM(raw_bytes), 0) FROM update_packs WHERE session_id = ${sessionId})
             + (SELECT COALESCE(SUM(size_bytes), 0) FROM checkpoints WHERE session_id = ${sessionId}))::bigint AS bytes`
     return r?.bytes ?? 0
   }

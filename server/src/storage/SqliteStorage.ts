@@ -12,7 +12,8 @@ import type { Logger } from '../log.ts'
 import { CorruptionReport } from './CorruptionReport.ts'
 import { dataDirProblem, DataDirError, ensureWritableDataDir } from './dataDir.ts'
 import type { ChatDeliveryRow, ChatSettingsRow, Checkpoint, CheckpointInfo, LoggedUpdate, PageLimits, Secret, SecretKind, SeriesEntry, SeriesLink, SessionRow, Storage, UpdateToAppend } from './Storage.ts'
-import { storedState, toCheckpoint, toLink, toSession, type SessionDbRow, toUpdate, type CheckpointRow, type LinkRow, type UpdateRow } from './rows.ts'
+import { storedState, toCheckpoint, toLink, toSession, type SessionDbRow, type CheckpointRow, type LinkRow, type UpdateRow } from './rows.ts'
+import { bestAtOrBefore, encodePack, entriesIn, groupForPacking, mergeBySeq, PACK_MAX_ROWS_PER_CHECKPOINT, PACK_MIN_ROWS, packBytesBetween, takeAfter, takePage, type PackRow } from './packs.ts'
 
 /**
  * Schema versions, in order; `PRAGMA user_version` says how many have run. Databases made before
@@ -105,6 +106,23 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE checkpoints ADD COLUMN deflated INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE checkpoints ADD COLUMN log_bytes INTEGER;
   `,
+  // 7: the packed log (packs.ts): the verified rows a checkpoint covers, one row per range of
+  // seqs, deflated. The body comes last, so reading a pack's columns skips its overflow pages.
+  `
+  CREATE TABLE update_packs (
+    session_id TEXT NOT NULL,
+    first_seq INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    min_at INTEGER NOT NULL,
+    max_at INTEGER NOT NULL,
+    max_at_seq INTEGER NOT NULL,
+    raw_bytes INTEGER NOT NULL,
+    checksum INTEGER NOT NULL,
+    body BLOB NOT NULL
+  ) STRICT;
+  CREATE UNIQUE INDEX update_packs_by_seq ON update_packs (session_id, last_seq);
+  CREATE INDEX update_packs_by_time ON update_packs (session_id, max_at);
+  `,
 ]
 export const SCHEMA_VERSION = MIGRATIONS.length
 
@@ -116,6 +134,7 @@ export interface SqliteOptions {
 
 const UPDATE_COLUMNS = 'seq, at, participant_id, bytes, checksum'
 const CHECKPOINT_COLUMNS = 'seq, at, state, checksum, deflated'
+const PACK_COLUMNS = 'first_seq, last_seq, min_at, max_at, max_at_seq, raw_bytes, checksum, body'
 
 export class SqliteStorage implements Storage {
   readonly file: string
@@ -148,7 +167,26 @@ export class SqliteStorage implements Storage {
       ),
       getSession: db.prepare('SELECT * FROM sessions WHERE id = ?'),
       insertUpdate: db.prepare('INSERT INTO updates (session_id, seq, at, participant_id, bytes, checksum, size_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      lastSeq: db.prepare('SELECT MAX(seq) AS seq FROM updates WHERE session_id = ?'),
+      lastSeq: db.prepare(
+        'SELECT MAX(seq) AS seq FROM (SELECT MAX(seq) AS seq FROM updates WHERE session_id = @id UNION ALL SELECT MAX(last_seq) FROM update_packs WHERE session_id = @id)',
+      ),
+      // Packing (packs.ts): whether enough checksummed rows lie under a checkpoint, those rows, a pack in their place.
+      hasRowsToPack: db.prepare('SELECT seq FROM updates WHERE session_id = ? AND seq <= ? AND checksum IS NOT NULL ORDER BY seq LIMIT 1 OFFSET ?'),
+      rowsToPack: db.prepare(`SELECT ${UPDATE_COLUMNS} FROM updates WHERE session_id = ? AND seq <= ? AND checksum IS NOT NULL ORDER BY seq LIMIT ?`),
+      insertPack: db.prepare(
+        `INSERT INTO update_packs (session_id, first_seq, last_seq, min_at, max_at, max_at_seq, raw_bytes, checksum, body)
+         VALUES (@session_id, @first_seq, @last_seq, @min_at, @max_at, @max_at_seq, @raw_bytes, @checksum, @body)`,
+      ),
+      deleteRows: db.prepare('DELETE FROM updates WHERE session_id = ? AND seq >= ? AND seq <= ?'),
+      packsFrom: db.prepare(`SELECT ${PACK_COLUMNS} FROM update_packs WHERE session_id = ? AND last_seq > ? AND first_seq <= ? ORDER BY last_seq`),
+      packsFromUntilAt: db.prepare(`SELECT ${PACK_COLUMNS} FROM update_packs WHERE session_id = ? AND last_seq > ? AND min_at <= ? ORDER BY last_seq`),
+      wholePackBytes: db.prepare('SELECT COALESCE(SUM(raw_bytes), 0) AS bytes FROM update_packs WHERE session_id = ? AND first_seq > ? AND last_seq <= ?'),
+      straddlingPacks: db.prepare(
+        `SELECT ${PACK_COLUMNS} FROM update_packs WHERE session_id = @id AND last_seq > @after AND first_seq <= @until AND NOT (first_seq > @after AND last_seq <= @until)`,
+      ),
+      wholePackBefore: db.prepare('SELECT max_at, max_at_seq FROM update_packs WHERE session_id = ? AND max_at <= ? ORDER BY max_at DESC, max_at_seq DESC LIMIT 1'),
+      packsAround: db.prepare(`SELECT ${PACK_COLUMNS} FROM update_packs WHERE session_id = @id AND max_at > @at AND min_at <= @at`),
+      packBounds: db.prepare('SELECT MIN(min_at) AS first, MAX(max_at) AS last, COALESCE(SUM(last_seq - first_seq + 1), 0) AS count FROM update_packs WHERE session_id = ?'),
       insertCheckpoint: db.prepare(
         'INSERT OR REPLACE INTO checkpoints (session_id, seq, at, state, checksum, deflated, log_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -164,7 +202,7 @@ export class SqliteStorage implements Storage {
         `SELECT ${CHECKPOINT_COLUMNS} FROM checkpoints WHERE session_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1`,
       ),
       checkpointAtOrBeforeSeq: db.prepare(`SELECT ${CHECKPOINT_COLUMNS} FROM checkpoints WHERE session_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1`),
-      seqAt: db.prepare('SELECT seq FROM updates WHERE session_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1'),
+      seqAt: db.prepare('SELECT at, seq FROM updates WHERE session_id = ? AND at <= ? ORDER BY at DESC, seq DESC LIMIT 1'),
       updatesAfter: db.prepare(`SELECT ${UPDATE_COLUMNS} FROM updates WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
       updatesAfterUntil: db.prepare(`SELECT ${UPDATE_COLUMNS} FROM updates WHERE session_id = ? AND seq > ? AND at <= ? ORDER BY seq LIMIT ?`),
       updatesRange: db.prepare(`SELECT ${UPDATE_COLUMNS} FROM updates WHERE session_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`),
@@ -175,6 +213,7 @@ export class SqliteStorage implements Storage {
       storedBytes: db.prepare(
         `SELECT (SELECT COALESCE(SUM(size_bytes), 0) FROM updates INDEXED BY updates_by_size WHERE session_id = @id AND size_bytes IS NOT NULL)
               + (SELECT COALESCE(SUM(length(bytes)), 0) FROM updates INDEXED BY updates_by_size WHERE session_id = @id AND size_bytes IS NULL)
+              + (SELECT COALESCE(SUM(raw_bytes), 0) FROM update_packs WHERE session_id = @id)
               + (SELECT COALESCE(SUM(length(state)), 0) FROM checkpoints WHERE session_id = @id) AS bytes`,
       ),
       putSecret: db.prepare('INSERT OR REPLACE INTO secrets (session_id, kind, owner_id, item_id, value) VALUES (?, ?, ?, ?, ?)'),
@@ -216,22 +255,42 @@ export class SqliteStorage implements Storage {
   }
 
   async lastSeq(sessionId: string): Promise<number> {
-    return (this.stmt.lastSeq.get(sessionId) as { seq: number | null }).seq ?? 0
+    return (this.stmt.lastSeq.get({ id: sessionId }) as { seq: number | null }).seq ?? 0
+  }
+
+  /** Reads in one transaction: a snapshot, so a checkpoint packing rows in between is never half seen. */
+  private read<T>(fn: () => T): T {
+    return this.db.transaction(fn)()
   }
 
   async writeCheckpoint(sessionId: string, cp: Checkpoint): Promise<number> {
     const { bytes, deflated } = await storedState(cp.state)
     this.db.transaction(() => {
       this.stmt.insertCheckpoint.run(sessionId, cp.seq, cp.at, bytes, zlib.crc32(bytes), deflated ? 1 : 0, this.logBytesAt(sessionId, cp.seq))
+      this.packUpTo(sessionId, cp.seq)
     })()
     return bytes.length
+  }
+
+  /** Packs the checksummed rows at or before `seq` (packs.ts), once there are enough of them. */
+  private packUpTo(sessionId: string, seq: number): void {
+    if (this.stmt.hasRowsToPack.get(sessionId, seq, PACK_MIN_ROWS - 1) === undefined) return
+    const rows = this.stmt.rowsToPack.all(sessionId, seq, PACK_MAX_ROWS_PER_CHECKPOINT) as UpdateRow[]
+    for (const group of groupForPacking(rows)) {
+      const pack = encodePack(group)
+      this.stmt.insertPack.run({ session_id: sessionId, ...pack })
+      this.stmt.deleteRows.run(sessionId, pack.first_seq, pack.last_seq)
+    }
   }
 
   /** Update bytes logged up to `seq`, from the nearest earlier checkpoint that knows its own. */
   private logBytesAt(sessionId: string, seq: number): number {
     const before = this.stmt.checkpointLogBefore.get(sessionId, seq) as { seq: number; log_bytes: number } | undefined
-    const after = this.stmt.logBytesBetween.get(sessionId, before?.seq ?? 0, seq) as { bytes: number }
-    return (before?.log_bytes ?? 0) + after.bytes
+    const after = before?.seq ?? 0
+    const rows = this.stmt.logBytesBetween.get(sessionId, after, seq) as { bytes: number }
+    const whole = this.stmt.wholePackBytes.get(sessionId, after, seq) as { bytes: number }
+    const straddling = this.stmt.straddlingPacks.all({ id: sessionId, after, until: seq }) as PackRow[]
+    return (before?.log_bytes ?? 0) + rows.bytes + whole.bytes + packBytesBetween(straddling, after, seq)
   }
 
   async thinCheckpoints(sessionId: string, choose: (checkpoints: readonly CheckpointInfo[]) => readonly number[]): Promise<number> {
@@ -267,37 +326,65 @@ export class SqliteStorage implements Storage {
   }
 
   async seqAt(sessionId: string, at: number): Promise<number> {
-    return (this.stmt.seqAt.get(sessionId, at) as { seq: number } | undefined)?.seq ?? 0
+    return this.read(() => {
+      const row = this.stmt.seqAt.get(sessionId, at) as { at: number; seq: number } | undefined
+      const whole = this.stmt.wholePackBefore.get(sessionId, at) as { max_at: number; max_at_seq: number } | undefined
+      const best = bestAtOrBefore(at, whole, this.stmt.packsAround.all({ id: sessionId, at }) as PackRow[])
+      if (!row) return best?.[1] ?? 0
+      if (!best) return row.seq
+      return row.at > best[0] || (row.at === best[0] && row.seq > best[1]) ? row.seq : best[1]
+    })
   }
 
   async updatesAfter(sessionId: string, afterSeq: number, untilAt?: number, limit = -1): Promise<LoggedUpdate[]> {
-    const rows = (
-      untilAt === undefined
-        ? this.stmt.updatesAfter.all(sessionId, afterSeq, limit)
-        : this.stmt.updatesAfterUntil.all(sessionId, afterSeq, untilAt, limit)
-    ) as UpdateRow[]
-    return rows.map(toUpdate)
+    return this.read(() => {
+      const packs: PackRow[] = []
+      const candidates = (
+        untilAt === undefined ? this.stmt.packsFrom.iterate(sessionId, afterSeq, Number.MAX_SAFE_INTEGER) : this.stmt.packsFromUntilAt.iterate(sessionId, afterSeq, untilAt)
+      ) as IterableIterator<PackRow>
+      let entries = 0
+      for (const p of candidates) {
+        packs.push(p)
+        entries += entriesIn(p, afterSeq)
+        // Without a time bound every entry counts, so the packs holding `limit` entries are enough.
+        if (untilAt === undefined && limit >= 0 && entries >= limit) break
+      }
+      const rows = (
+        untilAt === undefined ? this.stmt.updatesAfter.all(sessionId, afterSeq, limit) : this.stmt.updatesAfterUntil.all(sessionId, afterSeq, untilAt, limit)
+      ) as UpdateRow[]
+      return takeAfter(mergeBySeq(packs, rows, afterSeq), untilAt, limit)
+    })
   }
 
   async updatesPage(sessionId: string, afterSeq: number, limits: PageLimits): Promise<LoggedUpdate[]> {
-    const page: LoggedUpdate[] = []
-    let bytes = 0
-    const rows = this.stmt.updatesRange.iterate(sessionId, afterSeq, limits.untilSeq ?? Number.MAX_SAFE_INTEGER, limits.maxUpdates) as IterableIterator<UpdateRow>
-    // Leaving the loop early ends the statement (for…of calls return()).
-    for (const row of rows) {
-      if (page.length > 0 && bytes + row.bytes.length > limits.maxBytes) break
-      page.push(toUpdate(row))
-      bytes += row.bytes.length
-    }
-    return page
+    return this.read(() => {
+      const until = limits.untilSeq ?? Number.MAX_SAFE_INTEGER
+      // The packs that hold the page's first maxUpdates entries at most; then the rows, one by one
+      // (a statement cannot run while another iterates), so memory stays at one page.
+      const packs: PackRow[] = []
+      let entries = 0
+      for (const p of this.stmt.packsFrom.iterate(sessionId, afterSeq, until) as IterableIterator<PackRow>) {
+        packs.push(p)
+        entries += entriesIn(p, afterSeq, until)
+        if (entries >= limits.maxUpdates) break
+      }
+      const rows = this.stmt.updatesRange.iterate(sessionId, afterSeq, until, limits.maxUpdates) as IterableIterator<UpdateRow>
+      // Leaving the merge early ends the statement (for…of calls return()).
+      return takePage(mergeBySeq(packs, rows, afterSeq, until), limits)
+    })
   }
 
   async historyBounds(sessionId: string): Promise<{ first: number; last: number; count: number } | null> {
-    const r = this.stmt.bounds.get(sessionId) as { first: number | null; last: number | null; count: number }
-    return r.count === 0 || r.first === null || r.last === null ? null : { first: r.first, last: r.last, count: r.count }
+    type Bounds = { first: number | null; last: number | null; count: number }
+    const [r, p] = this.read(() => [this.stmt.bounds.get(sessionId) as Bounds, this.stmt.packBounds.get(sessionId) as Bounds])
+    const count = r.count + p.count
+    const firsts = [r.first, p.first].filter((x) => x !== null)
+    const lasts = [r.last, p.last].filter((x) => x !== null)
+    return count === 0 || firsts.length === 0 || lasts.length === 0 ? null : { first: Math.min(...firsts), last: Math.max(...lasts), count }
   }
 
   async storedBytes(sessionId: string): Promise<number> {
+    // A packed entry counts its update's bytes, as its row did: packing changes nothing a quota sees.
     return (this.stmt.storedBytes.get({ id: sessionId }) as { bytes: number }).bytes
   }
 
