@@ -66,6 +66,10 @@ function split(result: readonly LogRow[]): { packs: PackRow[]; rows: UpdateRow[]
 
 const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 
+/** A VACUUM of `updates` after this many rows packed (by this process), at most every VACUUM_MIN_INTERVAL_MS. */
+const VACUUM_AFTER_ROWS = 2_000
+const VACUUM_MIN_INTERVAL_MS = 1_000
+
 /** Rows per INSERT when appending (PostgreSQL takes at most 65,535 parameters per statement; 7 a row). */
 const INSERT_CHUNK_ROWS = 5_000
 
@@ -75,6 +79,9 @@ export class PostgresStorage implements Storage {
   /** Uploaded images, in the same database (every process serves every session's images). */
   readonly assets: PostgresAssetStore
   private readonly sql: Sql
+  private packedSinceVacuum = 0
+  private lastVacuumAt = 0
+  private vacuuming: Promise<void> | null = null
 
   private constructor(sql: Sql, options: PostgresOptions) {
     this.sql = sql
@@ -158,23 +165,48 @@ export class PostgresStorage implements Storage {
   }
 
   /** Packs the checksummed rows at or before `seq` (packs.ts), once there are enough of them, in the caller's transaction (and fence). */
-  private async packUpTo(tx: Tx, sessionId: string, seq: number): Promise<void> {
+  private async packUpTo(tx: Tx, sessionId: string, seq: number): Promise<number> {
     const [enough] = await tx`
       SELECT seq FROM updates WHERE session_id = ${sessionId} AND seq <= ${seq} AND checksum IS NOT NULL ORDER BY seq OFFSET ${PACK_MIN_ROWS - 1} LIMIT 1`
-    if (!enough) return
+    if (!enough) return 0
     const rows = await tx<UpdateRow[]>`
       SELECT seq, at, participant_id, bytes, checksum FROM updates
       WHERE session_id = ${sessionId} AND seq <= ${seq} AND checksum IS NOT NULL ORDER BY seq LIMIT ${PACK_MAX_ROWS_PER_CHECKPOINT}`
     const packs = groupForPacking(rows).map(encodePack)
-    if (packs.length === 0) return
+    if (packs.length === 0) return 0
     await tx`INSERT INTO update_packs ${tx(packs.map((p) => ({ session_id: sessionId, ...p })))}`
     await tx`
       DELETE FROM updates u USING unnest(${packs.map((p) => p.first_seq)}::bigint[], ${packs.map((p) => p.last_seq)}::bigint[]) AS r(first_seq, last_seq)
       WHERE u.session_id = ${sessionId} AND u.seq >= r.first_seq AND u.seq <= r.last_seq`
+    return packs.reduce((n, p) => n + p.last_seq - p.first_seq + 1, 0)
+  }
+
+  /**
+   * Once enough rows were packed, and not too often, a plain VACUUM of `updates`: the packed rows'
+   * space (heap and index pages) is then reused by the next rows, so the table holds about the
+   * logs' unpacked tails instead of every row ever written. It reads little: the table is those
+   * tails, and pages untouched since the last one are skipped. Autovacuum would get there too, but
+   * only every minute at best, and a busy room logs thousands of rows a minute.
+   */
+  private noteRowsPacked(rows: number): void {
+    this.packedSinceVacuum += rows
+    if (this.vacuuming || this.packedSinceVacuum < VACUUM_AFTER_ROWS || Date.now() - this.lastVacuumAt < VACUUM_MIN_INTERVAL_MS) return
+    this.packedSinceVacuum = 0
+    this.vacuuming = this.sql`VACUUM (SKIP_LOCKED) updates`
+      .then(
+        () => undefined,
+        // Not allowed (another owner) or the database away: autovacuum still does it.
+        () => undefined,
+      )
+      .finally(() => {
+        this.lastVacuumAt = Date.now()
+        this.vacuuming = null
+      })
   }
 
   async writeCheckpoint(sessionId: string, cp: Checkpoint, epoch?: number): Promise<number> {
     const { bytes, deflated } = await storedState(cp.state)
+    let packed = 0
     // One transaction: the checkpoint, and the rows it covers packed. With an epoch, both under the
     // fence: a process that lost the room can neither write a checkpoint nor rewrite the log.
     await this.sql.begin(async (tx) => {
@@ -192,8 +224,9 @@ export class PostgresStorage implements Storage {
         VALUES (${sessionId}, ${cp.seq}, ${cp.at}, ${bytes}, ${zlib.crc32(bytes)}, ${bytes.length}, ${deflated}, ${logBytes})
         ON CONFLICT (session_id, seq) DO UPDATE SET at = EXCLUDED.at, state = EXCLUDED.state, checksum = EXCLUDED.checksum,
           size_bytes = EXCLUDED.size_bytes, deflated = EXCLUDED.deflated, log_bytes = EXCLUDED.log_bytes`
-      await this.packUpTo(tx, sessionId, cp.seq)
+      packed = await this.packUpTo(tx, sessionId, cp.seq)
     })
+    if (packed > 0) this.noteRowsPacked(packed)
     return bytes.length
   }
 
@@ -427,6 +460,7 @@ export class PostgresStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    await this.vacuuming
     await this.sql.end({ timeout: 5 })
   }
 }
