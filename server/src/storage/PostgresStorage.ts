@@ -16,7 +16,7 @@ import { PostgresLeases } from './PostgresLeases.ts'
 import { PostgresAssetStore } from './PostgresAssetStore.ts'
 import { POSTGRES_MIGRATIONS } from './postgresMigrations.ts'
 import { storedState, toCheckpoint, toLink, toSession, type SessionDbRow, type CheckpointRow, type LinkRow, type UpdateRow } from './rows.ts'
-import { bestAtOrBefore, encodePack, groupForPacking, mergeBySeq, PACK_MAX_ROWS_PER_CHECKPOINT, PACK_MIN_ROWS, packBytesBetween, takeAfter, takePage, type PackRow } from './packs.ts'
+import { bestAtOrBefore, DuplicateSeqError, encodePack, lowestSeqs, groupForPacking, mergeBySeq, PACK_MAX_ROWS_PER_CHECKPOINT, PACK_MIN_ROWS, packBytesBetween, takeAfter, takePage, type PackRow } from './packs.ts'
 
 export interface PostgresOptions {
   /** Where corrupt rows are reported (`storage.corrupt`). */
@@ -121,10 +121,6 @@ export class PostgresStorage implements Storage {
   async appendUpdates(updates: readonly UpdateToAppend[]): Promise<AppendOutcome | void> {
     if (updates.length === 0) return
     const fencedSessions = [...new Set(updates.flatMap((u) => (u.epoch === undefined ? [] : [u.sessionId])))]
-    if (fencedSessions.length === 0 && updates.length <= INSERT_CHUNK_ROWS) {
-      await this.sql`INSERT INTO updates ${this.sql(updates.map(toRow))}`
-      return
-    }
     return this.sql.begin(async (tx) => {
       // FOR SHARE: a claim (which updates the lease row) waits for this transaction, so the new
       // owner loads the log with these rows in it, or these rows are refused. Never a lost middle.
@@ -142,6 +138,14 @@ export class PostgresStorage implements Storage {
         }
         return [toRow(u)]
       })
+      // A seq already packed is a duplicate, as if its row were still there (the primary key no longer sees it).
+      const lowest = lowestSeqs(rows.map((r) => ({ sessionId: r.session_id, seq: r.seq })))
+      if (lowest.size > 0) {
+        const [taken] = await tx<{ session_id: string; seq: number }[]>`
+          SELECT l.session_id, l.seq FROM unnest(${[...lowest.keys()]}::text[], ${[...lowest.values()]}::bigint[]) AS l(session_id, seq)
+          WHERE EXISTS (SELECT 1 FROM update_packs p WHERE p.session_id = l.session_id AND p.last_seq >= l.seq) LIMIT 1`
+        if (taken) throw new DuplicateSeqError(taken.session_id, taken.seq)
+      }
       for (let i = 0; i < rows.length; i += INSERT_CHUNK_ROWS) await tx`INSERT INTO updates ${tx(rows.slice(i, i + INSERT_CHUNK_ROWS))}`
       return { fenced: [...stale] }
     })
@@ -345,14 +349,37 @@ export class PostgresStorage implements Storage {
     return r?.bytes ?? 0
   }
 
+  /**
+   * Secrets are fenced like the log: once this process has claimed the room, a write runs only
+   * while that claim's epoch is still the room's (checked FOR SHARE in the same transaction, so a
+   * claim elsewhere waits for it, or it is refused with FencedError). A process that lost the room
+   * cannot write a private sticky or a ballot after the new owner loaded them. Without a claim here
+   * (one process, no leases in use) the write is not fenced.
+   */
+  private async fencedWrite(sessionId: string, write: (sql: Sql | Tx) => Promise<unknown>): Promise<void> {
+    const epoch = this.leases.epochOf(sessionId)
+    if (epoch === undefined) {
+      await write(this.sql)
+      return
+    }
+    await this.sql.begin(async (tx) => {
+      const [lease] = await tx<{ epoch: number }[]>`SELECT epoch FROM room_owners WHERE session_id = ${sessionId} FOR SHARE`
+      if (lease?.epoch !== epoch) throw new FencedError(sessionId)
+      await write(tx)
+    })
+  }
+
   async putSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string, value: string): Promise<void> {
-    await this.sql`
-      INSERT INTO secrets (session_id, kind, owner_id, item_id, value) VALUES (${sessionId}, ${kind}, ${ownerId}, ${itemId}, ${value})
-      ON CONFLICT (session_id, kind, owner_id, item_id) DO UPDATE SET value = EXCLUDED.value`
+    await this.fencedWrite(
+      sessionId,
+      (sql) => sql`
+        INSERT INTO secrets (session_id, kind, owner_id, item_id, value) VALUES (${sessionId}, ${kind}, ${ownerId}, ${itemId}, ${value})
+        ON CONFLICT (session_id, kind, owner_id, item_id) DO UPDATE SET value = EXCLUDED.value`,
+    )
   }
 
   async deleteSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string): Promise<void> {
-    await this.sql`DELETE FROM secrets WHERE session_id = ${sessionId} AND kind = ${kind} AND owner_id = ${ownerId} AND item_id = ${itemId}`
+    await this.fencedWrite(sessionId, (sql) => sql`DELETE FROM secrets WHERE session_id = ${sessionId} AND kind = ${kind} AND owner_id = ${ownerId} AND item_id = ${itemId}`)
   }
 
   async secrets(sessionId: string, kind: SecretKind): Promise<Secret[]> {
@@ -362,7 +389,7 @@ export class PostgresStorage implements Storage {
   }
 
   async deleteSecrets(sessionId: string, kind: SecretKind): Promise<void> {
-    await this.sql`DELETE FROM secrets WHERE session_id = ${sessionId} AND kind = ${kind}`
+    await this.fencedWrite(sessionId, (sql) => sql`DELETE FROM secrets WHERE session_id = ${sessionId} AND kind = ${kind}`)
   }
 
   async linkFollowUp(sessionId: string, previousId: string): Promise<SeriesLink> {
@@ -449,7 +476,7 @@ export class PostgresStorage implements Storage {
 
   /** Connection trouble, lock and resource errors clear up; data and constraint errors (SQLSTATE 22, 23, 42) never do. */
   isTransient(error: unknown): boolean {
-    if (error instanceof FencedError) return false
+    if (error instanceof FencedError || error instanceof DuplicateSeqError) return false
     const code = (error as { code?: unknown }).code
     if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true
     return !['22', '23', '42', '44'].includes(code.slice(0, 2))

@@ -13,7 +13,7 @@ import { CorruptionReport } from './CorruptionReport.ts'
 import { dataDirProblem, DataDirError, ensureWritableDataDir } from './dataDir.ts'
 import type { ChatDeliveryRow, ChatSettingsRow, Checkpoint, CheckpointInfo, LoggedUpdate, PageLimits, Secret, SecretKind, SeriesEntry, SeriesLink, SessionRow, Storage, UpdateToAppend } from './Storage.ts'
 import { storedState, toCheckpoint, toLink, toSession, type SessionDbRow, type CheckpointRow, type LinkRow, type UpdateRow } from './rows.ts'
-import { bestAtOrBefore, encodePack, entriesIn, groupForPacking, mergeBySeq, PACK_MAX_ROWS_PER_CHECKPOINT, PACK_MIN_ROWS, packBytesBetween, takeAfter, takePage, type PackRow } from './packs.ts'
+import { bestAtOrBefore, DuplicateSeqError, encodePack, lowestSeqs, entriesIn, groupForPacking, mergeBySeq, PACK_MAX_ROWS_PER_CHECKPOINT, PACK_MIN_ROWS, packBytesBetween, takeAfter, takePage, type PackRow } from './packs.ts'
 
 /**
  * Schema versions, in order; `PRAGMA user_version` says how many have run. Databases made before
@@ -177,6 +177,7 @@ export class SqliteStorage implements Storage {
         `INSERT INTO update_packs (session_id, first_seq, last_seq, min_at, max_at, max_at_seq, raw_bytes, checksum, body)
          VALUES (@session_id, @first_seq, @last_seq, @min_at, @max_at, @max_at_seq, @raw_bytes, @checksum, @body)`,
       ),
+      packedFrom: db.prepare('SELECT 1 FROM update_packs WHERE session_id = ? AND last_seq >= ? LIMIT 1'),
       deleteRows: db.prepare('DELETE FROM updates WHERE session_id = ? AND seq >= ? AND seq <= ?'),
       packsFrom: db.prepare(`SELECT ${PACK_COLUMNS} FROM update_packs WHERE session_id = ? AND last_seq > ? AND first_seq <= ? ORDER BY last_seq`),
       packsFromUntilAt: db.prepare(`SELECT ${PACK_COLUMNS} FROM update_packs WHERE session_id = ? AND last_seq > ? AND min_at <= ? ORDER BY last_seq`),
@@ -246,6 +247,10 @@ export class SqliteStorage implements Storage {
   }
 
   private readonly appendMany = (updates: readonly UpdateToAppend[]) => {
+    // A seq already packed is a duplicate, as if its row were still there (the primary key no longer sees it).
+    for (const [sessionId, seq] of lowestSeqs(updates)) {
+      if (this.stmt.packedFrom.get(sessionId, seq)) throw new DuplicateSeqError(sessionId, seq)
+    }
     for (const u of updates) this.stmt.insertUpdate.run(u.sessionId, u.seq, u.at, u.participantId, u.update, zlib.crc32(u.update), u.update.length)
   }
 

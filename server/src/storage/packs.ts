@@ -186,6 +186,25 @@ export function takeAfter(stream: Iterable<LoggedUpdate>, untilAt: number | unde
   return out
 }
 
+/** Each session's lowest seq in a batch of appends (a seq at or below a pack's last is already taken). */
+export function lowestSeqs(updates: readonly { sessionId: string; seq: number }[]): Map<string, number> {
+  const lowest = new Map<string, number>()
+  for (const u of updates) {
+    const known = lowest.get(u.sessionId)
+    if (known === undefined || u.seq < known) lowest.set(u.sessionId, u.seq)
+  }
+  return lowest
+}
+
+/** An append of a seq the log already holds in a pack: refused like a duplicate row (the whole batch rolls back). */
+export class DuplicateSeqError extends Error {
+  readonly code = 'SANDBOX_DUPLICATE_SEQ'
+  constructor(sessionId: string, seq: number) {
+    super(`The log of ${sessionId} already holds seq ${seq} (packed); the batch was not written.`)
+    this.name = 'DuplicateSeqError'
+  }
+}
+
 /** Entries a pack holds in (after, until]. */
 export const entriesIn = (p: Pick<PackRow, 'first_seq' | 'last_seq'>, after: number, until = Number.MAX_SAFE_INTEGER): number =>
   Math.max(0, Math.min(p.last_seq, until) - Math.max(p.first_seq, after + 1) + 1)

@@ -440,6 +440,11 @@ describe.each([sqlite(), postgresql()])('Storage contract: $name', (backend) => 
     expect(await both((id) => storage.historyBounds(id))).toEqual({ first: log.at(1), last: log.at(LONG), count: LONG })
     await page(2_500, { maxUpdates: 1_000, maxBytes: 1e9 })
     await both((id) => storage.seqAt(id, log.at(2_500)))
+    // A seq inside a pack is taken, as its row was: the whole batch is refused, the other session's row too.
+    await expect(storage.appendUpdates([row('other', 1, 1, log.updates[0] as Uint8Array), row('packed', 1_200, 1, log.updates[0] as Uint8Array)])).rejects.toThrow()
+    expect(await storage.lastSeq('other')).toBe(0)
+    await storage.appendUpdates([row('packed', LONG + 1, log.at(LONG), log.updates[0] as Uint8Array)])
+    expect(await storage.lastSeq('packed')).toBe(LONG + 1)
   })
 
   it('leaves a short log, and rows that fail their checksum, unpacked', async () => {
