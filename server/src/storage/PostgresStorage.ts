@@ -1,5 +1,5 @@
 // Storage on PostgreSQL, selected by DATABASE_URL: the same tables and meaning as SqliteStorage
-// (sessions, the append-only update log, deflated and thinned checkpoints, secrets), plus what every process of a
+// (sessions, the update log with its packed ranges, deflated and thinned checkpoints, secrets), plus what every process of a
 // deployment must share: `settings` (the participant-key and relay secrets), room leases
 // (PostgresLeases) and uploaded images (PostgresAssetStore). Rows carry the same CRC-32 as
 // SQLite's, so a row changed behind the server's back reads as `mismatch` on both backends.

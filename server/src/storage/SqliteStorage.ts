@@ -1,8 +1,9 @@
 // The embedded default: one SQLite file in DATA_DIR, in WAL mode. better-sqlite3 is synchronous;
 // the methods return Promises only to share the Storage interface with PostgreSQL (a call still
-// runs, and commits, before it returns). The update log is append-only; checkpoints are stored
-// deflated, spaced and thinned by rooms/checkpointPolicy.ts, so replay can seek to any moment
-// without the whole log while they take no more than the log itself.
+// runs, and commits, before it returns). The update log is appended one row per update, and the
+// rows a checkpoint covers are packed into compressed ranges in the same transaction (packs.ts);
+// checkpoints are stored deflated, spaced and thinned by rooms/checkpointPolicy.ts, so replay can
+// seek to any moment without the whole log while they take no more than the log itself.
 // Every row carries a CRC-32 of its bytes, written on insert and checked on read: a row whose bytes
 // changed on disk comes back marked `mismatch`, and readers skip it (see rebuild.ts).
 import path from 'node:path'
@@ -107,7 +108,7 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE checkpoints ADD COLUMN log_bytes INTEGER;
   `,
   // 7: the packed log (packs.ts): the verified rows a checkpoint covers, one row per range of
-  // seqs, deflated. The body comes last, so reading a pack's columns skips its overflow pages.
+  // seqs, compressed. The body comes last, so reading a pack's columns skips its overflow pages.
   `
   CREATE TABLE update_packs (
     session_id TEXT NOT NULL,

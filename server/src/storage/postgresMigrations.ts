@@ -111,7 +111,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE checkpoints ADD COLUMN log_bytes bigint;
   `,
   // 7: the packed log (packs.ts, SQLite's migration 7): the verified rows a checkpoint covers, one
-  // row per range of seqs, deflated. The body is stored out of line without pglz: it is deflated already.
+  // row per range of seqs, compressed. The body is stored out of line without pglz: it is compressed already.
   `
   CREATE TABLE update_packs (
     session_id text NOT NULL,
