@@ -118,33 +118,55 @@ export function encodePack(rows: readonly UpdateRow[]): NewPack {
   }
 }
 
+/**
+ * The last few packs decoded, by seqs and checksum, with their body: a replay seek reads its tail
+ * in pages of 1,000 rows, so a pack across a page boundary would otherwise be decompressed twice,
+ * and seeks near each other read the same packs. A hit needs the very same body bytes.
+ */
+const DECODED_CACHE_SIZE = 8
+const decoded = new Map<string, { body: Buffer; entries: LoggedUpdate[] }>()
+
 /** A pack's entries, in seq order; a pack whose body fails its checksum or does not decode reads as one `mismatch` entry per seq. */
 export function decodePack(p: PackRow): LoggedUpdate[] {
   const count = p.last_seq - p.first_seq + 1
   if (integrity(p.body, p.checksum) === 'verified') {
-    try {
-      const plain = zlib.brotliDecompressSync(p.body)
-      const d = decoding.createDecoder(plain)
-      if (decoding.readVarUint(d) !== count) throw new Error('count')
-      const authors: (string | null)[] = [null]
-      for (let i = decoding.readVarUint(d); i > 0; i--) authors.push(decoding.readVarString(d))
-      const who = Array.from({ length: count }, () => authors[decoding.readVarUint(d)])
-      let at = decoding.readVarUint(d)
-      const when = Array.from({ length: count }, () => (at += decoding.readVarInt(d)))
-      const sizes = Array.from({ length: count }, () => decoding.readVarUint(d))
-      const out: LoggedUpdate[] = []
-      for (let i = 0; i < count; i++) {
-        const who_ = who[i]
-        if (who_ === undefined) throw new Error('author')
-        out.push({ seq: p.first_seq + i, at: when[i] as number, participantId: who_, update: decoding.readUint8Array(d, sizes[i] as number), integrity: 'verified' })
-      }
-      if (d.pos !== plain.length) throw new Error('length')
-      return out
-    } catch {
-      // Falls through: the body is not what was written.
+    const key = `${p.first_seq}:${p.last_seq}:${p.checksum}`
+    const hit = decoded.get(key)
+    if (hit && hit.body.equals(p.body)) return hit.entries
+    const entries = decodeBody(p, count)
+    if (entries) {
+      decoded.delete(key)
+      decoded.set(key, { body: p.body, entries })
+      if (decoded.size > DECODED_CACHE_SIZE) decoded.delete(decoded.keys().next().value as string)
+      return entries
     }
   }
   return Array.from({ length: count }, (_, i) => ({ seq: p.first_seq + i, at: p.min_at, participantId: null, update: new Uint8Array(0), integrity: 'mismatch' as const }))
+}
+
+/** The entries of a verified body, or null when it does not decode as a pack of `count` entries. */
+function decodeBody(p: PackRow, count: number): LoggedUpdate[] | null {
+  try {
+    const plain = zlib.brotliDecompressSync(p.body)
+    const d = decoding.createDecoder(plain)
+    if (decoding.readVarUint(d) !== count) throw new Error('count')
+    const authors: (string | null)[] = [null]
+    for (let i = decoding.readVarUint(d); i > 0; i--) authors.push(decoding.readVarString(d))
+    const who = Array.from({ length: count }, () => authors[decoding.readVarUint(d)])
+    let at = decoding.readVarUint(d)
+    const when = Array.from({ length: count }, () => (at += decoding.readVarInt(d)))
+    const sizes = Array.from({ length: count }, () => decoding.readVarUint(d))
+    const out: LoggedUpdate[] = []
+    for (let i = 0; i < count; i++) {
+      const who_ = who[i]
+      if (who_ === undefined) throw new Error('author')
+      out.push({ seq: p.first_seq + i, at: when[i] as number, participantId: who_, update: decoding.readUint8Array(d, sizes[i] as number), integrity: 'verified' })
+    }
+    if (d.pos !== plain.length) throw new Error('length')
+    return out
+  } catch {
+    return null
+  }
 }
 
 /** Entries of `packs` (in seq order) then merged with `rows` (in seq order, maybe lazily read) by seq, only those with seq in (after, until]. */
