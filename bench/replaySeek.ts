@@ -95,6 +95,9 @@ export async function generateSession(
   // checkpoints (deflated on the thread pool) and thinning run one after the other, in order.
   const writes: Promise<unknown>[] = []
   let checkpointChain: Promise<unknown> = Promise.resolve()
+  // A room's checkpoint is written (and the log it covers packed) long before the next thousands
+  // of updates arrive: the generator waits for each one before going on, as time would.
+  let checkpointWritten: Promise<unknown> | null = null
   const since = { updates: 0, updateBytes: 0, checkpointBytes: 0 }
   const log = (update: Uint8Array, participantId: string | null) => {
     seq += 1
@@ -125,6 +128,7 @@ export async function generateSession(
         if (opts.checkpointEvery === null) await storage.thinCheckpoints(sessionId, (kept) => checkpointsToThin(kept, DEFAULT_CHECKPOINT_SPACING))
       })
       checkpoints += 1
+      checkpointWritten = checkpointChain
     }
   }
   const asServer = (fn: (doc: Y.Doc) => void) => {
@@ -155,6 +159,10 @@ export async function generateSession(
   const allStickies: string[] = []
   const votes = new Map<string, number>()
   while (seq < opts.updates) {
+    if (checkpointWritten) {
+      await checkpointWritten
+      checkpointWritten = null
+    }
     const progress = seq / opts.updates
     const wantedPhase = Math.min(PHASES.length - 1, Math.floor(progress * PHASES.length))
     if (wantedPhase > phase) {

@@ -5,7 +5,10 @@
 // Prints wall and CPU time per seek (p50, p95) and each build's stored bytes.
 //
 //   git archive <commit> server bench shared package.json | tar -x -C .tmp/base
-//   node bench/replaySeekCompare.ts --base .tmp/base [--updates 100000] [--samples 200]
+//   node bench/replaySeekCompare.ts --base .tmp/base [--base-every 500] [--updates 100000] [--samples 200]
+//
+// `--base-every N`: the other build's room wrote a checkpoint every N updates (builds before
+// checkpoints were spaced by size, such as abe5d63, need 500); without it, its room's own policy.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -32,13 +35,13 @@ const arg = (name: string): string | undefined => {
 }
 const baseRoot = arg('base')
 if (!baseRoot) throw new Error('--base <checkout of the other build> is required')
+const baseEvery = arg('base-every') ? Number(arg('base-every')) : null
 const updates = Number(arg('updates') ?? 100_000)
 const samples = Number(arg('samples') ?? 200)
 const here = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 
 const builds = [
-  // The other build's generator takes a number of updates between checkpoints (500 was its room's default).
-  { name: 'base', build: await load(path.resolve(baseRoot)), every: 500 as number | null },
+  { name: 'base', build: await load(path.resolve(baseRoot)), every: baseEvery },
   { name: 'this', build: await load(here), every: null },
 ]
 const opened = []

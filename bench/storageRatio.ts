@@ -3,8 +3,9 @@
 // participants on their own websockets, each editing through their own Y.Doc as the client does;
 // at the end the server shuts down as it does on SIGTERM (final checkpoint), and the bench reads
 //   on disk:  SQLite — the database file after `wal_checkpoint(TRUNCATE)` (WAL folded in, so the
-//             file is everything); PostgreSQL — pg_total_relation_size of `updates` + `checkpoints`
-//             (rows, indexes, TOAST) after a plain VACUUM, which autovacuum would run anyway;
+//             file is everything); PostgreSQL — pg_total_relation_size of `updates`, `update_packs`
+//             (the packed log, where the build has it) and `checkpoints` (rows, indexes, TOAST)
+//             after a plain VACUUM, which autovacuum would run anyway;
 //   payload:  Storage.storedBytes (log rows + stored checkpoints: what the quota counts);
 // each divided by (update bytes in the log + the final document's bytes).
 //
@@ -254,10 +255,14 @@ export async function runStorageScenario(
     if (databaseUrl) {
       const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
       try {
+        // The packed log (update_packs) belongs to the log; builds before it have no such table.
+        const [packs] = await sql<{ t: string | null }[]>`SELECT to_regclass('update_packs')::text AS t`
         await sql`VACUUM ANALYZE updates`
         await sql`VACUUM ANALYZE checkpoints`
+        if (packs?.t) await sql`VACUUM ANALYZE update_packs`
         const [r] = await sql<{ log: string; ckpt: string; n: string }[]>`
-          SELECT pg_total_relation_size('updates') AS log, pg_total_relation_size('checkpoints') AS ckpt, (SELECT COUNT(*) FROM checkpoints) AS n`
+          SELECT pg_total_relation_size('updates') + COALESCE(pg_total_relation_size(to_regclass('update_packs')), 0) AS log,
+            pg_total_relation_size('checkpoints') AS ckpt, (SELECT COUNT(*) FROM checkpoints) AS n`
         logDiskBytes = Number(r?.log)
         diskBytes = logDiskBytes + Number(r?.ckpt)
         checkpoints = Number(r?.n)
@@ -269,8 +274,12 @@ export async function runStorageScenario(
       const db = new Database(file)
       db.pragma('wal_checkpoint(TRUNCATE)')
       checkpoints = (db.prepare('SELECT COUNT(*) AS n FROM checkpoints').get() as { n: number }).n
-      // The log's pages (table and its indexes), from SQLite's own page accounting.
-      logDiskBytes = (db.prepare("SELECT SUM(pgsize) AS b FROM dbstat WHERE name IN ('updates', 'updates_by_time', 'updates_by_size')").get() as { b: number }).b
+      // The log's pages (its tables and their indexes, packs included), from SQLite's own page accounting.
+      logDiskBytes = (
+        db
+          .prepare("SELECT SUM(pgsize) AS b FROM dbstat WHERE name IN ('updates', 'updates_by_time', 'updates_by_size', 'update_packs', 'update_packs_by_seq', 'update_packs_by_time')")
+          .get() as { b: number }
+      ).b
       db.close()
       diskBytes = fs.statSync(file).size + (fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0)
     }

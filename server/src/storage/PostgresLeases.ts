@@ -11,12 +11,25 @@ const interval = (ms: number) => `${Math.round(ms)} milliseconds`
 
 export class PostgresLeases implements LeaseStore {
   private readonly sql: Sql
+  /** The epoch of this process's latest claim of each room: what its writes without an explicit epoch (secrets) are fenced by. */
+  private readonly claimed = new Map<string, number>()
 
   constructor(sql: Sql) {
     this.sql = sql
   }
 
-  claim(sessionId: string, holder: LeaseHolder, ttlMs: number): Promise<Lease | { heldBy: LeaseHolder; expiresInMs: number }> {
+  /** The epoch this process last claimed `sessionId` at (undefined: never claimed here). */
+  epochOf(sessionId: string): number | undefined {
+    return this.claimed.get(sessionId)
+  }
+
+  async claim(sessionId: string, holder: LeaseHolder, ttlMs: number): Promise<Lease | { heldBy: LeaseHolder; expiresInMs: number }> {
+    const result = await this.claimOnce(sessionId, holder, ttlMs)
+    if ('epoch' in result) this.claimed.set(sessionId, result.epoch)
+    return result
+  }
+
+  private claimOnce(sessionId: string, holder: LeaseHolder, ttlMs: number): Promise<Lease | { heldBy: LeaseHolder; expiresInMs: number }> {
     return this.sql.begin(async (tx) => {
       // The lease row is locked for the decision: two claims at once are decided one after the other.
       await tx`INSERT INTO room_leases (session_id, process_id, expires_at) VALUES (${sessionId}, '', to_timestamp(0)) ON CONFLICT (session_id) DO NOTHING`

@@ -1,5 +1,5 @@
 // Storage on PostgreSQL, selected by DATABASE_URL: the same tables and meaning as SqliteStorage
-// (sessions, the append-only update log, deflated and thinned checkpoints, secrets), plus what every process of a
+// (sessions, the update log with its packed ranges, deflated and thinned checkpoints, secrets), plus what every process of a
 // deployment must share: `settings` (the participant-key and relay secrets), room leases
 // (PostgresLeases) and uploaded images (PostgresAssetStore). Rows carry the same CRC-32 as
 // SQLite's, so a row changed behind the server's back reads as `mismatch` on both backends.
@@ -16,7 +16,10 @@ import { PostgresLeases } from './PostgresLeases.ts'
 import { PostgresAssetStore } from './PostgresAssetStore.ts'
 import { POSTGRES_MIGRATIONS } from './postgresMigrations.ts'
 import { PostgresTimelineSummaries } from './timelineSummaries.ts'
-import { storedState, toCheckpoint, toLink, toSession, type SessionDbRow, toUpdate, type CheckpointRow, type LinkRow, type UpdateRow } from './rows.ts'
+import { storedState, toCheckpoint, toLink, toSession, type SessionDbRow, type CheckpointRow, type LinkRow } from './rows.ts'
+import { DuplicateSeqError } from './packs.ts'
+import * as log from './postgresLog.ts'
+import type { Sql, Tx } from './postgresLog.ts'
 
 export interface PostgresOptions {
   /** Where corrupt rows are reported (`storage.corrupt`). */
@@ -28,9 +31,12 @@ export interface PostgresOptions {
 /** Any one number, the same in every Sandbox process: the advisory lock that serialises migrations. */
 const MIGRATION_LOCK_KEY = 0x5a4e_db01
 
-type Sql = postgres.Sql<{ bigint: number }>
 
 const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+
+/** A VACUUM of `updates` after this many rows packed (by this process), at most every VACUUM_MIN_INTERVAL_MS. */
+const VACUUM_AFTER_ROWS = 2_000
+const VACUUM_MIN_INTERVAL_MS = 1_000
 
 /** Rows per INSERT when appending (PostgreSQL takes at most 65,535 parameters per statement; 7 a row). */
 const INSERT_CHUNK_ROWS = 5_000
@@ -42,6 +48,9 @@ export class PostgresStorage implements Storage {
   readonly assets: PostgresAssetStore
   private readonly sql: Sql
   private readonly summaries: PostgresTimelineSummaries
+  private packedSinceVacuum = 0
+  private lastVacuumAt = 0
+  private vacuuming: Promise<void> | null = null
 
   private constructor(sql: Sql, options: PostgresOptions) {
     this.sql = sql
@@ -82,10 +91,6 @@ export class PostgresStorage implements Storage {
   async appendUpdates(updates: readonly UpdateToAppend[]): Promise<AppendOutcome | void> {
     if (updates.length === 0) return
     const fencedSessions = [...new Set(updates.flatMap((u) => (u.epoch === undefined ? [] : [u.sessionId])))]
-    if (fencedSessions.length === 0 && updates.length <= INSERT_CHUNK_ROWS) {
-      await this.sql`INSERT INTO updates ${this.sql(updates.map(toRow))}`
-      return
-    }
     return this.sql.begin(async (tx) => {
       // FOR SHARE: a claim (which updates the lease row) waits for this transaction, so the new
       // owner loads the log with these rows in it, or these rows are refused. Never a lost middle.
@@ -103,41 +108,62 @@ export class PostgresStorage implements Storage {
         }
         return [toRow(u)]
       })
+      await log.refuseTakenSeqs(tx, rows)
       for (let i = 0; i < rows.length; i += INSERT_CHUNK_ROWS) await tx`INSERT INTO updates ${tx(rows.slice(i, i + INSERT_CHUNK_ROWS))}`
       return { fenced: [...stale] }
     })
   }
 
-  async lastSeq(sessionId: string): Promise<number> {
-    const [r] = await this.sql<{ seq: number | null }[]>`SELECT MAX(seq) AS seq FROM updates WHERE session_id = ${sessionId}`
-    return r?.seq ?? 0
+  lastSeq(sessionId: string): Promise<number> {
+    return log.lastSeq(this.sql, sessionId)
+  }
+
+  /**
+   * Once enough rows were packed, and not too often, a plain VACUUM of `updates`: the packed rows'
+   * space (heap and index pages) is then reused by the next rows, so the table holds about the
+   * logs' unpacked tails instead of every row ever written. It reads little: the table is those
+   * tails, and pages untouched since the last one are skipped. Autovacuum would get there too, but
+   * only every minute at best, and a busy room logs thousands of rows a minute.
+   */
+  private noteRowsPacked(rows: number): void {
+    this.packedSinceVacuum += rows
+    if (this.vacuuming || this.packedSinceVacuum < VACUUM_AFTER_ROWS || Date.now() - this.lastVacuumAt < VACUUM_MIN_INTERVAL_MS) return
+    this.packedSinceVacuum = 0
+    this.vacuuming = this.sql`VACUUM (SKIP_LOCKED) updates`
+      .then(
+        () => undefined,
+        // Not allowed (another owner) or the database away: autovacuum still does it.
+        () => undefined,
+      )
+      .finally(() => {
+        this.lastVacuumAt = Date.now()
+        this.vacuuming = null
+      })
   }
 
   async writeCheckpoint(sessionId: string, cp: Checkpoint, epoch?: number): Promise<number> {
     const { bytes, deflated } = await storedState(cp.state)
-    // Its log bytes: the nearest earlier checkpoint's, plus the log between the two (one range of
-    // the log, not the whole of it).
-    const insert = (sql: Sql | postgres.TransactionSql<{ bigint: number }>) => sql`
-      WITH before AS (
-        SELECT seq, log_bytes FROM checkpoints WHERE session_id = ${sessionId} AND seq < ${cp.seq} AND log_bytes IS NOT NULL ORDER BY seq DESC LIMIT 1
-      ), base AS (
-        SELECT COALESCE((SELECT seq FROM before), 0) AS seq, COALESCE((SELECT log_bytes FROM before), 0) AS log_bytes
-      )
-      INSERT INTO checkpoints (session_id, seq, at, state, checksum, size_bytes, deflated, log_bytes)
-      SELECT ${sessionId}, ${cp.seq}, ${cp.at}, ${bytes}, ${zlib.crc32(bytes)}, ${bytes.length}, ${deflated},
-        base.log_bytes + COALESCE((SELECT SUM(size_bytes) FROM updates WHERE session_id = ${sessionId} AND seq > base.seq AND seq <= ${cp.seq}), 0)
-      FROM base
-      ON CONFLICT (session_id, seq) DO UPDATE SET at = EXCLUDED.at, state = EXCLUDED.state, checksum = EXCLUDED.checksum,
-        size_bytes = EXCLUDED.size_bytes, deflated = EXCLUDED.deflated, log_bytes = EXCLUDED.log_bytes`
-    if (epoch === undefined) {
-      await insert(this.sql)
-      return bytes.length
-    }
+    let packed = 0
+    // One transaction: the checkpoint, and the rows it covers packed. With an epoch, both under the
+    // fence: a process that lost the room can neither write a checkpoint nor rewrite the log.
     await this.sql.begin(async (tx) => {
-      const [lease] = await tx<{ epoch: number }[]>`SELECT epoch FROM room_owners WHERE session_id = ${sessionId} FOR SHARE`
-      if (lease?.epoch !== epoch) throw new FencedError(sessionId)
-      await insert(tx)
+      if (epoch !== undefined) {
+        const [lease] = await tx<{ epoch: number }[]>`SELECT epoch FROM room_owners WHERE session_id = ${sessionId} FOR SHARE`
+        if (lease?.epoch !== epoch) throw new FencedError(sessionId)
+      }
+      // Its log bytes: the nearest earlier checkpoint's, plus the log between the two (one range
+      // of the log, not the whole of it).
+      const [before] = await tx<{ seq: number; log_bytes: number }[]>`
+        SELECT seq, log_bytes FROM checkpoints WHERE session_id = ${sessionId} AND seq < ${cp.seq} AND log_bytes IS NOT NULL ORDER BY seq DESC LIMIT 1`
+      const logBytes = (before?.log_bytes ?? 0) + (await log.logBytesBetween(tx, sessionId, before?.seq ?? 0, cp.seq))
+      await tx`
+        INSERT INTO checkpoints (session_id, seq, at, state, checksum, size_bytes, deflated, log_bytes)
+        VALUES (${sessionId}, ${cp.seq}, ${cp.at}, ${bytes}, ${zlib.crc32(bytes)}, ${bytes.length}, ${deflated}, ${logBytes})
+        ON CONFLICT (session_id, seq) DO UPDATE SET at = EXCLUDED.at, state = EXCLUDED.state, checksum = EXCLUDED.checksum,
+          size_bytes = EXCLUDED.size_bytes, deflated = EXCLUDED.deflated, log_bytes = EXCLUDED.log_bytes`
+      packed = await log.packUpTo(tx, sessionId, cp.seq)
     })
+    if (packed > 0) this.noteRowsPacked(packed)
     return bytes.length
   }
 
@@ -152,9 +178,7 @@ export class PostgresStorage implements Storage {
         if (logBytes === null) {
           // Stored before log bytes were: computed once, oldest first, and kept.
           const prev = infos.at(-1)
-          const [sum] = await tx<{ bytes: number }[]>`
-            SELECT COALESCE(SUM(size_bytes), 0)::bigint AS bytes FROM updates WHERE session_id = ${sessionId} AND seq > ${prev?.seq ?? 0} AND seq <= ${r.seq}`
-          logBytes = (prev?.logBytes ?? 0) + (sum?.bytes ?? 0)
+          logBytes = (prev?.logBytes ?? 0) + (await log.logBytesBetween(tx, sessionId, prev?.seq ?? 0, r.seq))
           await tx`UPDATE checkpoints SET log_bytes = ${logBytes} WHERE session_id = ${sessionId} AND seq = ${r.seq}`
         }
         infos.push({ seq: r.seq, storedBytes: r.size_bytes, logBytes })
@@ -184,61 +208,62 @@ export class PostgresStorage implements Storage {
     return row ? toCheckpoint(row) : null
   }
 
-  async seqAt(sessionId: string, at: number): Promise<number> {
-    const [r] = await this.sql<{ seq: number }[]>`
-      SELECT seq FROM updates WHERE session_id = ${sessionId} AND at <= ${at} ORDER BY at DESC, seq DESC LIMIT 1`
-    return r?.seq ?? 0
+  seqAt(sessionId: string, at: number): Promise<number> {
+    return log.seqAt(this.sql, sessionId, at)
   }
 
-  async updatesAfter(sessionId: string, afterSeq: number, untilAt?: number, limit = -1): Promise<LoggedUpdate[]> {
-    const max = limit < 0 ? null : limit
-    const rows =
-      untilAt === undefined
-        ? await this.sql<UpdateRow[]>`
-            SELECT seq, at, participant_id, bytes, checksum FROM updates WHERE session_id = ${sessionId} AND seq > ${afterSeq}
-            ORDER BY seq LIMIT ${max}`
-        : await this.sql<UpdateRow[]>`
-            SELECT seq, at, participant_id, bytes, checksum FROM updates WHERE session_id = ${sessionId} AND seq > ${afterSeq} AND at <= ${untilAt}
-            ORDER BY seq LIMIT ${max}`
-    return rows.map(toUpdate)
+  updatesAfter(sessionId: string, afterSeq: number, untilAt?: number, limit = -1): Promise<LoggedUpdate[]> {
+    return log.updatesAfter(this.sql, sessionId, afterSeq, untilAt, limit)
   }
 
-  async updatesPage(sessionId: string, afterSeq: number, limits: PageLimits): Promise<LoggedUpdate[]> {
-    // The byte bound is applied in the query (a running sum of the sizes before each row), so
-    // only the page's rows leave the database.
-    const until = limits.untilSeq ?? Number.MAX_SAFE_INTEGER
-    const rows = await this.sql<UpdateRow[]>`
-      SELECT seq, at, participant_id, bytes, checksum FROM (
-        SELECT seq, size_bytes, SUM(size_bytes) OVER (ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before_bytes
-        FROM (SELECT seq, size_bytes FROM updates WHERE session_id = ${sessionId} AND seq > ${afterSeq} AND seq <= ${until} ORDER BY seq LIMIT ${limits.maxUpdates}) AS head
-      ) AS sized
-      JOIN updates USING (seq)
-      WHERE updates.session_id = ${sessionId} AND (sized.before_bytes IS NULL OR sized.before_bytes + sized.size_bytes <= ${limits.maxBytes})
-      ORDER BY seq`
-    return rows.map(toUpdate)
+  updatesPage(sessionId: string, afterSeq: number, limits: PageLimits): Promise<LoggedUpdate[]> {
+    return log.updatesPage(this.sql, sessionId, afterSeq, limits)
   }
 
-  async historyBounds(sessionId: string): Promise<{ first: number; last: number; count: number } | null> {
-    const [r] = await this.sql<{ first: number | null; last: number | null; count: number }[]>`
-      SELECT MIN(at) AS first, MAX(at) AS last, COUNT(*) AS count FROM updates WHERE session_id = ${sessionId}`
-    return !r || r.count === 0 || r.first === null || r.last === null ? null : { first: r.first, last: r.last, count: r.count }
+  historyBounds(sessionId: string): Promise<{ first: number; last: number; count: number } | null> {
+    return log.historyBounds(this.sql, sessionId)
   }
 
   async storedBytes(sessionId: string): Promise<number> {
+    // A packed entry counts its update's bytes, as its row did: packing changes nothing a quota sees.
     const [r] = await this.sql<{ bytes: number }[]>`
       SELECT ((SELECT COALESCE(SUM(size_bytes), 0) FROM updates WHERE session_id = ${sessionId})
+            + (SELECT COALESCE(SUM(raw_bytes), 0) FROM update_packs WHERE session_id = ${sessionId})
             + (SELECT COALESCE(SUM(size_bytes), 0) FROM checkpoints WHERE session_id = ${sessionId}))::bigint AS bytes`
     return r?.bytes ?? 0
   }
 
+  /**
+   * Secrets are fenced like the log: once this process has claimed the room, a write runs only
+   * while that claim's epoch is still the room's (checked FOR SHARE in the same transaction, so a
+   * claim elsewhere waits for it, or it is refused with FencedError). A process that lost the room
+   * cannot write a private sticky or a ballot after the new owner loaded them. Without a claim here
+   * (one process, no leases in use) the write is not fenced.
+   */
+  private async fencedWrite(sessionId: string, write: (sql: Sql | Tx) => Promise<unknown>): Promise<void> {
+    const epoch = this.leases.epochOf(sessionId)
+    if (epoch === undefined) {
+      await write(this.sql)
+      return
+    }
+    await this.sql.begin(async (tx) => {
+      const [lease] = await tx<{ epoch: number }[]>`SELECT epoch FROM room_owners WHERE session_id = ${sessionId} FOR SHARE`
+      if (lease?.epoch !== epoch) throw new FencedError(sessionId)
+      await write(tx)
+    })
+  }
+
   async putSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string, value: string): Promise<void> {
-    await this.sql`
-      INSERT INTO secrets (session_id, kind, owner_id, item_id, value) VALUES (${sessionId}, ${kind}, ${ownerId}, ${itemId}, ${value})
-      ON CONFLICT (session_id, kind, owner_id, item_id) DO UPDATE SET value = EXCLUDED.value`
+    await this.fencedWrite(
+      sessionId,
+      (sql) => sql`
+        INSERT INTO secrets (session_id, kind, owner_id, item_id, value) VALUES (${sessionId}, ${kind}, ${ownerId}, ${itemId}, ${value})
+        ON CONFLICT (session_id, kind, owner_id, item_id) DO UPDATE SET value = EXCLUDED.value`,
+    )
   }
 
   async deleteSecret(sessionId: string, kind: SecretKind, ownerId: string, itemId: string): Promise<void> {
-    await this.sql`DELETE FROM secrets WHERE session_id = ${sessionId} AND kind = ${kind} AND owner_id = ${ownerId} AND item_id = ${itemId}`
+    await this.fencedWrite(sessionId, (sql) => sql`DELETE FROM secrets WHERE session_id = ${sessionId} AND kind = ${kind} AND owner_id = ${ownerId} AND item_id = ${itemId}`)
   }
 
   async secrets(sessionId: string, kind: SecretKind): Promise<Secret[]> {
@@ -248,7 +273,7 @@ export class PostgresStorage implements Storage {
   }
 
   async deleteSecrets(sessionId: string, kind: SecretKind): Promise<void> {
-    await this.sql`DELETE FROM secrets WHERE session_id = ${sessionId} AND kind = ${kind}`
+    await this.fencedWrite(sessionId, (sql) => sql`DELETE FROM secrets WHERE session_id = ${sessionId} AND kind = ${kind}`)
   }
 
   async linkFollowUp(sessionId: string, previousId: string): Promise<SeriesLink> {
@@ -345,7 +370,7 @@ export class PostgresStorage implements Storage {
 
   /** Connection trouble, lock and resource errors clear up; data and constraint errors (SQLSTATE 22, 23, 42) never do. */
   isTransient(error: unknown): boolean {
-    if (error instanceof FencedError) return false
+    if (error instanceof FencedError || error instanceof DuplicateSeqError) return false
     const code = (error as { code?: unknown }).code
     if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true
     return !['22', '23', '42', '44'].includes(code.slice(0, 2))
@@ -356,6 +381,7 @@ export class PostgresStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    await this.vacuuming
     await this.sql.end({ timeout: 5 })
   }
 }

@@ -1,5 +1,6 @@
 // Room leases and the fence on a real PostgreSQL: one holder at a time, epochs that only grow,
 // expiry by the database's clock, and writes under a stale epoch refused by the database itself.
+import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FencedError, type Lease } from './Storage.ts'
 import { PostgresStorage } from './PostgresStorage.ts'
@@ -7,13 +8,15 @@ import { startTestPostgres, type TestPostgres } from '../testing/postgres.ts'
 
 let cluster: TestPostgres
 let storage: PostgresStorage
+let url: string
 const a = { processId: 'process-a', url: 'http://127.0.0.1:1001' }
 const b = { processId: 'process-b', url: 'http://127.0.0.1:1002' }
 const row = (seq: number, epoch: number | undefined) => ({ sessionId: 's1', seq, at: seq, participantId: null, update: Uint8Array.of(seq), epoch })
 
 beforeAll(async () => {
   cluster = await startTestPostgres()
-  storage = await PostgresStorage.open(await cluster.createDatabase())
+  url = await cluster.createDatabase()
+  storage = await PostgresStorage.open(url)
 }, 120_000)
 afterAll(async () => {
   await storage?.close()
@@ -68,5 +71,57 @@ describe('room leases on PostgreSQL', () => {
     expect(storage.isTransient(new FencedError('s1'))).toBe(false)
     expect(storage.isTransient(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false)
     expect(storage.isTransient(Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' }))).toBe(true)
+  })
+
+  it('refuses to pack the log under a stale epoch: the rows stay as they were, the new owner packs them', async () => {
+    const raw = postgres(url, { max: 1, onnotice: () => {} })
+    const stored = async () =>
+      (await raw<{ rows: number; packs: number }[]>`
+        SELECT (SELECT COUNT(*) FROM updates WHERE session_id = 'packed')::int AS rows, (SELECT COUNT(*) FROM update_packs WHERE session_id = 'packed')::int AS packs`)[0]
+    try {
+      const old = (await storage.leases.claim('packed', a, 100)) as Lease
+      const rows = Array.from({ length: 600 }, (_, i) => ({ sessionId: 'packed', seq: i + 1, at: i + 1, participantId: null, update: Uint8Array.of(i % 256, 1, 2), epoch: old.epoch }))
+      await storage.appendUpdates(rows)
+      await new Promise((r) => setTimeout(r, 150))
+      const current = (await storage.leases.claim('packed', b, 60_000)) as Lease
+      const before = await storage.updatesAfter('packed', 0)
+      await expect(storage.writeCheckpoint('packed', { seq: 600, at: 600, state: Uint8Array.of(0, 0) }, old.epoch)).rejects.toBeInstanceOf(FencedError)
+      expect(await stored()).toEqual({ rows: 600, packs: 0 })
+      await storage.writeCheckpoint('packed', { seq: 600, at: 600, state: Uint8Array.of(0, 0) }, current.epoch)
+      expect(await stored()).toEqual({ rows: 0, packs: 1 })
+      expect(await storage.updatesAfter('packed', 0)).toEqual(before)
+    } finally {
+      await raw.end({ timeout: 1 })
+    }
+  })
+
+  it('refuses secrets written by a process whose claim of the room is stale, and keeps the new owner’s', async () => {
+    // Two processes, each with its own store on the same database.
+    const other = await PostgresStorage.open(url)
+    try {
+      await storage.leases.claim('secret-room', a, 100)
+      await storage.putSecret('secret-room', 'sticky', 'p1', 'shape:a', '{"v":"first"}')
+      await new Promise((r) => setTimeout(r, 150))
+      await other.leases.claim('secret-room', b, 60_000)
+      // The process that lost the room: a late private sticky, a late ballot, late deletions.
+      await expect(storage.putSecret('secret-room', 'sticky', 'p1', 'shape:a', '{"v":"late"}')).rejects.toBeInstanceOf(FencedError)
+      await expect(storage.putSecret('secret-room', 'ballot', 'p1', '', '{"shape:a":1}')).rejects.toBeInstanceOf(FencedError)
+      await expect(storage.deleteSecret('secret-room', 'sticky', 'p1', 'shape:a')).rejects.toBeInstanceOf(FencedError)
+      await expect(storage.deleteSecrets('secret-room', 'sticky')).rejects.toBeInstanceOf(FencedError)
+      expect((await other.secrets('secret-room', 'sticky')).map((x) => x.value)).toEqual(['{"v":"first"}'])
+      expect(await other.secrets('secret-room', 'ballot')).toEqual([])
+      // The new owner writes; a store that never claimed the room (one process, no leases) is not fenced.
+      await other.putSecret('secret-room', 'sticky', 'p1', 'shape:a', '{"v":"owner"}')
+      expect((await storage.secrets('secret-room', 'sticky')).map((x) => x.value)).toEqual(['{"v":"owner"}'])
+      await other.putSecret('unclaimed-room', 'ballot', 'p1', '', '{}')
+      expect(await storage.secrets('unclaimed-room', 'ballot')).toHaveLength(1)
+      // Taking the room back, the first process writes again.
+      await other.leases.release(b.processId, (await other.leases.claim('secret-room', b, 60_000)) as Lease)
+      await storage.leases.claim('secret-room', a, 60_000)
+      await storage.putSecret('secret-room', 'sticky', 'p1', 'shape:a', '{"v":"back"}')
+      expect((await other.secrets('secret-room', 'sticky')).map((x) => x.value)).toEqual(['{"v":"back"}'])
+    } finally {
+      await other.close()
+    }
   })
 })

@@ -112,8 +112,24 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE checkpoints ADD COLUMN deflated boolean NOT NULL DEFAULT false;
   ALTER TABLE checkpoints ADD COLUMN log_bytes bigint;
   `,
-  // 7: held for the update log's new layout (another branch); replaced by it when merged.
-  `SELECT 1;`,
+  // 7: the packed log (packs.ts, SQLite's migration 7): the verified rows a checkpoint covers, one
+  // row per range of seqs, compressed. The body is stored out of line without pglz: it is compressed already.
+  `
+  CREATE TABLE update_packs (
+    session_id text NOT NULL,
+    first_seq bigint NOT NULL,
+    last_seq bigint NOT NULL,
+    min_at bigint NOT NULL,
+    max_at bigint NOT NULL,
+    max_at_seq bigint NOT NULL,
+    raw_bytes integer NOT NULL,
+    checksum bigint NOT NULL,
+    body bytea NOT NULL,
+    PRIMARY KEY (session_id, last_seq)
+  );
+  ALTER TABLE update_packs ALTER COLUMN body SET STORAGE EXTERNAL;
+  CREATE INDEX update_packs_by_time ON update_packs (session_id, max_at);
+  `,
   // ---- 8: timeline summaries (storage/timelineSummaries.ts) ----
   POSTGRES_TIMELINE_SUMMARY_MIGRATION,
   // ---- end of 8 ----

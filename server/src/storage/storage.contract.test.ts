@@ -11,6 +11,7 @@ import postgres from 'postgres'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { loadDoc } from '../rooms/RoomManager.ts'
+import { rebuildDoc } from './rebuild.ts'
 import { startTestPostgres, type TestPostgres } from '../testing/postgres.ts'
 import { PostgresStorage } from './PostgresStorage.ts'
 import { SqliteStorage } from './SqliteStorage.ts'
@@ -26,6 +27,12 @@ interface Backend {
     storage: Storage
     reopen(): Promise<Storage>
     corrupt(table: 'updates' | 'checkpoints', sessionId: string, seq: number, bytes: Uint8Array): Promise<void>
+    /** Flips a byte in the middle of the body of the pack holding `seq`. */
+    corruptPack(sessionId: string, seq: number): Promise<void>
+    /** Log rows (one per update) and packs the session's log is stored in. */
+    stored(sessionId: string): Promise<{ rows: number; packs: number }>
+    /** Makes the store what schema version 6 left (no packs), as an older Sandbox wrote it. */
+    downgradeToVersion6(): Promise<void>
     /** Runs SQL on the store behind its back (as an older version left it). */
     raw(statement: string): Promise<void>
   }>
@@ -56,6 +63,24 @@ const sqlite = (): Backend => {
           const raw = new Database(storage.file)
           const column = table === 'updates' ? 'bytes' : 'state'
           raw.prepare(`UPDATE ${table} SET ${column} = ? WHERE session_id = ? AND seq = ?`).run(Buffer.from(bytes), sessionId, seq)
+          raw.close()
+        },
+        corruptPack: async (sessionId, seq) => {
+          const raw = new Database(storage.file)
+          const pack = raw.prepare('SELECT rowid AS id, body FROM update_packs WHERE session_id = ? AND first_seq <= ? AND last_seq >= ?').get(sessionId, seq, seq) as { id: number; body: Buffer }
+          raw.prepare('UPDATE update_packs SET body = ? WHERE rowid = ?').run(flipMiddle(pack.body), pack.id)
+          raw.close()
+        },
+        stored: async (sessionId) => {
+          const raw = new Database(storage.file)
+          const rows = (raw.prepare('SELECT COUNT(*) AS n FROM updates WHERE session_id = ?').get(sessionId) as { n: number }).n
+          const packs = (raw.prepare('SELECT COUNT(*) AS n FROM update_packs WHERE session_id = ?').get(sessionId) as { n: number }).n
+          raw.close()
+          return { rows, packs }
+        },
+        downgradeToVersion6: async () => {
+          const raw = new Database(storage.file)
+          raw.exec('DROP TABLE update_packs; DROP TABLE timeline_summaries; PRAGMA user_version = 6')
           raw.close()
         },
         raw: async (statement) => {
@@ -94,6 +119,34 @@ const postgresql = (): Backend => {
             await raw.end({ timeout: 1 })
           }
         },
+        corruptPack: async (sessionId, seq) => {
+          const raw = postgres(url, { max: 1, onnotice: () => {} })
+          try {
+            const [pack] = await raw<{ last_seq: string; body: Buffer }[]>`SELECT last_seq, body FROM update_packs WHERE session_id = ${sessionId} AND first_seq <= ${seq} AND last_seq >= ${seq}`
+            if (!pack) throw new Error(`no pack holds ${seq}`)
+            await raw`UPDATE update_packs SET body = ${flipMiddle(pack.body)} WHERE session_id = ${sessionId} AND last_seq = ${pack.last_seq}`
+          } finally {
+            await raw.end({ timeout: 1 })
+          }
+        },
+        stored: async (sessionId) => {
+          const raw = postgres(url, { max: 1, onnotice: () => {} })
+          try {
+            const [r] = await raw<{ rows: number; packs: number }[]>`
+              SELECT (SELECT COUNT(*) FROM updates WHERE session_id = ${sessionId})::int AS rows, (SELECT COUNT(*) FROM update_packs WHERE session_id = ${sessionId})::int AS packs`
+            return r as { rows: number; packs: number }
+          } finally {
+            await raw.end({ timeout: 1 })
+          }
+        },
+        downgradeToVersion6: async () => {
+          const raw = postgres(url, { max: 1, onnotice: () => {} })
+          try {
+            await raw.unsafe('DROP TABLE update_packs; DROP TABLE timeline_summaries; DELETE FROM schema_migrations WHERE version >= 7')
+          } finally {
+            await raw.end({ timeout: 1 })
+          }
+        },
         raw: async (statement) => {
           const raw = postgres(url, { max: 1, onnotice: () => {} })
           try {
@@ -120,6 +173,30 @@ function edits(n: number): Uint8Array[] {
 }
 
 const row = (sessionId: string, seq: number, at: number, update: Uint8Array, participantId: string | null = null) => ({ sessionId, seq, at, participantId, update })
+
+const flipMiddle = (bytes: Buffer): Buffer => {
+  const copy = Buffer.from(bytes)
+  copy.writeUInt8(copy.readUInt8(copy.length >> 1) ^ 0x5a, copy.length >> 1)
+  return copy
+}
+
+/**
+ * A long log (3,000 drags by 7 people, several per millisecond, one clock step back) written the
+ * same into `packed` and `plain`; only `packed` gets a checkpoint, so its first 2,100 rows are
+ * packed (into three packs: 1,024 + 1,024 + 52) and the rest stay rows.
+ */
+const LONG = 3_000
+const PACKED_UP_TO = 2_100
+function longLog(): { at: (seq: number) => number; rows: (sessionId: string) => ReturnType<typeof row>[]; updates: Uint8Array[] } {
+  const doc = new Y.Doc()
+  const updates: Uint8Array[] = []
+  doc.on('update', (u: Uint8Array) => updates.push(u))
+  for (let i = 0; i < LONG; i++) doc.getMap('m').set(`note${i % 40}`, { x: i, y: i * 2 })
+  doc.destroy()
+  // Three updates per millisecond; seq 1,500 is stamped a little before its neighbours (a clock step).
+  const at = (seq: number) => 1_700_000_000_000 + Math.floor(seq / 3) - (seq === 1_500 ? 10 : 0)
+  return { at, updates, rows: (sessionId) => updates.map((u, i) => row(sessionId, i + 1, at(i + 1), u, i % 7 === 0 ? null : `p${i % 7}`)) }
+}
 
 describe.each([sqlite(), postgresql()])('Storage contract: $name', (backend) => {
   beforeAll(() => backend.setup(), 120_000)
@@ -294,6 +371,140 @@ describe.each([sqlite(), postgresql()])('Storage contract: $name', (backend) => 
       return []
     })
     expect(seen).toBe(logUpTo(40) + 1_000)
+  })
+
+  it('packs the rows a checkpoint covers, and every read of the log answers as it did before packing', async () => {
+    const { storage, stored } = await backend.fresh()
+    const log = longLog()
+    await storage.appendUpdates(log.rows('packed'))
+    await storage.appendUpdates(log.rows('plain'))
+    const stateAt = (seq: number) => {
+      const doc = new Y.Doc()
+      for (const u of log.updates.slice(0, seq)) Y.applyUpdate(doc, u)
+      return Y.encodeStateAsUpdate(doc)
+    }
+    const before = await storage.storedBytes('packed')
+    const stateBytes = await storage.writeCheckpoint('packed', { seq: PACKED_UP_TO, at: log.at(PACKED_UP_TO), state: stateAt(PACKED_UP_TO) })
+    expect(await stored('packed')).toEqual({ rows: LONG - PACKED_UP_TO, packs: 3 })
+    expect(await stored('plain')).toEqual({ rows: LONG, packs: 0 })
+    // The quota counts a packed entry as its row: packing changes nothing it sees.
+    expect(await storage.storedBytes('packed')).toBe(before + stateBytes)
+    const both = async <T>(read: (id: string) => Promise<T>): Promise<T> => {
+      const [packed, plain] = [await read('packed'), await read('plain')]
+      expect(packed).toEqual(plain)
+      return packed
+    }
+    const page = (after: number, limits: Parameters<Storage['updatesPage']>[2]) => both((id) => storage.updatesPage(id, after, limits))
+    expect(await both((id) => storage.lastSeq(id))).toBe(LONG)
+    expect(await both((id) => storage.historyBounds(id))).toEqual({ first: log.at(1), last: log.at(LONG), count: LONG })
+    expect((await both((id) => storage.updatesAfter(id, 0))).length).toBe(LONG)
+    expect((await both((id) => storage.updatesAfter(id, 0))).every((u) => u.integrity === 'verified')).toBe(true)
+    // Reads starting inside a pack, crossing from one pack to the next, and from packs into rows.
+    for (const after of [0, 1, 500, 1_023, 1_024, 1_500, 2_047, 2_090, 2_100, 2_101, 2_999, 3_000]) {
+      expect((await page(after, { maxUpdates: 1_000, maxBytes: 1e9 })).map((u) => u.seq)[0]).toBe(after < LONG ? after + 1 : undefined)
+      await page(after, { maxUpdates: 7, maxBytes: 1e9 })
+      await page(after, { maxUpdates: 1_000, maxBytes: 2_000 })
+      await page(after, { maxUpdates: 1_000, maxBytes: 1, untilSeq: 2_105 })
+      await page(after, { maxUpdates: 5_000, maxBytes: 1e9, untilSeq: 2_100 })
+      await both((id) => storage.updatesAfter(id, after, undefined, 30))
+      await both((id) => storage.updatesAfter(id, after, log.at(after + 40), 30))
+      await both((id) => storage.updatesAfter(id, after, log.at(after + 40)))
+    }
+    // A page limited in rows ends exactly at its limit across a pack boundary.
+    expect((await page(1_020, { maxUpdates: 10, maxBytes: 1e9 })).map((u) => u.seq)).toEqual([1_021, 1_022, 1_023, 1_024, 1_025, 1_026, 1_027, 1_028, 1_029, 1_030])
+    expect((await page(2_095, { maxUpdates: 10, maxBytes: 1e9 })).map((u) => u.seq)).toEqual([2_096, 2_097, 2_098, 2_099, 2_100, 2_101, 2_102, 2_103, 2_104, 2_105])
+    // Times inside packs, between them, at a clock step, before and after everything.
+    for (const seq of [1, 2, 3, 4, 700, 1_024, 1_025, 1_499, 1_500, 1_501, 2_100, 2_101, 2_500, LONG]) {
+      for (const dt of [-11, -1, 0, 1]) await both((id) => storage.seqAt(id, log.at(seq) + dt))
+    }
+    expect(await storage.seqAt('packed', log.at(1) - 1)).toBe(0)
+    expect(await storage.seqAt('packed', log.at(LONG) + 1)).toBe(LONG)
+    expect(await storage.seqAt('packed', log.at(1_024))).toBe(1_025)
+    // Loading reads the same document.
+    const [packed, plain] = [await loadDoc(storage, 'packed'), await loadDoc(storage, 'plain')]
+    expect(packed.seq).toBe(LONG)
+    expect(Y.encodeStateAsUpdate(packed.doc)).toEqual(Y.encodeStateAsUpdate(plain.doc))
+    // A checkpoint's log bytes count packed entries too, also one inside a pack.
+    await storage.writeCheckpoint('packed', { seq: 1_500, at: log.at(1_500), state: stateAt(1_500) })
+    let seen: unknown = null
+    await storage.thinCheckpoints('packed', (kept) => {
+      seen = kept.map((c) => [c.seq, c.logBytes])
+      return []
+    })
+    const logUpTo = (seq: number) => log.updates.slice(0, seq).reduce((n, u) => n + u.length, 0)
+    expect(seen).toEqual([[1_500, logUpTo(1_500)], [PACKED_UP_TO, logUpTo(PACKED_UP_TO)]])
+    // A checkpoint at the end packs the rest; every read still answers the same.
+    await storage.writeCheckpoint('packed', { seq: LONG, at: log.at(LONG), state: stateAt(LONG) })
+    expect(await stored('packed')).toEqual({ rows: 0, packs: 4 })
+    expect(await both((id) => storage.lastSeq(id))).toBe(LONG)
+    expect(await both((id) => storage.historyBounds(id))).toEqual({ first: log.at(1), last: log.at(LONG), count: LONG })
+    await page(2_500, { maxUpdates: 1_000, maxBytes: 1e9 })
+    await both((id) => storage.seqAt(id, log.at(2_500)))
+    // A seq inside a pack is taken, as its row was: the whole batch is refused, the other session's row too.
+    await expect(storage.appendUpdates([row('other', 1, 1, log.updates[0] as Uint8Array), row('packed', 1_200, 1, log.updates[0] as Uint8Array)])).rejects.toThrow()
+    expect(await storage.lastSeq('other')).toBe(0)
+    await storage.appendUpdates([row('packed', LONG + 1, log.at(LONG), log.updates[0] as Uint8Array)])
+    expect(await storage.lastSeq('packed')).toBe(LONG + 1)
+  })
+
+  it('leaves a short log, and rows that fail their checksum, unpacked', async () => {
+    const { storage, stored, corrupt } = await backend.fresh()
+    const log = longLog()
+    const rows = log.rows('s')
+    await storage.appendUpdates(rows.slice(0, 200))
+    await storage.writeCheckpoint('s', { seq: 200, at: log.at(200), state: new Uint8Array([0, 0]) })
+    expect(await stored('s')).toEqual({ rows: 200, packs: 0 })
+    await storage.appendUpdates(rows.slice(200, 700))
+    await corrupt('updates', 's', 300, new Uint8Array([1, 2, 3]))
+    await storage.writeCheckpoint('s', { seq: 700, at: log.at(700), state: new Uint8Array([0, 0]) })
+    // 1…299 and 301…700 packed; the corrupt row stays as it was, and reads as a mismatch.
+    expect(await stored('s')).toEqual({ rows: 1, packs: 2 })
+    const read = await storage.updatesAfter('s', 0)
+    expect(read.map((u) => u.seq)).toEqual(rows.slice(0, 700).map((r) => r.seq))
+    expect(read.filter((u) => u.integrity !== 'verified').map((u) => [u.seq, u.integrity])).toEqual([[300, 'mismatch']])
+  })
+
+  it('reports a corrupt pack: each of its seqs reads as a mismatch, reads and loading go on around it', async () => {
+    const { storage, corruptPack } = await backend.fresh()
+    const log = longLog()
+    await storage.appendUpdates(log.rows('s'))
+    await storage.writeCheckpoint('s', { seq: PACKED_UP_TO, at: log.at(PACKED_UP_TO), state: Y.encodeStateAsUpdate(new Y.Doc()) })
+    await corruptPack('s', 1_500)
+    const all = await storage.updatesAfter('s', 0)
+    expect(all.map((u) => u.seq)).toEqual(Array.from({ length: LONG }, (_, i) => i + 1))
+    const bad = all.filter((u) => u.integrity === 'mismatch').map((u) => u.seq)
+    expect(bad).toEqual(Array.from({ length: 1_024 }, (_, i) => 1_025 + i))
+    expect((await storage.updatesPage('s', 1_020, { maxUpdates: 10, maxBytes: 1e9 })).map((u) => [u.seq, u.integrity])).toEqual([
+      ...[1_021, 1_022, 1_023, 1_024].map((seq) => [seq, 'verified']),
+      ...[1_025, 1_026, 1_027, 1_028, 1_029, 1_030].map((seq) => [seq, 'mismatch']),
+    ])
+    expect(await storage.lastSeq('s')).toBe(LONG)
+    expect(await storage.historyBounds('s')).toEqual({ first: log.at(1), last: log.at(LONG), count: LONG })
+    // A moment inside it answers a seq of it, never an error.
+    const inside = await storage.seqAt('s', log.at(1_300))
+    expect(inside).toBeGreaterThanOrEqual(1_025)
+    expect(inside).toBeLessThanOrEqual(2_048)
+    // Rebuilding up to a seq before the checkpoint reads the log, skips the pack's seqs and reports them.
+    const rebuilt = await rebuildDoc(storage, 's', 2_050)
+    expect(rebuilt.seq).toBe(2_050)
+    expect(rebuilt.skippedUpdates).toBeGreaterThanOrEqual(1_024)
+    expect(storage.corruption.snapshot().rows.some((r) => r.kind === 'update' && r.seq === 2_048 && r.reason === 'checksum')).toBe(true)
+  })
+
+  it('opens a store an older version wrote (no packs) with every row, and packs it at the next checkpoint', async () => {
+    const { storage, reopen, stored, downgradeToVersion6 } = await backend.fresh()
+    const log = longLog()
+    await storage.appendUpdates(log.rows('s').slice(0, 1_000))
+    await storage.writeCheckpoint('s', { seq: 100, at: log.at(100), state: new Uint8Array([0, 0]) })
+    await storage.close()
+    await downgradeToVersion6()
+    const again = await reopen()
+    expect(await stored('s')).toEqual({ rows: 1_000, packs: 0 })
+    const plain = await again.updatesAfter('s', 0)
+    expect(plain).toHaveLength(1_000)
+    await again.writeCheckpoint('s', { seq: 900, at: log.at(900), state: new Uint8Array([0, 0]) })
+    expect(await stored('s')).toEqual({ rows: 100, packs: 1 })
+    expect(await again.updatesAfter('s', 0)).toEqual(plain)
   })
 
   it('stores secrets per session, kind, owner and item: put, replace, delete one, list, delete all of a kind', async () => {
