@@ -18,6 +18,7 @@ import { AuthorLabels } from '../session/AuthorLabels.tsx'
 import { assetUrls } from './assetUrls.ts'
 import type { PresenceUser } from './presenceSync.ts'
 import { isSafeLink } from './readRecord.ts'
+import { LazyLabelNoteShapeUtil } from './noteShape.tsx'
 
 /**
  * tldraw's style panel, shown only while there is something to style: shapes selected, or a tool
@@ -39,6 +40,9 @@ const TLDRAW_COMPONENTS: TLComponents = { SharePanel: null, StylePanel: StylePan
 // SVG or video, is refused here with tldraw's own message instead of a failed upload.
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const
 const NO_VIDEO: readonly string[] = []
+// Stickies whose text is measured only when asked (noteShape.ts): a big board opens without
+// measuring every sticky's text first.
+const SHAPE_UTILS = [LazyLabelNoteShapeUtil]
 
 export interface BoardProps {
   store: TLStore
@@ -91,6 +95,7 @@ export function Board({ store, user, readOnly, licenseKey, onEditor }: BoardProp
         acceptedVideoMimeTypes={NO_VIDEO}
         onMount={handleMount}
         components={TLDRAW_COMPONENTS}
+        shapeUtils={SHAPE_UTILS}
         autoFocus
       />
     </div>
