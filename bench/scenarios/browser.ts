@@ -8,9 +8,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import * as Y from 'yjs'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { boardUpdate } from '../docs.ts'
+import { addStickies } from '../docs.ts'
 import type { ServerHandle } from '../peers.ts'
 import { waitUntil } from '../stats.ts'
 import { BenchClient } from '../wire.ts'
@@ -68,16 +67,27 @@ export function browserUnavailable(): string | null {
   return null
 }
 
+const SEED_CHUNK = 1_500
+
+/**
+ * A board of `stickies`, written by one participant per 1,500 stickies: one update of 5,000
+ * (2.6 MB) is over the server's message limit (MAX_MESSAGE_BYTES, 1 MiB), and one connection
+ * may add 2,000 records at once before the server meters it (BoardLimits.NEW_RECORDS_BURST).
+ */
 export async function seedBoard(server: ServerHandle, stickies: number): Promise<string> {
-  const { targets, joinUrl } = await server.prepareRoom(1, { acks: true })
-  const seeder = new BenchClient(targets[0] as BenchClient['target'])
-  let saved = 0
-  seeder.onSaved = (clock) => (saved = clock)
-  await waitUntil(() => seeder.syncedAt !== null, 'seeder sync')
-  Y.applyUpdate(seeder.doc, boardUpdate(stickies, 'b'))
-  const clock = seeder.ownClock
-  await waitUntil(() => saved >= clock, 'board saved', 60_000)
-  seeder.close()
+  const seeders = Math.max(1, Math.ceil(stickies / SEED_CHUNK))
+  const { targets, joinUrl } = await server.prepareRoom(seeders, { acks: true })
+  for (let i = 0; i < seeders; i++) {
+    const seeder = new BenchClient(targets[i] as BenchClient['target'])
+    let saved = 0
+    seeder.onSaved = (clock) => (saved = clock)
+    await waitUntil(() => seeder.syncedAt !== null, 'seeder sync')
+    const start = i * SEED_CHUNK
+    addStickies(seeder.doc, Math.min(SEED_CHUNK, stickies - start), 'b', start)
+    const clock = seeder.ownClock
+    await waitUntil(() => saved >= clock, 'board saved', 60_000)
+    seeder.close()
+  }
   if (!joinUrl) throw new Error('no join link')
   return joinUrl
 }
