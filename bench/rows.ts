@@ -107,6 +107,12 @@ export function buildRows(r: SuiteResults): Row[] {
     rows.push({ section, figure: 'open join link → usable board', unit: 'ms', values: { sandbox: b.openToUsableMs, ...na } })
     rows.push({ section, figure: 'sent while dragging one sticky', unit: 'bytes/s', values: { sandbox: b.dragBytesPerSecond, ...na } })
     rows.push({ section, figure: 'sent while drawing', unit: 'bytes/s', values: { sandbox: b.drawBytesPerSecond, ...na } })
+    for (const x of b.returning ?? []) {
+      const back = `Browser, returning participant (${x.stickies.toLocaleString('en-US')} stickies, headless Chromium)`
+      rows.push({ section: back, figure: 'open link → a sticky they add is on the board', unit: 'ms', values: { sandbox: x.openToAddMs, ...na }, goal: x.stickies <= 2_000 ? '≤ 1,500 ms' : '≤ 3,000 ms' })
+      rows.push({ section: back, figure: 'pan and zoom: frames per second (median)', unit: 'fps', values: { sandbox: x.panFps, ...na }, goal: x.stickies <= 2_000 ? '≥ 50' : undefined })
+      rows.push({ section: back, figure: 'pan and zoom: frame time p95', unit: 'ms', values: { sandbox: x.panFrameP95Ms, ...na } })
+    }
   }
   if (r.bundles) {
     const na = { 'y-websocket': 'n/a (no UI)', hocuspocus: 'n/a (no UI)' }

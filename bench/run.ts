@@ -32,7 +32,7 @@ const opts: SuiteOptions = {
   measureMs: Number(value('seconds') ?? (quick ? 5 : 15)) * 1000,
   cold: quick ? { shapes: 5_000, updates: 20_000, restarts: 1 } : { shapes: 5_000, updates: 100_000, restarts: 5 },
   memory: { idleConnections: 100, rooms: 10, stickies: 500 },
-  browser: { stickies: 2_000, gestureMs: quick ? 2_000 : 4_000 },
+  browser: { stickies: 2_000, gestureMs: quick ? 2_000 : 4_000, returningStickies: quick ? [2_000] : [2_000, 5_000], panMs: quick ? 2_000 : 4_000 },
   replayUpdates: quick ? 20_000 : 100_000,
   savedIsolated: { clients: 10, seconds: quick ? 5 : 15 },
   // Quick: the SQLite reference is left out (the fan-out scenario measures it) and the owner is

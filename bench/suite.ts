@@ -5,7 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PEERS, startPeer, type PeerName } from './peers.ts'
 import { measureBundles, type RouteSize } from './bundleSizes.ts'
-import { browserUnavailable, runBrowser, type BrowserResult } from './scenarios/browser.ts'
+import { browserUnavailable, runBrowser, type BrowserOptions, type BrowserResult } from './scenarios/browser.ts'
 import { runCluster, type ClusterResult, type ClusterVariant } from './scenarios/cluster.ts'
 import { runColdLoad, type ColdLoadResult } from './scenarios/coldLoad.ts'
 import { FANOUT_SHAPES, runFanout, type FanoutResult, type FanoutShape } from './scenarios/fanout.ts'
@@ -18,7 +18,7 @@ export interface SuiteOptions {
   measureMs: number
   cold: { shapes: number; updates: number; restarts: number }
   memory: { idleConnections: number; rooms: number; stickies: number }
-  browser: { stickies: number; gestureMs: number }
+  browser: BrowserOptions
   replayUpdates: number
   savedIsolated: { clients: number; seconds: number }
   cluster: { variants: ClusterVariant[]; leaseTtlsMs: number[]; takeoverRepetitions: number }

@@ -18,6 +18,8 @@ import { AuthorLabels } from '../session/AuthorLabels.tsx'
 import { assetUrls } from './assetUrls.ts'
 import type { PresenceUser } from './presenceSync.ts'
 import { isSafeLink } from './readRecord.ts'
+import { LazyLabelNoteShapeUtil } from './noteShape.tsx'
+import { BoardLimits } from '@sandbox/shared/board'
 
 /**
  * tldraw's style panel, shown only while there is something to style: shapes selected, or a tool
@@ -39,6 +41,12 @@ const TLDRAW_COMPONENTS: TLComponents = { SharePanel: null, StylePanel: StylePan
 // SVG or video, is refused here with tldraw's own message instead of a failed upload.
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const
 const NO_VIDEO: readonly string[] = []
+// Stickies whose text is measured only when asked (noteShape.ts): a big board opens without
+// measuring every sticky's text first.
+const SHAPE_UTILS = [LazyLabelNoteShapeUtil]
+// tldraw refuses new shapes past 4,000 on a page by default: on a 5,000-sticky board nobody could
+// add one. The server's own limit on a board's records is the one that counts.
+const TLDRAW_OPTIONS = { maxShapesPerPage: BoardLimits.MAX_RECORDS_PER_SESSION }
 
 export interface BoardProps {
   store: TLStore
@@ -91,6 +99,8 @@ export function Board({ store, user, readOnly, licenseKey, onEditor }: BoardProp
         acceptedVideoMimeTypes={NO_VIDEO}
         onMount={handleMount}
         components={TLDRAW_COMPONENTS}
+        shapeUtils={SHAPE_UTILS}
+        options={TLDRAW_OPTIONS}
         autoFocus
       />
     </div>
