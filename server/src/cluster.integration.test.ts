@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => cluster?.stop(), 60_000)
 
 /** A stock client that also reads Sandbox's "saved" acknowledgements: the clock of its own writes the server made durable. */
-function ackedClient(baseUrl: string, sessionId: string, token: string): Client & { acked(): number; ackedAt: number[] } {
+function ackedClient(baseUrl: string, sessionId: string, token: string): Client & { acked(): number; ackedAt: number[]; closes: (number | undefined)[] } {
   const client = connect(baseUrl, sessionId, token, undefined, { ack: '1' })
   let acked = 0
   const ackedAt: number[] = []
@@ -35,8 +35,10 @@ function ackedClient(baseUrl: string, sessionId: string, token: string): Client 
       ackedAt.push(Date.now())
     }
   }
+  const closes: (number | undefined)[] = []
+  client.provider.on('connection-close', (event: CloseEvent | null) => void closes.push(event?.code))
   cleanup.push(() => client.destroy())
-  return Object.assign(client, { acked: () => acked, ackedAt })
+  return Object.assign(client, { acked: () => acked, ackedAt, closes })
 }
 
 const allSaved = (c: ReturnType<typeof ackedClient>) => c.acked() >= Y.getState(c.doc.store, c.doc.clientID)
@@ -176,7 +178,11 @@ describe('several processes on one PostgreSQL', () => {
         const key = `shape:c${i}n${n}`
         putSticky(c.doc, key, 'x'.repeat(n % 7 === 0 ? 2_000 : 40))
         written.push({ client: c, key, clock: Y.getState(c.doc.store, c.doc.clientID) })
-        await new Promise((r) => setTimeout(r, 5 + i))
+        // 40–50 new stickies a second per client, inside what one connection may add (100 a second
+        // after a burst of 2,000, BoardLimits): whatever a client wrote while the room was moving
+        // comes back in one catch-up on reconnect, and faster writers on a slow machine would
+        // exceed the burst and be refused (4423) for flooding instead.
+        await new Promise((r) => setTimeout(r, 20 + i))
       }
     })
     await waitFor(() => clients.every((c) => c.acked() > 0), 'acks from the owner', 10_000)
@@ -191,7 +197,9 @@ describe('several processes on one PostgreSQL', () => {
     stop = true
     await Promise.all(writers)
     await waitFor(() => clients.every(allSaved), 'every write saved after the takeover', 20_000).catch((error: unknown) => {
-      console.log(clients.map((c) => ({ connected: c.provider.wsconnected, synced: c.provider.synced, acked: c.acked(), state: Y.getState(c.doc.store, c.doc.clientID) })))
+      console.log(
+        clients.map((c) => ({ connected: c.provider.wsconnected, synced: c.provider.synced, acked: c.acked(), state: Y.getState(c.doc.store, c.doc.clientID), closes: c.closes.join(' ') })),
+      )
       throw error
     })
 
