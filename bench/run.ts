@@ -15,7 +15,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { renderBenchmarksMd, renderTerminal, type Report } from './report.ts'
 import { buildRows } from './rows.ts'
-import { runSuite, type SuiteOptions } from './suite.ts'
+import { QUICK_SKIPS, runSuite, type SuiteOptions } from './suite.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const args = process.argv.slice(2)
@@ -65,7 +65,12 @@ const notes = [
 if (results.coldPostgres || results.cluster) {
   notes.push('PostgreSQL rows run on a throwaway local cluster (server/src/testing/postgres.ts) with fsync=off and synchronous_commit=off: fit for comparing 1 process with 2 and SQLite with PostgreSQL on this machine, not a durable deployment\'s figures. Sandbox on SQLite keeps synchronous=FULL.')
 }
-if (quick) notes.push(`Quick run: one round, ${opts.measureMs / 1000} s windows, cold load with a ${opts.cold.updates.toLocaleString('en-US')}-update history, replay seek over ${opts.replayUpdates.toLocaleString('en-US')} updates.`)
+if (quick) {
+  notes.push(
+    `Quick run: one round, ${opts.measureMs / 1000} s windows, cold load with a ${opts.cold.updates.toLocaleString('en-US')}-update history, replay seek over ${opts.replayUpdates.toLocaleString('en-US')} updates` +
+      (opts.only === null ? `; left out (full runs, or --only): ${[...QUICK_SKIPS].join(', ')}.` : '.'),
+  )
+}
 const report: Report = {
   date: new Date(started).toISOString(),
   quick,

@@ -12,6 +12,10 @@ import { FANOUT_SHAPES, runFanout, type FanoutResult, type FanoutShape } from '.
 import { runMemory, type MemoryResult } from './scenarios/memory.ts'
 import { startTestPostgres, type TestPostgres } from '../server/src/testing/postgres.ts'
 
+
+/** What `--quick` leaves out unless asked for with --only. */
+export const QUICK_SKIPS: ReadonlySet<string> = new Set(['fanout-crowd500', 'cluster', 'storage', 'validation', 'replay-open'])
+
 export interface SuiteOptions {
   quick: boolean
   rounds: number
@@ -63,7 +67,9 @@ async function optionalModule<T>(file: string): Promise<T | null> {
 const orderFor = (round: number): PeerName[] => PEERS.map((_, i) => PEERS[(i + round) % PEERS.length] as PeerName)
 
 export async function runSuite(opts: SuiteOptions): Promise<SuiteResults> {
-  const want = (name: string): boolean => opts.only === null || opts.only.has(name)
+  // A quick run is a smoke test of under 3 minutes: it leaves out the scenarios that take a minute
+  // or more each (full runs and --only still run them).
+  const want = (name: string): boolean => (opts.only === null ? !(opts.quick && QUICK_SKIPS.has(name)) : opts.only.has(name))
   const results: SuiteResults = {
     versions: { sandbox: '', 'y-websocket': '', hocuspocus: '' },
     fanout: { rooms: perPeer(), crowd: perPeer(), crowd500: perPeer() },
@@ -102,7 +108,8 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResults> {
     for (const peer of orderFor(round)) {
       for (const shape of ['rooms', 'crowd', 'crowd500'] as const) {
         // 500 people take a while to join: in full runs, or asked for by name.
-        if (!want(`fanout-${shape}`) && !(want('fanout') && (shape !== 'crowd500' || !opts.quick))) continue
+        const asked = opts.only?.has('fanout') === true && (shape !== 'crowd500' || !opts.quick)
+        if (!want(`fanout-${shape}`) && !asked) continue
         const server = await startPeer(peer, { env: FANOUT_SHAPES[shape].serverEnv })
         results.versions[peer] = server.version
         try {
