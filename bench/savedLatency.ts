@@ -9,7 +9,8 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { fileURLToPath } from 'node:url'
 import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
-import { MessageType, Root } from '@sandbox/shared'
+import { MessageType, POSITION_KEY, recordToYMap, Root } from '@sandbox/shared'
+import { noteRecord } from './docs.ts'
 import { connect, createSession, freePort, spawnServer, tempDataDir, type Client } from '../server/src/testing/harness.ts'
 
 export interface SavedLatencyOptions {
@@ -94,12 +95,14 @@ async function runClients(job: WorkerJob): Promise<WorkerReport> {
     // Staggered: client i starts i/N of an interval after client 0, then writes every interval.
     clients.forEach((c, k) => {
       const i = job.indexes[k] as number
-      const shape = new Y.Map<unknown>([['id', `shape:bench${i}`], ['typeName', 'shape'], ['x', 0]])
+      // A sticky the board accepts (the server judges every record), then moved as a drag moves it.
+      const id = `shape:bench${i}`
+      const shape = recordToYMap(noteRecord(id, 0, i * 220, `Bench ${i}`))
       const records = c.doc.getMap<Y.Map<unknown>>(Root.records)
       let n = 0
       const writeOnce = () => {
-        if (n++ === 0) records.set(`shape:bench${i}`, shape)
-        else shape.set('x', n)
+        if (n++ === 0) records.set(id, shape)
+        else shape.set(POSITION_KEY, [n, i * 220])
         pending.get(c)?.push({ clock: Y.getState(c.doc.store, c.doc.clientID), at: performance.now(), measured: measuring })
         if (measuring) writes++
       }
@@ -169,12 +172,15 @@ export async function runSavedLatencyBench(opts: SavedLatencyOptions): Promise<S
       ),
     )
     const sorted = reports.flatMap((r) => r.latencies).sort((a, b) => a - b)
+    const writes = reports.reduce((n, r) => n + r.writes, 0)
+    // Loud, not a row of dashes: a server that refuses the writes is a broken benchmark.
+    if (writes > 0 && sorted.length === 0) throw new Error(`none of ${writes} writes was acknowledged`)
     return {
       p50Ms: +percentile(sorted, 50).toFixed(2),
       p99Ms: +percentile(sorted, 99).toFixed(2),
       maxMs: +(sorted.at(-1) ?? Number.NaN).toFixed(2),
       acks: reports.reduce((n, r) => n + r.acks, 0),
-      writes: reports.reduce((n, r) => n + r.writes, 0),
+      writes,
       unacked: reports.reduce((n, r) => n + r.unacked, 0),
     }
   } finally {
