@@ -152,6 +152,25 @@ test('facilitator and two participants run the template from warm-up to review',
   await snap(tasksPage, 'my-tasks')
   await tasksPage.close()
 
+  // The page shows the tasks before its live half (Yjs, the socket) has arrived: read-only until then.
+  const early = await memberA.context.newPage()
+  let releaseLive = () => {}
+  const liveHeld = new Promise<void>((resolve) => (releaseLive = resolve))
+  await early.route(/\/assets\/MyTasksLive-[^/]*\.js$/, async (route) => {
+    await liveHeld
+    await route.continue()
+  })
+  await early.goto(`/s/${session.id}/tasks?token=${session.tokens.participant}`)
+  const adaEarly = early.getByRole('list', { name: 'My tasks' }).getByRole('listitem', { name: 'Fix onboarding emails', exact: true })
+  await expect(adaEarly.getByRole('radio', { name: 'Done' })).toBeChecked()
+  await expect(adaEarly.getByRole('radio', { name: 'Doing' })).toBeDisabled()
+  await expect(early.getByRole('status', { name: 'Connection' })).toHaveText('Connecting…')
+  await snap(early, 'my-tasks-before-live')
+  releaseLive()
+  await expect(adaEarly.getByRole('radio', { name: 'Doing' })).toBeEnabled()
+  await expect(early.getByRole('status', { name: 'Connection' })).toHaveText('Live')
+  await early.close()
+
   // ── Review: tasks by owner, a summary, and the export. ──
   await host.template.goToNextPhase('Review')
   await expect(memberA.template.sidebar.getByRole('region', { name: 'Tasks of Member A' })).toContainText('Fix onboarding emails')
