@@ -20,3 +20,21 @@ export const timelineEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sticky'), ...base, shapeId: z.string(), participantId: z.nullable(z.string()) }),
 ])
 export type TimelineEvent = z.infer<typeof timelineEventSchema>
+
+/**
+ * `GET /api/sessions/<id>/timeline`: the server writes it (server/src/http/replayRoutes.ts), the
+ * replay page reads it. Events of a type the reader does not know (a newer server) are dropped,
+ * not refused.
+ */
+export const timelineResponseSchema = z.object({
+  title: z.string(),
+  start: z.number(),
+  end: z.number(),
+  updates: z.number(),
+  events: z.pipe(
+    z.array(z.union([timelineEventSchema, z.pipe(z.object({ type: z.string(), at: z.number() }), z.transform(() => null))])),
+    z.transform((events) => events.filter((e): e is TimelineEvent => e !== null)),
+  ),
+  gaps: z._default(z.array(z.object({ from: z.number(), to: z.number() })), []),
+})
+export type TimelineResponse = z.output<typeof timelineResponseSchema>

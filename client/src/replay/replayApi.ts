@@ -2,26 +2,14 @@
 // moment, and the update feed in binary chunks. Checked at this boundary like lib/api.ts.
 // zod/mini like lib/api.ts: the full API would add ~40 kB gzip to the replay's download.
 import { z } from 'zod/mini'
-import { timelineEventSchema, type TimelineEvent } from '@sandbox/shared'
+import { timelineResponseSchema, type TimelineEvent, type TimelineResponse } from '@sandbox/shared'
 import { ApiError } from '../lib/api.ts'
 import { takePrefetched } from '../lib/prefetch.ts'
 import { feedPath, statePath, timelinePath } from './replayPaths.ts'
 
 export type { TimelineEvent }
 
-const timelineSchema = z.object({
-  title: z.string(),
-  start: z.number(),
-  end: z.number(),
-  updates: z.number(),
-  // Events of a type this page does not know (a newer server) are dropped, not refused.
-  events: z.pipe(
-    z.array(z.union([timelineEventSchema, z.pipe(z.object({ type: z.string(), at: z.number() }), z.transform(() => null))])),
-    z.transform((events) => events.filter((e): e is TimelineEvent => e !== null)),
-  ),
-  gaps: z._default(z.array(z.object({ from: z.number(), to: z.number() })), []),
-})
-export type Timeline = z.infer<typeof timelineSchema>
+export type Timeline = TimelineResponse
 
 async function get(path: string, token: string): Promise<Response> {
   let response: Response
@@ -39,7 +27,7 @@ async function get(path: string, token: string): Promise<Response> {
 }
 
 export async function fetchTimeline(sessionId: string, token: string): Promise<Timeline> {
-  const parsed = timelineSchema.safeParse(await (await get(timelinePath(sessionId), token)).json())
+  const parsed = timelineResponseSchema.safeParse(await (await get(timelinePath(sessionId), token)).json())
   if (!parsed.success) throw new ApiError('invalidResponse', 200, 'The server sent a timeline this page does not understand; reload the page.')
   return parsed.data
 }

@@ -6,9 +6,10 @@
 // `corruptHistory` rather than a wrong board.
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
-import { aggregateBalances, computeBalance, readSessionSummary, type SeriesBalanceResponse } from '@sandbox/shared'
+import { aggregateBalances, computeBalance, readSessionSummary, type SeriesBalanceResponse, type TimelineResponse } from '@sandbox/shared'
 import { CorruptHistoryError, encodeFeed, feedCheckpoint, feedPage, readStateAt } from '../replay/history.ts'
 import { TimelineIndex } from '../replay/timeline.ts'
+import type { Timeline } from '../replay/timelineEvents.ts'
 import type { AppDeps } from './app.ts'
 import { errorBody, HttpError } from './errors.ts'
 import { authorize, parse } from './sessionRoutes.ts'
@@ -51,7 +52,8 @@ export function registerReplayRoutes(app: FastifyInstance, deps: AppDeps): void 
     await commitPending()
     const timeline = await index.timeline(session.id, session.createdAt)
     if (timeline.skippedUpdates > 0) reply.header(SKIPPED_HEADER, String(timeline.skippedUpdates))
-    return reply.header('cache-control', 'no-store').send({ ...timeline, title: session.title })
+    const body: TimelineResponse & Timeline = { ...timeline, title: session.title }
+    return reply.header('cache-control', 'no-store').send(body)
   })
 
   /** The balance of modes of one session (shared/src/balance.ts), from its timeline and its document. */
