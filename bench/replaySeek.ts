@@ -19,7 +19,7 @@ import { seedSessionDoc } from '@sandbox/shared/seed'
 import { noteRecord as noteRecordOf } from './docs.ts'
 import { SqliteStorage } from '../server/src/storage/SqliteStorage.ts'
 import type { SessionRow, Storage, UpdateToAppend } from '../server/src/storage/Storage.ts'
-import { encodeFeed, stateAt } from '../server/src/replay/history.ts'
+import { encodeFeedPage, stateAt } from '../server/src/replay/history.ts'
 import { TimelineIndex } from '../server/src/replay/timeline.ts'
 import { checkpointsToThin, DEFAULT_CHECKPOINT_SPACING, dueForCheckpoint } from '../server/src/rooms/checkpointPolicy.ts'
 import { CHECKPOINT_DEFLATE_LEVEL } from '../server/src/storage/rows.ts'
@@ -257,7 +257,7 @@ export async function runReplaySeekBench(opts: ReplaySeekOptions): Promise<Repla
     let buildReplayDocMs = 0
     for (let after = 0; ; ) {
       const chunk = await storage.updatesAfter(sessionId, after, undefined, 10_000)
-      feedBytes += encodeFeed(chunk, null, true, after).length
+      feedBytes += encodeFeedPage({ checkpoint: null, updates: chunk, skipped: [], reached: after, more: true }).length
       const s = performance.now()
       for (const u of chunk) Y.applyUpdate(replay, u.update)
       buildReplayDocMs += performance.now() - s

@@ -5,7 +5,7 @@ import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
-import { FATAL_CLOSE_CODES, MessageType, PROTOCOL_VERSION, SYNC_PATH, SyncParam, closeReasonFor } from '@sandbox/shared'
+import { FATAL_CLOSE_CODES, MessageType, PROTOCOL_VERSION, SYNC_PATH, SyncParam, closeReasonFor, readSavedClocks } from '@sandbox/shared'
 import { createPendingClients, type PendingClients } from './pendingClients.ts'
 import { watchHeartbeat } from './heartbeat.ts'
 import { openPrivateChannel, type PrivateChannel } from './privateChannel.ts'
@@ -126,8 +126,7 @@ export function openConnection(options: ConnectionOptions): BoardConnection {
   }
 
   provider.messageHandlers[MessageType.saved] = (_encoder, decoder) => {
-    const stored = Y.decodeStateVector(decoding.readVarUint8Array(decoder))
-    for (const [clientId, clock] of stored) acked.set(clientId, Math.max(acked.get(clientId) ?? 0, clock))
+    for (const [clientId, clock] of readSavedClocks(decoder)) acked.set(clientId, Math.max(acked.get(clientId) ?? 0, clock))
     update()
   }
 

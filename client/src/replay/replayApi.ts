@@ -2,7 +2,7 @@
 // moment, and the update feed in binary chunks. Checked at this boundary like lib/api.ts.
 // zod/mini like lib/api.ts: the full API would add ~40 kB gzip to the replay's download.
 import { z } from 'zod/mini'
-import { timelineResponseSchema, type TimelineEvent, type TimelineResponse } from '@sandbox/shared'
+import { decodeFeed, timelineResponseSchema, type FeedUpdate, type TimelineEvent, type TimelineResponse } from '@sandbox/shared'
 import { ApiError } from '../lib/api.ts'
 import { takePrefetched } from '../lib/prefetch.ts'
 import { feedPath, statePath, timelinePath } from './replayPaths.ts'
@@ -36,12 +36,7 @@ export async function fetchStateAt(sessionId: string, token: string, at: number)
   return new Uint8Array(await (await get(statePath(sessionId, at), token)).arrayBuffer())
 }
 
-export interface FeedUpdate {
-  seq: number
-  at: number
-  author: string | null
-  update: Uint8Array
-}
+export type { FeedUpdate }
 
 export interface FeedChunk {
   updates: FeedUpdate[]
@@ -49,30 +44,9 @@ export interface FeedChunk {
   lastSeq: number
 }
 
-const NO_AUTHOR = 0xffff
-const feedHeaderSchema = z.object({ participants: z.array(z.string()), more: z.boolean(), lastSeq: z.number() })
-
-/** One chunk of the log after `after` (see the encoding in server/src/replay/history.ts). */
+/** One chunk of the log after `after` (shared/src/replayFeed.ts). */
 export async function fetchFeed(sessionId: string, token: string, after: number, limit: number): Promise<FeedChunk> {
-  const bytes = new Uint8Array(await (await get(feedPath(sessionId, after, limit), token)).arrayBuffer())
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const fail = () => new ApiError('invalidResponse', 200, 'The server sent replay data this page does not understand; reload the page.')
-  if (bytes.length < 4) throw fail()
-  const headerBytes = view.getUint32(0, true)
-  const header = feedHeaderSchema.safeParse(JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerBytes))))
-  if (!header.success) throw fail()
-  const updates: FeedUpdate[] = []
-  let offset = 4 + headerBytes
-  while (offset < bytes.length) {
-    if (offset + 18 > bytes.length) throw fail()
-    const seq = view.getUint32(offset, true)
-    const at = view.getFloat64(offset + 4, true)
-    const authorIndex = view.getUint16(offset + 12, true)
-    const length = view.getUint32(offset + 14, true)
-    offset += 18
-    if (offset + length > bytes.length) throw fail()
-    updates.push({ seq, at, author: authorIndex === NO_AUTHOR ? null : (header.data.participants[authorIndex] ?? null), update: bytes.subarray(offset, offset + length) })
-    offset += length
-  }
-  return { updates, more: header.data.more, lastSeq: header.data.lastSeq }
+  const feed = decodeFeed(new Uint8Array(await (await get(feedPath(sessionId, after, limit), token)).arrayBuffer()))
+  if (!feed) throw new ApiError('invalidResponse', 200, 'The server sent replay data this page does not understand; reload the page.')
+  return { updates: feed.updates, more: feed.header.more, lastSeq: feed.header.lastSeq }
 }

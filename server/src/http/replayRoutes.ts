@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
 import { aggregateBalances, computeBalance, readSessionSummary, type SeriesBalanceResponse, type TimelineResponse } from '@sandbox/shared'
-import { CorruptHistoryError, encodeFeed, feedCheckpoint, feedPage, readStateAt } from '../replay/history.ts'
+import { CorruptHistoryError, encodeFeedPage, feedCheckpoint, feedPage, readStateAt } from '../replay/history.ts'
 import { TimelineIndex } from '../replay/timeline.ts'
 import type { Timeline } from '../replay/timelineEvents.ts'
 import type { AppDeps } from './app.ts'
@@ -134,6 +134,6 @@ export function registerReplayRoutes(app: FastifyInstance, deps: AppDeps): void 
     return reply
       .header('content-type', 'application/octet-stream')
       .header('cache-control', 'no-store')
-      .send(encodeFeed(page.updates, page.checkpoint, page.more, page.reached))
+      .send(encodeFeedPage(page))
   })
 }

@@ -5,10 +5,10 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { Root } from '@sandbox/shared'
+import { decodeFeed, Root, type FeedHeader } from '@sandbox/shared'
 import { createSession, startServer } from '../testing/harness.ts'
 import { teardownAfterEach } from '../testing/teardown.ts'
-import { MAX_FEED_PAGE_BYTES, type FeedHeader } from './history.ts'
+import { MAX_FEED_PAGE_BYTES } from './history.ts'
 
 const cleanup = teardownAfterEach()
 
@@ -19,18 +19,9 @@ const CHECKPOINT_BEFORE_END = 300
 const MiB = 1024 * 1024
 
 function parseFeed(body: Buffer): { header: FeedHeader; seqs: number[]; updateBytes: number } {
-  const headerBytes = body.readUInt32LE(0)
-  const header = JSON.parse(body.subarray(4, 4 + headerBytes).toString()) as FeedHeader
-  const seqs: number[] = []
-  let updateBytes = 0
-  let offset = 4 + headerBytes + (header.checkpoint?.bytes ?? 0)
-  while (offset < body.length) {
-    seqs.push(body.readUInt32LE(offset))
-    const length = body.readUInt32LE(offset + 14)
-    updateBytes += length
-    offset += 18 + length
-  }
-  return { header, seqs, updateBytes }
+  const feed = decodeFeed(body)
+  if (!feed) throw new Error('not a feed chunk')
+  return { header: feed.header, seqs: feed.updates.map((u) => u.seq), updateBytes: feed.updates.reduce((n, u) => n + u.update.length, 0) }
 }
 
 describe('history routes on a long log', () => {

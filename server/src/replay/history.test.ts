@@ -3,10 +3,10 @@ import fs from 'node:fs'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { Root } from '@sandbox/shared'
+import { decodeFeed, Root } from '@sandbox/shared'
 import { SqliteStorage } from '../storage/SqliteStorage.ts'
 import { tempDataDir } from '../testing/harness.ts'
-import { CorruptHistoryError, encodeFeed, feedPage, readStateAtSeq, stateAt, stateAtSeq } from './history.ts'
+import { CorruptHistoryError, encodeFeedPage, feedPage, readStateAtSeq, stateAt, stateAtSeq } from './history.ts'
 import { TimelineIndex } from './timeline.ts'
 
 const SESSION = 'session_for_history_tests_00000'
@@ -81,19 +81,9 @@ describe('feed and timeline', () => {
   it('encodes every update with its author and time', async () => {
     const storage = await writeLog(null)
     const updates = await storage.updatesAfter(SESSION, 0, undefined, 5)
-    const body = encodeFeed(updates, null, true, 0)
-    const headerBytes = body.readUInt32LE(0)
-    const header = JSON.parse(body.subarray(4, 4 + headerBytes).toString()) as { participants: string[]; lastSeq: number }
-    expect(header.lastSeq).toBe(5)
-    let offset = 4 + headerBytes
-    const seen: { seq: number; at: number; author: string | undefined }[] = []
-    while (offset < body.length) {
-      const seq = body.readUInt32LE(offset)
-      const at = body.readDoubleLE(offset + 4)
-      const author = header.participants[body.readUInt16LE(offset + 12)]
-      offset += 18 + body.readUInt32LE(offset + 14)
-      seen.push({ seq, at, author })
-    }
+    const feed = decodeFeed(encodeFeedPage({ checkpoint: null, updates, skipped: [], reached: 0, more: true }))
+    expect(feed?.header.lastSeq).toBe(5)
+    const seen = feed?.updates.map((u) => ({ seq: u.seq, at: u.at, author: u.author ?? undefined }))
     expect(seen).toEqual(updates.map((u) => ({ seq: u.seq, at: u.at, author: u.participantId ?? undefined })))
   })
 
@@ -158,8 +148,7 @@ describe('corrupt history', () => {
     expect(page.skipped).toEqual([4, 5])
     expect(page.reached).toBe(5)
     expect(page.more).toBe(true)
-    const body = encodeFeed(page.updates, null, page.more, page.reached)
-    expect(JSON.parse(body.subarray(4, 4 + body.readUInt32LE(0)).toString())).toMatchObject({ lastSeq: 5, more: true })
+    expect(decodeFeed(encodeFeedPage(page))?.header).toMatchObject({ lastSeq: 5, more: true })
   })
 
   it('the timeline skips corrupt rows instead of failing', async () => {

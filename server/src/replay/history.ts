@@ -4,6 +4,7 @@
 // it (storage/rebuild.ts, shared with live loading), put into a garbage-collected document so the
 // answer is the size of the board, not of its whole overwrite history.
 import * as Y from 'yjs'
+import { encodeFeed } from '@sandbox/shared'
 import type { Checkpoint, LoggedUpdate, Storage } from '../storage/Storage.ts'
 import { goodCheckpoint, problemWith, rebuildDoc, type SkippedRow } from '../storage/rebuild.ts'
 
@@ -119,56 +120,9 @@ export async function feedPage(
   return { checkpoint, updates, skipped, reached, more: (await storage.lastSeq(sessionId)) > reached }
 }
 
-export interface FeedHeader {
-  /** Participant ids; each record names its author by index here (0xffff: the server or a guest). */
-  participants: string[]
-  /** Whether more updates follow after the last one in this chunk. */
-  more: boolean
-  /** The last seq this chunk covers (its last update, a corrupt row left out after it, the checkpoint, or `after`). */
-  lastSeq: number
-  /** When the feed starts from a checkpoint: its position; its state comes right after the header. */
-  checkpoint: { seq: number; at: number; bytes: number } | null
-}
-
-export const NO_AUTHOR = 0xffff
-const RECORD_HEADER_BYTES = 4 + 8 + 2 + 4
-
-/**
- * The binary feed: [u32 headerBytes][header JSON][checkpoint state?] then per update
- * [u32 seq][f64 at][u16 author index][u32 length][bytes], all little-endian. `reached` is the last
- * seq the chunk covers when that is beyond its last update (a corrupt row left out at its end).
- */
-export function encodeFeed(updates: readonly LoggedUpdate[], checkpoint: Checkpoint | null, more: boolean, reached: number): Buffer {
-  const participants: string[] = []
-  const index = new Map<string, number>()
-  for (const u of updates) {
-    if (u.participantId !== null && !index.has(u.participantId) && index.size < NO_AUTHOR) {
-      index.set(u.participantId, participants.length)
-      participants.push(u.participantId)
-    }
-  }
-  const header: FeedHeader = {
-    participants,
-    more,
-    lastSeq: Math.max(reached, updates.at(-1)?.seq ?? 0, checkpoint?.seq ?? 0),
-    checkpoint: checkpoint ? { seq: checkpoint.seq, at: checkpoint.at, bytes: checkpoint.state.length } : null,
-  }
-  const json = Buffer.from(JSON.stringify(header))
-  const size = 4 + json.length + (checkpoint?.state.length ?? 0) + updates.reduce((n, u) => n + RECORD_HEADER_BYTES + u.update.length, 0)
-  const out = Buffer.allocUnsafe(size)
-  let offset = out.writeUInt32LE(json.length, 0)
-  offset += json.copy(out, offset)
-  if (checkpoint) {
-    out.set(checkpoint.state, offset)
-    offset += checkpoint.state.length
-  }
-  for (const u of updates) {
-    offset = out.writeUInt32LE(u.seq, offset)
-    offset = out.writeDoubleLE(u.at, offset)
-    offset = out.writeUInt16LE(u.participantId === null ? NO_AUTHOR : (index.get(u.participantId) ?? NO_AUTHOR), offset)
-    offset = out.writeUInt32LE(u.update.length, offset)
-    out.set(u.update, offset)
-    offset += u.update.length
-  }
-  return out
+/** A page of the log in the replay's binary feed (shared/src/replayFeed.ts). */
+export function encodeFeedPage(page: FeedPage): Buffer {
+  const updates = page.updates.map((u) => ({ seq: u.seq, at: u.at, author: u.participantId, update: u.update }))
+  const bytes = encodeFeed(updates, page.checkpoint, page.more, page.reached)
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }

@@ -3,7 +3,7 @@
 // are durable. The room says what it logged (its seq) and what storage committed.
 import * as Y from 'yjs'
 import type { Connection } from './Connection.ts'
-import { savedFrame } from './roomCodec.ts'
+import { encodeSavedFrame } from '@sandbox/shared'
 
 /** A write whose "saved" waits for its commit: its author, and the clocks it brought each of the author's clients to. */
 type UnsavedWrite = { seq: number; conn: Connection; clocks: [client: number, clock: number][] }
@@ -46,7 +46,7 @@ export class SavedAcks {
       clocks.push([client, clock])
     }
     if (clocks.length === 0) return
-    if (this.committedSeq === seq) conn.send(savedFrame(clocks))
+    if (this.committedSeq === seq) conn.send(encodeSavedFrame(clocks))
     else this.unsaved.push({ seq, conn, clocks })
   }
 
@@ -59,6 +59,6 @@ export class SavedAcks {
     // Each author's newest committed write says it all: its clocks include the earlier ones.
     const newest = new Map<Connection, UnsavedWrite>()
     for (const w of this.unsaved.splice(0, done)) newest.set(w.conn, w)
-    for (const [conn, w] of newest) if (connected.has(conn)) conn.send(savedFrame(w.clocks))
+    for (const [conn, w] of newest) if (connected.has(conn)) conn.send(encodeSavedFrame(w.clocks))
   }
 }
