@@ -34,9 +34,6 @@ const MIGRATION_LOCK_KEY = 0x5a4e_db01
 
 const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 
-/** A VACUUM of `updates` after this many rows packed (by this process), at most every VACUUM_MIN_INTERVAL_MS. */
-const VACUUM_AFTER_ROWS = 2_000
-const VACUUM_MIN_INTERVAL_MS = 1_000
 
 /** Rows per INSERT when appending (PostgreSQL takes at most 65,535 parameters per statement; 7 a row). */
 const INSERT_CHUNK_ROWS = 5_000
@@ -48,12 +45,11 @@ export class PostgresStorage implements Storage {
   readonly assets: PostgresAssetStore
   private readonly sql: Sql
   private readonly summaries: PostgresTimelineSummaries
-  private packedSinceVacuum = 0
-  private lastVacuumAt = 0
-  private vacuuming: Promise<void> | null = null
+  private readonly vacuum: log.LogVacuum
 
   private constructor(sql: Sql, options: PostgresOptions) {
     this.sql = sql
+    this.vacuum = new log.LogVacuum(sql)
     this.summaries = new PostgresTimelineSummaries(sql)
     this.leases = new PostgresLeases(sql)
     this.assets = new PostgresAssetStore(sql)
@@ -118,29 +114,6 @@ export class PostgresStorage implements Storage {
     return log.lastSeq(this.sql, sessionId)
   }
 
-  /**
-   * Once enough rows were packed, and not too often, a plain VACUUM of `updates`: the packed rows'
-   * space (heap and index pages) is then reused by the next rows, so the table holds about the
-   * logs' unpacked tails instead of every row ever written. It reads little: the table is those
-   * tails, and pages untouched since the last one are skipped. Autovacuum would get there too, but
-   * only every minute at best, and a busy room logs thousands of rows a minute.
-   */
-  private noteRowsPacked(rows: number): void {
-    this.packedSinceVacuum += rows
-    if (this.vacuuming || this.packedSinceVacuum < VACUUM_AFTER_ROWS || Date.now() - this.lastVacuumAt < VACUUM_MIN_INTERVAL_MS) return
-    this.packedSinceVacuum = 0
-    this.vacuuming = this.sql`VACUUM (SKIP_LOCKED) updates`
-      .then(
-        () => undefined,
-        // Not allowed (another owner) or the database away: autovacuum still does it.
-        () => undefined,
-      )
-      .finally(() => {
-        this.lastVacuumAt = Date.now()
-        this.vacuuming = null
-      })
-  }
-
   async writeCheckpoint(sessionId: string, cp: Checkpoint, epoch?: number): Promise<number> {
     const { bytes, deflated } = await storedState(cp.state)
     let packed = 0
@@ -163,7 +136,7 @@ export class PostgresStorage implements Storage {
           size_bytes = EXCLUDED.size_bytes, deflated = EXCLUDED.deflated, log_bytes = EXCLUDED.log_bytes`
       packed = await log.packUpTo(tx, sessionId, cp.seq)
     })
-    if (packed > 0) this.noteRowsPacked(packed)
+    if (packed > 0) this.vacuum.noteRowsPacked(packed)
     return bytes.length
   }
 
@@ -381,7 +354,7 @@ export class PostgresStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    await this.vacuuming
+    await this.vacuum.settled()
     await this.sql.end({ timeout: 5 })
   }
 }

@@ -150,3 +150,46 @@ export async function historyBounds(sql: Sql, sessionId: string): Promise<{ firs
     ) AS bounds`
   return !r || r.count === 0 || r.first === null || r.last === null ? null : { first: r.first, last: r.last, count: r.count }
 }
+
+/** A VACUUM of `updates` after this many rows packed (by this process), at most every VACUUM_MIN_INTERVAL_MS. */
+const VACUUM_AFTER_ROWS = 2_000
+const VACUUM_MIN_INTERVAL_MS = 1_000
+
+/**
+ * Once enough rows were packed, and not too often, a plain VACUUM of `updates`: the packed rows'
+ * space (heap and index pages) is then reused by the next rows, so the table holds about the
+ * logs' unpacked tails instead of every row ever written. It reads little: the table is those
+ * tails, and pages untouched since the last one are skipped. Autovacuum would get there too, but
+ * only every minute at best, and a busy room logs thousands of rows a minute.
+ */
+export class LogVacuum {
+  private packedSince = 0
+  private lastAt = 0
+  private running: Promise<void> | null = null
+  private readonly sql: Sql
+
+  constructor(sql: Sql) {
+    this.sql = sql
+  }
+
+  noteRowsPacked(rows: number): void {
+    this.packedSince += rows
+    if (this.running || this.packedSince < VACUUM_AFTER_ROWS || Date.now() - this.lastAt < VACUUM_MIN_INTERVAL_MS) return
+    this.packedSince = 0
+    this.running = this.sql`VACUUM (SKIP_LOCKED) updates`
+      .then(
+        () => undefined,
+        // Not allowed (another owner) or the database away: autovacuum still does it.
+        () => undefined,
+      )
+      .finally(() => {
+        this.lastAt = Date.now()
+        this.running = null
+      })
+  }
+
+  /** Once the VACUUM under way, if any, is over (before the connection pool closes). */
+  async settled(): Promise<void> {
+    await this.running
+  }
+}
