@@ -92,7 +92,11 @@ const file = path.join(dir, `${stamp}${quick ? '-quick' : ''}.json`)
 fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
 console.error(`results: ${file.startsWith(root) ? path.relative(root, file) : file}`)
 if ((!quick && opts.only === null) || flag('write-md')) {
-  fs.writeFileSync(path.join(root, 'BENCHMARKS.md'), renderBenchmarksMd(report, path.relative(root, file)))
+  // The generated part is replaced; the sections written by hand after it are kept as they are.
+  const mdFile = path.join(root, 'BENCHMARKS.md')
+  const previous = fs.existsSync(mdFile) ? fs.readFileSync(mdFile, 'utf8') : ''
+  const byHand = previous.search(/^## .*\(written by hand/m)
+  fs.writeFileSync(mdFile, renderBenchmarksMd(report, path.relative(root, file)) + (byHand >= 0 ? `\n${previous.slice(byHand)}` : ''))
   console.error('BENCHMARKS.md updated')
 }
 // Clients, timers and child processes are all closed; exit even if a library keeps a handle.
