@@ -151,9 +151,13 @@ export async function historyBounds(sql: Sql, sessionId: string): Promise<{ firs
   return !r || r.count === 0 || r.first === null || r.last === null ? null : { first: r.first, last: r.last, count: r.count }
 }
 
-/** A VACUUM of `updates` after this many rows packed (by this process), at most every VACUUM_MIN_INTERVAL_MS. */
-const VACUUM_AFTER_ROWS = 2_000
-const VACUUM_MIN_INTERVAL_MS = 1_000
+/**
+ * A VACUUM of `updates` after this many rows packed (by this process), at most every
+ * VACUUM_MIN_INTERVAL_MS. At 2,000 rows and 1 s a fast writer outran it, and the log's dead rows
+ * took PostgreSQL past 2× on disk (BENCHMARKS.md, storage of a long session).
+ */
+const VACUUM_AFTER_ROWS = 500
+const VACUUM_MIN_INTERVAL_MS = 250
 
 /**
  * Once enough rows were packed, and not too often, a plain VACUUM of `updates`: the packed rows'
