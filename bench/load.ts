@@ -24,25 +24,8 @@ export interface LoadSpec {
   workers?: number
 }
 
-/** What one generator process measured (load.ts merges them). */
-export interface WorkerResult {
-  clients: number
-  connectMs: number
-  closedClients: number
-  closeCodes: number[]
-  editsSent: number
-  editsExpected: number
-  editsReceived: number
-  editLatency: Histogram
-  cursorsSent: number
-  cursorsExpected: number
-  cursorsReceived: number
-  cursorLatency: Histogram
-  savedLatency: Histogram
-  cpuPercent: number
-}
-
-export interface LoadResult {
+/** What every generator process counts, and the merged result sums. */
+interface Counts {
   clients: number
   connectMs: number
   closedClients: number
@@ -51,12 +34,23 @@ export interface LoadResult {
   editsSent: number
   editsExpected: number
   editsReceived: number
-  editsLost: number
-  editP50Ms: number | null
-  editP99Ms: number | null
   cursorsSent: number
   cursorsExpected: number
   cursorsReceived: number
+}
+
+/** What one generator process measured (load.ts merges them). */
+export interface WorkerResult extends Counts {
+  editLatency: Histogram
+  cursorLatency: Histogram
+  savedLatency: Histogram
+  cpuPercent: number
+}
+
+export interface LoadResult extends Counts {
+  editsLost: number
+  editP50Ms: number | null
+  editP99Ms: number | null
   cursorP50Ms: number | null
   cursorP99Ms: number | null
   savedAcks: number

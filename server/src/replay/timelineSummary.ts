@@ -13,25 +13,20 @@
 // Layout (version 1): [u32 LE JSON bytes][JSON][the document as one Yjs update], deflated.
 import zlib from 'node:zlib'
 import * as Y from 'yjs'
-import type { TimelineEvent } from '@sandbox/shared'
 import type { CorruptReason } from '../storage/CorruptionReport.ts'
 import type { LoggedUpdate, TimelineSummaryRow } from '../storage/Storage.ts'
+import type { Timeline } from './timelineEvents.ts'
 
 /** Raise when what a build computes changes: older summaries are then built again from the log. */
 export const TIMELINE_SUMMARY_VERSION = 1
 /** Corrupt rows a summary remembers (the newest): what CorruptionReport remembers is bounded too. */
 export const MAX_SUMMARY_CORRUPT_ROWS = 1_000
 
-export interface TimelineState {
+/** A timeline (timelineEvents.ts) as far as `seq`, and what its build needs to go on from there. */
+export interface TimelineState extends Omit<Timeline, 'sessionId'> {
   /** The last seq applied. */
   seq: number
   lastAt: number | null
-  start: number
-  end: number
-  updates: number
-  skippedUpdates: number
-  events: TimelineEvent[]
-  gaps: { from: number; to: number }[]
   /** Corrupt rows met so far (the newest MAX_SUMMARY_CORRUPT_ROWS). */
   corrupt: [number, CorruptReason][]
 }
