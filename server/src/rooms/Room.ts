@@ -2,10 +2,11 @@
 // bounded decode → apply → rules (revert if refused) → log (group commit) → fan-out → "saved".
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import { CloseCode, CLOSE_REASONS, Root, ROOT_NAMES, SERVER_ORIGIN, type Participant } from '@sandbox/shared'
+import { CloseCode, CLOSE_REASONS, Root, SERVER_ORIGIN, type Participant } from '@sandbox/shared'
 import type { Logger } from '../log.ts'
 import type { Storage } from '../storage/Storage.ts'
-import { checkPlacement, type Place } from './checkPlacement.ts'
+import { admitUpdate } from './admitUpdate.ts'
+import type { Place } from './checkPlacement.ts'
 import type { Connection } from './Connection.ts'
 import { ConnectionBudgets } from './connectionBudget.ts'
 import type { CheckpointSpacing } from './checkpointPolicy.ts'
@@ -15,8 +16,9 @@ import { RoomCheckpoints } from './RoomCheckpoints.ts'
 import { RoomSecrets, type StoredSecrets } from './RoomSecrets.ts'
 import { SavedAcks } from './SavedAcks.ts'
 import { TransactionJudge } from './TransactionJudge.ts'
-import { decodeClientMessage, isEmptyStateVector, syncStep1Frame, syncStep2Frame, syncUpdateFrame } from './roomCodec.ts'
-import { inspectUpdate, UpdateLimits } from './validateUpdate.ts'
+import { decodeClientMessage, isEmptyStateVector, syncStep2Frame } from './roomCodec.ts'
+import { UpdateOutbox } from './UpdateOutbox.ts'
+import { WelcomeFrames } from './WelcomeFrames.ts'
 
 export interface RoomLimits {
   maxDocBytes: number
@@ -76,13 +78,15 @@ export class Room implements CommitListener {
   private readonly checkpoints: RoomCheckpoints
   /** Updates emitted while a client's update is being judged; flushed as one after the verdict. */
   private captured: Uint8Array[] | null = null
+  /** The Yjs client ids the update being judged has structs of (what its author may have written with). */
+  private capturedClients: readonly number[] = []
+  /** Accepted updates, sent to everyone once per event-loop turn. */
+  private readonly outbox: UpdateOutbox
   /** Writes awaiting their commit, and the "saved" frames their authors get. */
   private readonly acks: SavedAcks
   private destroyed = false
-  /** The whole document as one update, kept until the next change (see fullState). */
-  private encodedState: Uint8Array | null = null
-  /** Sync step 1 and step 2 (the whole document) as frames, kept until the next change: every newcomer is sent the same bytes. */
-  private welcomeFrames: { step1: Uint8Array | null; step2: Uint8Array | null } = { step1: null, step2: null }
+  /** The document, its state vector and both as sync frames, encoded once per change for every newcomer. */
+  private readonly welcome: WelcomeFrames
   /** The document as loaded, before the room wrote anything (what early newcomers were given). */
   private readonly loaded: { seq: number; stateVector: Uint8Array }
 
@@ -107,7 +111,9 @@ export class Room implements CommitListener {
     })
     this.judge = new TransactionJudge(doc, id, deps.limits.judgeBoard !== false)
     this.budgets = new ConnectionBudgets(this.log)
-    this.presence = new RoomPresence(doc, this.connections, this.budgets)
+    this.welcome = new WelcomeFrames(doc)
+    this.outbox = new UpdateOutbox(this.connections)
+    this.presence = new RoomPresence(doc, this.connections, this.budgets, () => this.outbox.flush())
     doc.on('afterTransaction', this.onAfterTransaction)
     doc.on('update', this.onUpdate)
     this.secrets = new RoomSecrets(this, loaded.secrets, deps.storage, this.log)
@@ -120,28 +126,20 @@ export class Room implements CommitListener {
     return this.presence.awareness
   }
 
-  /**
-   * The whole document as one update. Encoding a large board takes tens of milliseconds, and
-   * when a meeting starts everyone opens the link at once: they all get the same bytes.
-   */
+  /** The whole document as one update (the same bytes for everyone until the next change). */
   fullState(): Uint8Array {
-    return (this.encodedState ??= Y.encodeStateAsUpdate(this.doc))
+    return this.welcome.fullState()
   }
 
   /** Sets the full-state bytes when they are already at hand (a checkpoint with no tail after it). */
   primeFullState(state: Uint8Array): void {
-    this.encodedState = state
-    this.welcomeFrames.step2 = null
+    this.welcome.prime(state)
   }
 
-  /** Sync step 1 (the room's state vector), the same frame for everyone until the next change. */
-  private step1Frame(): Uint8Array {
-    return (this.welcomeFrames.step1 ??= syncStep1Frame(this.doc))
-  }
-
-  /** Sync step 2 with the whole document, the same frame for every newcomer until the next change. */
-  private fullStateFrame(): Uint8Array {
-    return (this.welcomeFrames.step2 ??= syncStep2Frame(this.fullState()))
+  /** Sends one connection a frame of its own, after what the room queued for everyone (frames keep their order). */
+  send(conn: Connection, frame: Uint8Array): void {
+    this.outbox.flush()
+    conn.send(frame)
   }
 
   /** What the session occupies in storage (log and checkpoints), as the quota counts it. */
@@ -165,11 +163,13 @@ export class Room implements CommitListener {
    * built (rooms/earlyState.ts); what the room wrote since (a migration on load) follows it.
    */
   addConnection(conn: Connection, servedSeq?: number): void {
+    // What was queued before the newcomer came goes to the others (the newcomer's copy holds it).
+    this.outbox.flush()
     this.connections.add(conn)
     if (servedSeq !== undefined && servedSeq !== this.seq) {
       conn.send(syncStep2Frame(servedSeq === this.loaded.seq ? Y.encodeStateAsUpdate(this.doc, this.loaded.stateVector) : this.fullState()))
     }
-    conn.send(this.step1Frame())
+    conn.send(this.welcome.step1Frame())
     const presence = this.presence.fullFrame()
     if (presence) conn.send(presence)
     this.secrets.welcome(conn)
@@ -186,7 +186,7 @@ export class Room implements CommitListener {
     switch (message.type) {
       case 'syncStep1':
         // A newcomer needs everything: the same bytes serve every newcomer until the next change.
-        conn.send(isEmptyStateVector(message.stateVector) ? this.fullStateFrame() : syncStep2Frame(Y.encodeStateAsUpdate(this.doc, message.stateVector)))
+        this.send(conn, isEmptyStateVector(message.stateVector) ? this.welcome.fullStateFrame() : syncStep2Frame(Y.encodeStateAsUpdate(this.doc, message.stateVector)))
         return null
       case 'update':
         return this.applyClientUpdate(conn, message.update)
@@ -194,7 +194,7 @@ export class Room implements CommitListener {
         this.presence.apply(conn, message.update)
         return null
       case 'queryAwareness':
-        conn.send(this.presence.fullFrame() ?? awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [])))
+        this.send(conn, this.presence.fullFrame() ?? awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [])))
         return null
       case 'private':
         // Sandbox's own channel: only for connections that opted in to Sandbox's message types.
@@ -218,28 +218,9 @@ export class Room implements CommitListener {
     // deletions): nothing to apply, and no budget made for a connection that may never write.
     if (update.length === 2 && update[0] === 0 && update[1] === 0) return null
     const budget = this.budgets.of(conn)
-    const summary = inspectUpdate(update)
-    const unknown = summary.roots.filter((r) => !ROOT_NAMES.includes(r))
-    if (unknown.length > 0) {
-      budget.log.warn({ event: 'update.refused', reason: 'unknown top-level type', roots: unknown.slice(0, 5) }, CLOSE_REASONS.updateRefused)
-      return CloseCode.updateRefused
-    }
-    if (summary.structs.length > UpdateLimits.MAX_STRUCTS_PER_UPDATE || summary.deleteRanges > UpdateLimits.MAX_DELETE_RANGES_PER_UPDATE) {
-      budget.log.warn({ event: 'update.too_complex', structs: summary.structs.length, deleteRanges: summary.deleteRanges }, CLOSE_REASONS.messageTooLarge)
-      return CloseCode.messageTooLarge
-    }
-    // Refused before Yjs sees it: once integrated, a Y type inside a guarded map escapes the rules.
-    const judgeBoard = this.deps.limits.judgeBoard !== false
-    const placement = judgeBoard ? checkPlacement(this.doc, summary.structs, this.placeCache) : ({ ok: true, newRecords: 0 } as const)
-    if (!placement.ok) {
-      budget.log.warn({ event: 'update.refused', reason: placement.reason }, CLOSE_REASONS.updateRefused)
-      return CloseCode.updateRefused
-    }
-    // Counted before applying: a flood of records costs the room nothing past the budget.
-    if (placement.newRecords > 0 && !budget.newRecords.take(placement.newRecords)) {
-      budget.log.warn({ event: 'update.too_many_records', records: placement.newRecords }, CLOSE_REASONS.tooManyNewRecords)
-      return CloseCode.tooManyNewRecords
-    }
+    // Checked before Yjs sees it (admitUpdate.ts).
+    const summary = admitUpdate(this.doc, update, budget, this.placeCache, this.deps.limits.judgeBoard !== false)
+    if (typeof summary === 'number') return summary
     if (this.deps.persister.full) {
       // Storage is away and memory is bounded: not applied, so the client keeps it and resends it later.
       budget.log.warn({ event: 'update.saving_paused', pendingSaves: this.pendingSaves }, CLOSE_REASONS.savingPaused)
@@ -255,6 +236,7 @@ export class Room implements CommitListener {
     }
     this.judge.begin()
     this.captured = []
+    this.capturedClients = summary.clients
     let refusal: string | null = null
     let broken = false
     try {
@@ -318,7 +300,7 @@ export class Room implements CommitListener {
     }
     store.pendingStructs = null
     store.pendingDs = null
-    conn.send(this.step1Frame())
+    this.send(conn, this.welcome.step1Frame())
     return null
   }
 
@@ -328,16 +310,15 @@ export class Room implements CommitListener {
     // Server writes (participant records, reverts) are the baseline by definition.
     this.judge.observe(tr, byClient)
     if (byClient) {
-      const conn = origin as Connection
-      tr.afterState.forEach((clock, client) => {
-        if (tr.beforeState.get(client) !== clock) conn.writtenClientIds.add(client)
-      })
+      // Only the update's own client ids can have moved (not a walk over every client in the document).
+      for (const client of this.capturedClients) {
+        if (tr.afterState.get(client) !== tr.beforeState.get(client)) (origin as Connection).writtenClientIds.add(client)
+      }
     }
   }
 
   private readonly onUpdate = (update: Uint8Array, origin: ChangeOrigin): void => {
-    this.encodedState = null
-    this.welcomeFrames = { step1: null, step2: null }
+    this.welcome.changed()
     if (this.captured) {
       this.captured.push(update)
       return
@@ -345,7 +326,7 @@ export class Room implements CommitListener {
     this.record(update, origin)
   }
 
-  /** Log the update (durable after the next group commit) and send it to everyone else. */
+  /** Log the update (durable after the next group commit) and queue it for everyone else (UpdateOutbox). */
   private record(update: Uint8Array, origin: ChangeOrigin, includeAuthor = false): void {
     const at = Math.max(Date.now(), this.lastAt)
     this.lastAt = at
@@ -357,10 +338,7 @@ export class Room implements CommitListener {
       this,
     )
     if (author?.wantsAcks) this.acks.wrote(author, this.seq)
-    const frame = syncUpdateFrame(update)
-    for (const conn of this.connections) {
-      if (conn !== author || includeAuthor) conn.send(frame)
-    }
+    this.outbox.add(update, author, includeAuthor)
   }
 
   /** Server-side writes (participant records): logged and broadcast like any update. */
@@ -401,6 +379,7 @@ export class Room implements CommitListener {
   }
 
   closeAll(code: number, reason: string): void {
+    this.outbox.flush()
     for (const conn of [...this.connections]) conn.close(code, reason)
   }
 
@@ -410,6 +389,7 @@ export class Room implements CommitListener {
 
   destroy(): void {
     this.destroyed = true
+    this.outbox.clear()
     this.doc.off('afterTransaction', this.onAfterTransaction)
     this.doc.off('update', this.onUpdate)
     this.presence.destroy()

@@ -9,6 +9,7 @@ import { MessageType, Root, type Participant } from '@sandbox/shared'
 import { readAwarenessUpdate, writeAwarenessUpdate, type AwarenessEntry } from './awarenessFilter.ts'
 import type { Connection } from './Connection.ts'
 import { ConnectionLimits, type ConnectionBudget, type ConnectionBudgets } from './connectionBudget.ts'
+import { atEndOfTurn } from './endOfTurn.ts'
 
 const ANON_COLOR = '#868e96'
 
@@ -36,14 +37,18 @@ export class RoomPresence {
   private readonly budgets: ConnectionBudgets
   /** Presence changes of this event-loop turn, sent as one frame (see onUpdate). */
   private readonly changed = new Set<number>()
-  private flushTimer: NodeJS.Immediate | null = null
+  private flushQueued = false
+  private destroyed = false
+  /** Called before presence goes out: what the room queued before it leaves first (UpdateOutbox). */
+  private readonly beforeSend: () => void
   /** Echoes, stale states and removals of others dropped without a word (see apply). */
   echoesDropped = 0
   /** Client ids a person's new socket took over from their stale one (see apply). */
   takenOver = 0
 
-  constructor(doc: Y.Doc, connections: ReadonlySet<Connection>, budgets: ConnectionBudgets) {
+  constructor(doc: Y.Doc, connections: ReadonlySet<Connection>, budgets: ConnectionBudgets, beforeSend: () => void = () => {}) {
     this.doc = doc
+    this.beforeSend = beforeSend
     this.connections = connections
     this.budgets = budgets
     this.awareness = new awarenessProtocol.Awareness(doc)
@@ -135,23 +140,27 @@ export class RoomPresence {
   private readonly onUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
     // Coalesced per event-loop turn (as Hocuspocus does): with 100 people moving cursors, one frame
     // per turn instead of one per cursor move saves a socket write per connection per move, which
-    // was the server's largest cost (bench/profile.ts). setImmediate adds no delay: it runs right
-    // after the sockets that were readable in this turn have been read.
+    // was the server's largest cost (bench/profile.ts). The end of the turn adds no delay: it comes
+    // right after the sockets that were readable in this turn have been read (endOfTurn.ts).
     for (const ids of [added, updated, removed]) for (const id of ids) this.changed.add(id)
-    if (this.changed.size > 0) this.flushTimer ??= setImmediate(this.flush)
+    if (this.changed.size > 0 && !this.flushQueued) {
+      this.flushQueued = true
+      atEndOfTurn(this.flush)
+    }
   }
 
   private readonly flush = (): void => {
-    this.flushTimer = null
+    this.flushQueued = false
     const changed = [...this.changed]
     this.changed.clear()
-    if (changed.length === 0 || this.connections.size === 0) return
+    if (this.destroyed || changed.length === 0 || this.connections.size === 0) return
+    this.beforeSend()
     const frame = awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
     for (const conn of this.connections) conn.send(frame)
   }
 
   destroy(): void {
-    if (this.flushTimer) clearImmediate(this.flushTimer)
+    this.destroyed = true
     this.awareness.destroy()
   }
 }

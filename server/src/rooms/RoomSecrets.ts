@@ -37,6 +37,8 @@ export interface SecretsHost {
   readonly doc: Y.Doc
   readonly connections: ReadonlySet<Connection>
   transactAsServer(fn: () => void): void
+  /** Sends one connection a frame, after the document updates the room queued for everyone. */
+  send(conn: Connection, frame: Uint8Array): void
 }
 
 type StickyRecord = Record<string, unknown> & { id: string }
@@ -124,15 +126,15 @@ export class RoomSecrets {
 
   private sendToOwner(ownerId: string, message: PrivateMessage): void {
     const frame = privateFrame(message)
-    for (const conn of this.host.connections) if (conn.participantId === ownerId && conn.wantsAcks && conn.identified) conn.send(frame)
+    for (const conn of this.host.connections) if (conn.participantId === ownerId && conn.wantsAcks && conn.identified) this.host.send(conn, frame)
   }
 
   /** A Sandbox client that joined gets its own ballot and private stickies, and nobody else's. */
   welcome(conn: Connection): void {
     if (!conn.wantsAcks || !conn.identified || conn.role === 'viewer') return
-    conn.send(privateFrame({ t: 'ballot', votes: { ...(this.ballots.get(conn.participantId) ?? {}) } }))
+    this.host.send(conn, privateFrame({ t: 'ballot', votes: { ...(this.ballots.get(conn.participantId) ?? {}) } }))
     const own = this.stickies.get(conn.participantId)
-    conn.send(privateFrame({ t: 'private', reset: true, put: own ? [...own.values()] : [], removed: [] }))
+    this.host.send(conn, privateFrame({ t: 'private', reset: true, put: own ? [...own.values()] : [], removed: [] }))
   }
 
   /** One private-channel frame (the decoder is past the message type). Returns a close code to close the connection. */
@@ -157,7 +159,7 @@ export class RoomSecrets {
           this.log.error({ event: 'secrets.write_failed', err: error, request: request.t }, 'a private change could not be stored; refused')
           refusal = NOT_SAVED
         }
-        if (refusal && this.host.connections.has(conn)) conn.send(privateFrame({ t: 'refused', reason: refusal }))
+        if (refusal && this.host.connections.has(conn)) this.host.send(conn, privateFrame({ t: 'refused', reason: refusal }))
         this.settle()
       })
       // The queue goes on whatever one request did.

@@ -41,6 +41,8 @@ export interface StructRef {
 export interface UpdateSummary {
   /** Top-level types the update writes to directly. */
   roots: string[]
+  /** Every Yjs client id the update has structs of (GC and skips included). */
+  clients: number[]
   structs: StructRef[]
   /** Delete ranges in the delete set (each can split an item). */
   deleteRanges: number
@@ -179,12 +181,14 @@ function readContent(d: decoding.Decoder, ref: number, typeRef: { value: number 
 export function inspectUpdate(update: Uint8Array): UpdateSummary {
   const roots = new Set<string>()
   const structs: StructRef[] = []
+  const clientIds: number[] = []
   const d = decoding.createDecoder(update)
   const clients = count(d, 'client')
   const typeRef = { value: -1 }
   for (let c = 0; c < clients; c++) {
     const n = count(d, 'struct')
     const client = decoding.readVarUint(d)
+    clientIds.push(client)
     let clock = decoding.readVarUint(d)
     for (let s = 0; s < n; s++) {
       const info = decoding.readUint8(d)
@@ -259,7 +263,7 @@ export function inspectUpdate(update: Uint8Array): UpdateSummary {
     }
   }
   if (d.pos !== d.arr.length) fail('trailing bytes after the update')
-  return { roots: [...roots], structs, deleteRanges }
+  return { roots: [...roots], clients: clientIds, structs, deleteRanges }
 }
 
 /** The names of the top-level types an update writes to directly (throws if malformed). */

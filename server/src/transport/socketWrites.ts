@@ -3,8 +3,9 @@
 // most of the server's time at 100 clients), and a frame a room sends to everyone is framed for the
 // websocket once.
 import type { Duplex } from 'node:stream'
+import { atEndOfTurn } from '../rooms/endOfTurn.ts'
 
-/** Sockets holding back writes until the end of this event-loop turn; one timer releases all. */
+/** Sockets holding back writes until the end of this event-loop turn, released after the rooms sent what they coalesced. */
 const corkedSockets = new Set<Duplex>()
 function uncorkAll(): void {
   for (const socket of corkedSockets) socket.uncork()
@@ -12,7 +13,7 @@ function uncorkAll(): void {
 }
 export function corkUntilNextTurn(socket: Duplex): void {
   if (corkedSockets.has(socket)) return
-  if (corkedSockets.size === 0) setImmediate(uncorkAll)
+  if (corkedSockets.size === 0) atEndOfTurn(uncorkAll, 'last')
   socket.cork()
   corkedSockets.add(socket)
 }
