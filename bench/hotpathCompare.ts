@@ -44,13 +44,17 @@ for (let round = 0; round < rounds; round++) {
       const server = await start(v, FANOUT_SHAPES[shape].serverEnv)
       try {
         const r = await runFanout(server, shape, measureMs, [], process.argv.includes('--workers') ? Number(arg('workers', '1')) : undefined)
-        log(`${v} ${shape}: cpu/1k ${r.cpuSecPer1kDeliveries?.toFixed(4)} p50 ${r.editP50Ms} p99 ${r.editP99Ms} cursor p99 ${r.cursorP99Ms} lost ${r.editsLost} loadgen ${r.loadgenCpuPercentEach.map((c) => c.toFixed(0)).join('+')}% cursors ${r.cursorsReceived}/${r.cursorsExpected} closed ${r.closedClients}`)
+        log(`${v} ${shape}: cpu/1k ${r.cpuSecPer1kDeliveries?.toFixed(4)} p50 ${r.editP50Ms} p99 ${r.editP99Ms} cursor p99 ${r.cursorP99Ms} saved p99 ${r.savedP99Ms} lost ${r.editsLost} loadgen ${r.loadgenCpuPercentEach.map((c) => c.toFixed(0)).join('+')}% (waiting for a CPU ${r.loadgenRunWaitPercentEach.map((c) => c?.toFixed(0)).join('+')}%) server ${r.serverCpuPercent.toFixed(0)}% (waiting ${r.serverRunWaitPercent?.toFixed(0)}%) cursors ${r.cursorsReceived}/${r.cursorsExpected} closed ${r.closedClients}`)
         add(`${shape} cpu/1k ${v}`, r.cpuSecPer1kDeliveries)
         add(`${shape} edit p99 ${v}`, r.editP99Ms)
         add(`${shape} edit p50 ${v}`, r.editP50Ms)
         add(`${shape} cursor p99 ${v}`, r.cursorP99Ms)
+        add(`${shape} saved p99 ${v}`, r.savedP99Ms)
         add(`${shape} lost ${v}`, r.editsLost)
         add(`${shape} loadgen cpu % ${v}`, r.loadgenCpuPercent)
+        add(`${shape} loadgen run wait % ${v}`, Math.max(...r.loadgenRunWaitPercentEach.map((w) => w ?? 0)))
+        add(`${shape} server cpu % ${v}`, r.serverCpuPercent)
+        add(`${shape} server run wait % ${v}`, r.serverRunWaitPercent)
       } finally {
         await server.stop()
       }

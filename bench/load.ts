@@ -45,6 +45,8 @@ export interface WorkerResult extends Counts {
   cursorLatency: Histogram
   savedLatency: Histogram
   cpuPercent: number
+  /** Share of the window its main thread spent runnable but waiting for a CPU (null without /proc). */
+  runWaitPercent: number | null
 }
 
 export interface LoadResult extends Counts {
@@ -60,6 +62,8 @@ export interface LoadResult extends Counts {
   loadgenCpuPercent: number
   /** Each generator process's CPU use in the window. */
   loadgenCpuPercentEach: number[]
+  /** Each generator process's share of the window spent waiting for a CPU while runnable (starved by the machine). */
+  loadgenRunWaitPercentEach: (number | null)[]
 }
 
 export type Phase = 'measure-start' | 'measure-end'
@@ -154,5 +158,6 @@ function combine(rs: WorkerResult[]): LoadResult {
     savedP99Ms: percentileOf(saved, 99),
     loadgenCpuPercent: Math.max(...rs.map((r) => r.cpuPercent)),
     loadgenCpuPercentEach: rs.map((r) => r.cpuPercent),
+    loadgenRunWaitPercentEach: rs.map((r) => r.runWaitPercent),
   }
 }

@@ -6,6 +6,7 @@ import { recordToYMap, Root, POSITION_KEY } from '@sandbox/shared'
 import { noteRecord } from './docs.ts'
 import type { LoadSpec, WorkerResult } from './load.ts'
 import { record, type Histogram } from './loadHistogram.ts'
+import { readRunWaitMs } from './procStats.ts'
 import { sleep, waitUntil } from './stats.ts'
 import { BenchClient, marker, nowUs } from './wire.ts'
 
@@ -143,8 +144,10 @@ async function run(spec: LoadSpec, worker: number, workers: number): Promise<Wor
   windowEndUs = startUs + spec.measureMs * 1000
   await sleep(Math.max(0, (startUs - nowUs()) / 1000))
   const cpuStart = process.cpuUsage()
+  const waitStart = readRunWaitMs('self')
   await sleep(Math.max(0, (windowEndUs - nowUs()) / 1000))
   const cpu = process.cpuUsage(cpuStart)
+  const waitEnd = readRunWaitMs('self')
   await ask('measure-end')
   sending = false
   for (const t of timers) clearTimeout(t)
@@ -168,6 +171,7 @@ async function run(spec: LoadSpec, worker: number, workers: number): Promise<Wor
     cursorLatency,
     savedLatency,
     cpuPercent: ((cpu.user + cpu.system) / 1000 / spec.measureMs) * 100,
+    runWaitPercent: waitStart === null || waitEnd === null ? null : ((waitEnd - waitStart) / spec.measureMs) * 100,
   }
 }
 

@@ -9,6 +9,19 @@ export interface ProcSample {
   rssBytes: number
 }
 
+/**
+ * Milliseconds a process's main thread has spent runnable but waiting for a CPU (/proc schedstat):
+ * on a shared machine, a process that waits much while busy little is starved, not done.
+ */
+export function readRunWaitMs(pid: number | 'self'): number | null {
+  try {
+    const [, waitNs] = fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ')
+    return Number(waitNs) / 1e6
+  } catch {
+    return null
+  }
+}
+
 export function readProc(pid: number): ProcSample | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')

@@ -3,7 +3,7 @@
 // ask for "saved" acks, so the same run gives Sandbox's saved latency under load.
 import { runLoad, type LoadResult } from '../load.ts'
 import type { ServerHandle } from '../peers.ts'
-import { readProc } from '../procStats.ts'
+import { readProc, readRunWaitMs } from '../procStats.ts'
 import type { ClientTarget } from '../wire.ts'
 
 export type FanoutShape = 'rooms' | 'crowd' | 'crowd500'
@@ -13,6 +13,9 @@ export interface FanoutResult extends LoadResult {
   offeredDeliveries: number
   cpuSecPer1kDeliveries: number | null
   rssPeakMb: number
+  /** Server CPU in the window as a share of one core, and its main threads' wait for a CPU while runnable (summed over processes). */
+  serverCpuPercent: number
+  serverRunWaitPercent: number | null
 }
 
 /**
@@ -54,6 +57,17 @@ export async function runFanout(server: ServerHandle, shape: FanoutShape, measur
   let cpuStart = 0
   let cpuEnd = 0
   let rssPeak = 0
+  let waitStart: number | null = null
+  let waitEnd: number | null = null
+  const waitOf = (): number | null => {
+    let ms = 0
+    for (const p of processes) {
+      const w = readRunWaitMs(p.pid)
+      if (w === null) return null
+      ms += w
+    }
+    return ms
+  }
   let polling: NodeJS.Timeout | null = null
   const cpuOf = (): number => {
     let cpuMs = 0
@@ -70,10 +84,12 @@ export async function runFanout(server: ServerHandle, shape: FanoutShape, measur
   const result = await runLoad({ rooms, warmupMs: 2_000, measureMs, drainMs: 3_000, workers: workers ?? s.workers ?? 1 }, async (phase) => {
     if (phase === 'measure-start') {
       cpuStart = cpuOf()
+      waitStart = waitOf()
       polling = setInterval(cpuOf, 250)
     } else {
       if (polling) clearInterval(polling)
       cpuEnd = cpuOf()
+      waitEnd = waitOf()
     }
   })
   const offered = result.editsExpected + result.cursorsExpected
@@ -84,5 +100,7 @@ export async function runFanout(server: ServerHandle, shape: FanoutShape, measur
     offeredDeliveries: offered,
     cpuSecPer1kDeliveries: offered > 0 ? serverCpuMs / 1000 / (offered / 1000) : null,
     rssPeakMb: rssPeak / 1024 / 1024,
+    serverCpuPercent: (serverCpuMs / measureMs) * 100,
+    serverRunWaitPercent: waitStart === null || waitEnd === null ? null : ((waitEnd - waitStart) / measureMs) * 100,
   }
 }
