@@ -14,7 +14,7 @@ import { CorruptionReport } from './CorruptionReport.ts'
 import { FencedError, type AppendOutcome, type ChatDeliveryRow, type ChatSettingsRow, type Checkpoint, type CheckpointInfo, type LoggedUpdate, type PageLimits, type Secret, type SecretKind, type SeriesEntry, type SeriesLink, type SessionRow, type Storage, type TimelineSummaryRow, type UpdateToAppend } from './Storage.ts'
 import { PostgresLeases } from './PostgresLeases.ts'
 import { PostgresAssetStore } from './PostgresAssetStore.ts'
-import { POSTGRES_MIGRATIONS } from './postgresMigrations.ts'
+import { migrate } from './postgresMigrations.ts'
 import { PostgresTimelineSummaries } from './timelineSummaries.ts'
 import { storedState, toCheckpoint, toLink, toSession, type SessionDbRow, type CheckpointRow, type LinkRow } from './rows.ts'
 import { DuplicateSeqError } from './packs.ts'
@@ -27,9 +27,6 @@ export interface PostgresOptions {
   /** Connections in the pool (default 10). */
   maxConnections?: number
 }
-
-/** Any one number, the same in every Sandbox process: the advisory lock that serialises migrations. */
-const MIGRATION_LOCK_KEY = 0x5a4e_db01
 
 
 const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -390,27 +387,4 @@ function connect(url: string, max: number): Sql {
     types: { bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) } },
     connection: { application_name: 'sandbox' },
   }) as unknown as Sql
-}
-
-/**
- * Runs the migrations this database has not had yet, each in its own transaction. Every
- * transaction first takes one advisory lock, so processes starting together run each migration
- * once: the second waits, then finds it recorded in schema_migrations.
- */
-async function migrate(sql: Sql): Promise<void> {
-  for (let version = 1; version <= POSTGRES_MIGRATIONS.length; version++) {
-    const statements = POSTGRES_MIGRATIONS[version - 1] as string
-    await sql.begin(async (tx) => {
-      await tx`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`
-      await tx`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`
-      const [newest] = await tx<{ version: number | null }[]>`SELECT MAX(version)::bigint AS version FROM schema_migrations`
-      const at = newest?.version ?? 0
-      if (at > POSTGRES_MIGRATIONS.length) {
-        throw new Error(`This database is at schema version ${at}, newer than this Sandbox knows (${POSTGRES_MIGRATIONS.length}); run a newer Sandbox.`)
-      }
-      if (at >= version) return
-      await tx.unsafe(statements).simple()
-      await tx`INSERT INTO schema_migrations (version) VALUES (${version})`
-    })
-  }
 }

@@ -8,7 +8,8 @@ import * as Y from 'yjs'
 import { createLogger } from '../log.ts'
 import { Persister } from '../rooms/Persister.ts'
 import { loadDoc, RoomManager } from '../rooms/RoomManager.ts'
-import { SCHEMA_VERSION, SqliteStorage } from './SqliteStorage.ts'
+import { SCHEMA_VERSION } from './sqliteMigrations.ts'
+import { SqliteStorage } from './SqliteStorage.ts'
 
 const dirs: string[] = []
 const open = () => {

@@ -1,8 +1,12 @@
 // PostgreSQL schema versions, in order; `schema_migrations` records which have run. Never edit a
-// released migration: add the next one. The tables mirror SQLite's (SqliteStorage.ts), with
+// released migration: add the next one. The tables mirror SQLite's (sqliteMigrations.ts), with
 // bigint for times, seqs and CRC-32 checksums (unsigned 32-bit), and each row's size stored so a
 // session's stored bytes are summed without reading the bytes.
+import type { Sql } from './postgresLog.ts'
 import { POSTGRES_TIMELINE_SUMMARY_MIGRATION } from './timelineSummaries.ts'
+
+/** Any one number, the same in every Sandbox process: the advisory lock that serialises migrations. */
+const MIGRATION_LOCK_KEY = 0x5a4e_db01
 
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   // 1: sessions, the update log, checkpoints, secrets, and settings every process shares.
@@ -134,3 +138,26 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   POSTGRES_TIMELINE_SUMMARY_MIGRATION,
   // ---- end of 8 ----
 ]
+
+/**
+ * Runs the migrations this database has not had yet, each in its own transaction. Every
+ * transaction first takes one advisory lock, so processes starting together run each migration
+ * once: the second waits, then finds it recorded in schema_migrations.
+ */
+export async function migrate(sql: Sql): Promise<void> {
+  for (let version = 1; version <= POSTGRES_MIGRATIONS.length; version++) {
+    const statements = POSTGRES_MIGRATIONS[version - 1] as string
+    await sql.begin(async (tx) => {
+      await tx`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`
+      await tx`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`
+      const [newest] = await tx<{ version: number | null }[]>`SELECT MAX(version)::bigint AS version FROM schema_migrations`
+      const at = newest?.version ?? 0
+      if (at > POSTGRES_MIGRATIONS.length) {
+        throw new Error(`This database is at schema version ${at}, newer than this Sandbox knows (${POSTGRES_MIGRATIONS.length}); run a newer Sandbox.`)
+      }
+      if (at >= version) return
+      await tx.unsafe(statements).simple()
+      await tx`INSERT INTO schema_migrations (version) VALUES (${version})`
+    })
+  }
+}
