@@ -5,7 +5,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import { MessageType } from '@sandbox/shared'
 import type { Connection } from './Connection.ts'
 import { atEndOfTurn } from './endOfTurn.ts'
-import { UpdateOutbox } from './UpdateOutbox.ts'
+import { COALESCE_FROM_CONNECTIONS, UpdateOutbox } from './UpdateOutbox.ts'
 
 /** A connection that keeps what it is sent, as the transport would write it. */
 function connection(id: number): Connection & { frames: Uint8Array[] } {
@@ -44,10 +44,10 @@ function edit(doc: Y.Doc, key: string, value: string): Uint8Array {
 
 const endOfTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
-describe('UpdateOutbox', () => {
+describe('UpdateOutbox in a large room', () => {
   it('sends the updates of one turn as one merged frame per connection, at the end of the turn', async () => {
     const [a, b, c] = [connection(1), connection(2), connection(3)]
-    const outbox = new UpdateOutbox(new Set([a, b, c]))
+    const outbox = new UpdateOutbox(new Set([a, b, c]), 3)
     const docA = new Y.Doc()
     const docB = new Y.Doc()
     outbox.add(edit(docA, 'x', 'from a'), a, false)
@@ -70,7 +70,7 @@ describe('UpdateOutbox', () => {
 
   it('never sends an author only its own updates, unless they revert what it sent', async () => {
     const [a, b] = [connection(1), connection(2)]
-    const outbox = new UpdateOutbox(new Set([a, b]))
+    const outbox = new UpdateOutbox(new Set([a, b]), 2)
     const doc = new Y.Doc()
     outbox.add(edit(doc, 'x', '1'), a, false)
     outbox.add(edit(doc, 'x', '2'), a, false)
@@ -90,13 +90,30 @@ describe('UpdateOutbox', () => {
   it('flush sends what is queued at once, to the connections there now, and nothing twice', async () => {
     const [a, b] = [connection(1), connection(2)]
     const connections = new Set([a])
-    const outbox = new UpdateOutbox(connections)
+    const outbox = new UpdateOutbox(connections, 1)
     outbox.add(edit(new Y.Doc(), 'x', '1'), null, false)
     outbox.flush()
     expect(a.frames).toHaveLength(1)
     connections.add(b)
     await endOfTurn()
     expect([a.frames.length, b.frames.length]).toEqual([1, 0])
+  })
+})
+
+describe('UpdateOutbox in a small room', () => {
+  it('sends each update at once, as its own frame, to everyone but its author', () => {
+    const conns = Array.from({ length: COALESCE_FROM_CONNECTIONS - 1 }, (_, i) => connection(i + 1))
+    const [a, b] = conns as [ReturnType<typeof connection>, ReturnType<typeof connection>]
+    const outbox = new UpdateOutbox(new Set(conns))
+    const docA = new Y.Doc()
+    const first = edit(docA, 'x', '1')
+    outbox.add(first, a, false)
+    outbox.add(edit(new Y.Doc(), 'y', '2'), b, false)
+    expect(a.frames.map(updateIn)).toHaveLength(1)
+    expect(b.frames.map(updateIn)).toEqual([first])
+    expect(conns.at(-1)?.frames).toHaveLength(2)
+    outbox.add(edit(docA, 'x', 'reverted'), a, true)
+    expect(a.frames).toHaveLength(2)
   })
 })
 
