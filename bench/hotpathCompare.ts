@@ -44,7 +44,7 @@ for (let round = 0; round < rounds; round++) {
       const server = await start(v, FANOUT_SHAPES[shape].serverEnv)
       try {
         const r = await runFanout(server, shape, measureMs, [], process.argv.includes('--workers') ? Number(arg('workers', '1')) : undefined)
-        log(`${v} ${shape}: cpu/1k ${r.cpuSecPer1kDeliveries?.toFixed(4)} p50 ${r.editP50Ms} p99 ${r.editP99Ms} cursor p99 ${r.cursorP99Ms} saved p99 ${r.savedP99Ms} lost ${r.editsLost} loadgen ${r.loadgenCpuPercentEach.map((c) => c.toFixed(0)).join('+')}% (waiting for a CPU ${r.loadgenRunWaitPercentEach.map((c) => c?.toFixed(0)).join('+')}%) server ${r.serverCpuPercent.toFixed(0)}% (waiting ${r.serverRunWaitPercent?.toFixed(0)}%) cursors ${r.cursorsReceived}/${r.cursorsExpected} closed ${r.closedClients}`)
+        log(`${v} ${shape}: cpu/1k ${r.cpuSecPer1kDeliveries?.toPrecision(3)} p50 ${r.editP50Ms} p99 ${r.editP99Ms} cursor p99 ${r.cursorP99Ms} saved p99 ${r.savedP99Ms} lost ${r.editsLost} loadgen ${r.loadgenCpuPercentEach.map((c) => c.toFixed(0)).join('+')}% (waiting for a CPU ${r.loadgenRunWaitPercentEach.map((c) => c?.toFixed(0)).join('+')}%) server ${r.serverCpuPercent.toFixed(0)}% (waiting ${r.serverRunWaitPercent?.toFixed(0)}%) cursors ${r.cursorsReceived}/${r.cursorsExpected} closed ${r.closedClients}`)
         add(`${shape} cpu/1k ${v}`, r.cpuSecPer1kDeliveries)
         add(`${shape} edit p99 ${v}`, r.editP99Ms)
         add(`${shape} edit p50 ${v}`, r.editP50Ms)
@@ -105,5 +105,5 @@ if (only.has('cold')) {
 
 
 console.log('\nmedians (n):')
-for (const [key, values] of [...samples].sort((a, b) => a[0].localeCompare(b[0]))) console.log(`  ${key}: ${median(values)?.toFixed(4)} (${values.length}) [${values.map((x) => +x.toFixed(4)).join(', ')}]`)
+for (const [key, values] of [...samples].sort((a, b) => a[0].localeCompare(b[0]))) console.log(`  ${key}: ${median(values)?.toPrecision(4)} (${values.length}) [${values.map((x) => +x.toPrecision(4)).join(', ')}]`)
 process.exit(0)
