@@ -2,7 +2,7 @@
 // (--base DIR, e.g. a worktree of the branch point) and y-websocket, in alternating rounds, on the
 // figures the hot-path work aims at: the 10 × 10 fan-out (CPU per delivery, edit p99), RSS per idle
 // connection, and the cold room load (both Sandbox builds restarted in turn on the same data).
-//   node bench/hotpathCompare.ts --base ../wt-base [--rounds 3] [--seconds 10] [--only fanout,memory,cold,crowd500]
+//   node bench/hotpathCompare.ts --base ../wt-base [--rounds 3] [--seconds 10] [--only fanout,memory,cold,crowd,crowd500]
 import { startPeer, type ServerHandle } from './peers.ts'
 import { runColdLoad } from './scenarios/coldLoad.ts'
 import { FANOUT_SHAPES, runFanout, type FanoutShape } from './scenarios/fanout.ts'
@@ -39,7 +39,7 @@ const log = (line: string): void => console.error(`${new Date().toISOString().sl
 for (let round = 0; round < rounds; round++) {
   const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length] as Variant)
   for (const v of order) {
-    for (const shape of ['rooms', 'crowd500'] as FanoutShape[]) {
+    for (const shape of ['rooms', 'crowd', 'crowd500'] as FanoutShape[]) {
       if (!only.has(shape === 'rooms' ? 'fanout' : shape)) continue
       const server = await start(v, FANOUT_SHAPES[shape].serverEnv)
       try {
