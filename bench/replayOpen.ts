@@ -1,7 +1,11 @@
 // Replay cold open: a long session (default 100,000 updates, bench/replaySeek.ts's generator) is
 // written into a data directory, a Sandbox server starts on it (nothing cached), and headless
 // Chromium opens the replay link. Timed: navigation → the first drawn board (the page's
-// `data-first-frame-ms` appears and a sticky is on the canvas), and, for where the time goes, the
+// `data-first-frame-ms` appears and a sticky is on screen: since the replay draws its first board
+// as a preview without tldraw (client/src/replay/ReplayPreview.tsx), a sticky of the preview or of
+// tldraw's canvas, whichever comes first; a client without the preview only has the canvas'),
+// navigation → a sticky on tldraw's canvas (the figure before the preview), navigation → the
+// canvas replacing the preview, and, for where the time goes, the
 // server's first `/timeline` and first `/updates` chunk as the page saw them (resource timing),
 // and the replay's JavaScript. Then a second server start on the same data answers the first
 // `/timeline` alone, over HTTP, with nothing else running.
@@ -42,8 +46,12 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 
 export interface ReplayOpenResult {
   updates: number
-  /** goto(replay link) → first board drawn (a sticky visible). */
+  /** goto(replay link) → first board drawn (a sticky visible, the preview's or the canvas'). */
   firstBoardMs: number
+  /** goto → a sticky on tldraw's canvas (before the preview, this was the first board). */
+  canvasStickyMs: number
+  /** goto → the canvas replaced the preview (null: a client without the preview). */
+  swapMs: number | null
   /** What the page itself measured: its first render → first drawn frame. */
   pageFirstFrameMs: number
   /** The page's requests, from navigation start to their last byte (resource timing). */
@@ -57,6 +65,8 @@ export interface ReplayOpenResult {
 }
 
 const SESSION_ID = 'bench_replay_open_00000000000000'
+const PREVIEW_STICKY = '.replay-preview__note[data-shape-type="note"]'
+const CANVAS_STICKY = '.tl-shape[data-shape-type="note"]'
 const VIEWER = 'bench-viewer-token'
 
 export interface ReplayOpenOptions {
@@ -212,6 +222,8 @@ export async function runReplayOpenBench(opts: ReplayOpenOptions): Promise<Repla
       updates: opts.updates,
       rounds: runs.length,
       firstBoardMs: pick('firstBoardMs') as number,
+      canvasStickyMs: pick('canvasStickyMs') as number,
+      swapMs: pick('swapMs'),
       pageFirstFrameMs: pick('pageFirstFrameMs') as number,
       timelineRequestMs: pick('timelineRequestMs'),
       firstFeedChunkMs: pick('firstFeedChunkMs'),
@@ -247,8 +259,15 @@ async function openOnce(dataDir: string, opts: ReplayOpenOptions): Promise<Repla
       const t0 = performance.now()
       await page.goto(`${proxy.url}/s/${sessionId}/replay?token=${viewer}`)
       await page.locator('.replay-page[data-first-frame-ms]').waitFor({ state: 'attached', timeout: 120_000 })
-      await page.locator('.tl-shape[data-shape-type="note"]').first().waitFor({ state: 'visible', timeout: 120_000 })
+      await page.locator(`${PREVIEW_STICKY}, ${CANVAS_STICKY}`).first().waitFor({ state: 'visible', timeout: 120_000 })
       const firstBoardMs = performance.now() - t0
+      await page.locator(CANVAS_STICKY).first().waitFor({ state: 'visible', timeout: 120_000 })
+      const canvasStickyMs = performance.now() - t0
+      let swapMs: number | null = null
+      if (await page.locator('.replay-page[data-board]').count()) {
+        await page.locator('.replay-page[data-board="canvas"]').waitFor({ state: 'attached', timeout: 120_000 })
+        swapMs = performance.now() - t0
+      }
       const pageFirstFrameMs = Number(await page.locator('.replay-page').getAttribute('data-first-frame-ms'))
       const timing = await page.evaluate(() => {
         const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[]
@@ -263,7 +282,7 @@ async function openOnce(dataDir: string, opts: ReplayOpenOptions): Promise<Repla
         }
       })
       await page.close()
-      return { firstBoardMs, pageFirstFrameMs, ...timing }
+      return { firstBoardMs, canvasStickyMs, swapMs, pageFirstFrameMs, ...timing }
     }
     if (opts.warm) {
       const first = await startSandbox(root, dataDir, env)
@@ -302,6 +321,8 @@ async function openOnce(dataDir: string, opts: ReplayOpenOptions): Promise<Repla
   return {
     updates: opts.updates,
     firstBoardMs: Math.round(open.firstBoardMs),
+    canvasStickyMs: Math.round(open.canvasStickyMs),
+    swapMs: round(open.swapMs),
     pageFirstFrameMs: open.pageFirstFrameMs,
     timelineRequestMs: round(open.timelineRequestMs),
     firstFeedChunkMs: round(open.firstFeedChunkMs),
