@@ -8,7 +8,7 @@ import type { Editor } from 'tldraw'
 import type { Participant, Phase, Task } from '@sandbox/shared'
 import { Board } from '../board/Board.tsx'
 import { ReplayBadges } from './ReplayBadges.tsx'
-import { diffEntries, type ReplayModel } from './ReplayModel.ts'
+import type { ReplayModel } from './ReplayModel.ts'
 import { FIT_INSET, type Camera } from './previewLayout.ts'
 import { applyToStore, createReplayStore } from './replayStore.ts'
 import type { ReplayState } from './useReplay.ts'
@@ -38,18 +38,14 @@ export interface ReplayCanvasProps {
 export default function ReplayCanvas(props: ReplayCanvasProps) {
   const { sessionId, token, licenseKey, model, version, subscribe, unreadable, initialCamera, onDrawn } = props
   const [editor, setEditor] = useState<Editor | null>(null)
-  // The store starts from the view as it is now; what changes after this reaches it through
-  // `subscribe` (and what changed in between, from the snapshot, when the subscription starts).
-  const [{ store, snapshot }] = useState(() => {
-    const s = createReplayStore(sessionId, token)
-    applyToStore(s, model.view, model.view.keys(), unreadable)
-    return { store: s, snapshot: new Map(model.view) }
-  })
+  // The store takes the view as it is when the canvas mounts (not while rendering: that fills in
+  // `unreadable`, which the page shows), then every change through `subscribe`.
+  const [store] = useState(() => createReplayStore(sessionId, token))
   useLayoutEffect(() => {
     const unsubscribe = subscribe((changed) => applyToStore(store, model.view, changed, unreadable))
-    applyToStore(store, model.view, diffEntries(snapshot, model.view), unreadable)
+    applyToStore(store, model.view, model.view.keys(), unreadable)
     return unsubscribe
-  }, [store, snapshot, model, subscribe, unreadable])
+  }, [store, model, subscribe, unreadable])
 
   // Keep what is on the board in view as it grows: fit it whenever some of it would be out of
   // view, until the person moves the camera themselves (then "Fit the board" brings it back).
