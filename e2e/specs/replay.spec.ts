@@ -124,10 +124,14 @@ test('replaying a session: opens on the first sticky, empty at the start, early 
 })
 
 test('the first board is drawn before tldraw has loaded, then the canvas takes its place without moving the stickies', async ({ server, session, newPerson }) => {
-  const { doc, destroy } = await stockFacilitator(server.baseURL, session, 'Host')
+  const { doc, participantId, destroy } = await stockFacilitator(server.baseURL, session, 'Host')
   const records = doc.getMap<Y.Map<unknown>>(Root.records)
+  // Open voting in converge, one dot on the second sticky: the preview draws the badges too.
+  doc.getMap(Root.session).set('hideVotes', false)
+  for (const phase of ['frame', 'collaborate', 'converge'] as const) doc.getMap(Root.session).set('phase', phase)
   records.set('shape:one', recordToYMap(stickyRecord({ id: 'shape:one', x: 100, y: 100, text: 'Preview one', index: 'a2' })))
   records.set('shape:two', recordToYMap(stickyRecord({ id: 'shape:two', x: 420, y: 160, text: 'Preview two', index: 'a3', color: 'blue' })))
+  doc.getMap(Root.votes).set(`${participantId}|shape:two`, 1)
   // Both stored before the replay reads them.
   await expect
     .poll(async () => {
@@ -135,7 +139,7 @@ test('the first board is drawn before tldraw has loaded, then the canvas takes i
       if (!response.ok) return false
       const stored = new Y.Doc()
       Y.applyUpdate(stored, new Uint8Array(await response.arrayBuffer()))
-      return stored.getMap(Root.records).has('shape:two')
+      return stored.getMap(Root.records).has('shape:two') && stored.getMap(Root.votes).size > 0
     })
     .toBe(true)
   destroy()
@@ -155,8 +159,9 @@ test('the first board is drawn before tldraw has loaded, then the canvas takes i
   await expect(previewNote('shape:one')).toHaveText('Preview one')
   await expect(previewNote('shape:two')).toHaveText('Preview two')
   await expect(page.locator('.tl-canvas')).toHaveCount(0)
+  await expect(preview.locator('.sticky-badges[data-sticky-id="shape:two"]').getByTestId('vote-badge')).toHaveText('1')
   // The sidebar and timeline work meanwhile.
-  await expect(page.getByTestId('replay-phase')).toHaveText('Warm-up')
+  await expect(page.getByTestId('replay-phase')).toHaveText('Converge')
   const before = await previewNote('shape:two').boundingBox()
   await snap(page, 'replay-preview')
 
@@ -165,6 +170,7 @@ test('the first board is drawn before tldraw has loaded, then the canvas takes i
   await expect(page.locator('.replay-page[data-board="canvas"]')).toHaveCount(1)
   await expect(preview).toHaveCount(0)
   await expect(replay.notes()).toHaveCount(2)
+  await expect(page.locator('.replay-canvas .sticky-badges[data-sticky-id="shape:two"]').getByTestId('vote-badge')).toHaveText('1')
   const after = await replay.note('Preview two').boundingBox()
   expect(before && after && Math.abs(before.x - after.x) <= 2 && Math.abs(before.y - after.y) <= 2 && Math.abs(before.width - after.width) <= 2).toBe(true)
   await snap(page, 'replay-after-swap')

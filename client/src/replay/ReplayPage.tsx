@@ -199,7 +199,7 @@ function ReplayView({ session, token, initialAt, openedAt, licenseKey }: ReplayV
               />
             </Suspense>
           ) : null}
-          {!drawn ? <ReplayPreview view={model.view} version={version} cameraRef={previewCamera} /> : null}
+          {!drawn ? <ReplayPreview view={model.view} version={version} cameraRef={previewCamera} phase={summary.phase} people={summary.people} tasks={summary.tasks} /> : null}
         </div>
         <ReplaySidebar summary={summary} />
       </main>

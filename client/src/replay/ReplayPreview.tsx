@@ -3,8 +3,10 @@
 // fit will choose. ReplayPage swaps in the canvas (ReplayCanvas.tsx) once it has drawn its own.
 // Not interactive and hidden from assistive technology: it stands in for a frame or so.
 import { useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react'
+import type { Participant, Phase, Task } from '@sandbox/shared'
 import type { Entries } from './ReplayModel.ts'
-import { boardPreview, CANVAS_BACKGROUND, followCamera, NOTE_LABEL_PADDING, NOTE_LINE_HEIGHT, type Camera } from './previewLayout.ts'
+import { ReplayBadgeLayer } from './ReplayBadgeLayer.tsx'
+import { boardPreview, CANVAS_BACKGROUND, followCamera, notePlacements, NOTE_LABEL_PADDING, NOTE_LINE_HEIGHT, type Camera } from './previewLayout.ts'
 import { PREVIEW_FONT_FAMILY } from './preloadFonts.ts'
 
 export interface ReplayPreviewProps {
@@ -13,9 +15,13 @@ export interface ReplayPreviewProps {
   version: number
   /** Where the preview's camera is, for the canvas to start there. */
   cameraRef: RefObject<Camera | null>
+  /** For the badges (votes, task owners), as over the canvas. */
+  phase: Phase | null
+  people: readonly Participant[]
+  tasks: readonly Task[]
 }
 
-export function ReplayPreview({ view, version, cameraRef }: ReplayPreviewProps) {
+export function ReplayPreview({ view, version, cameraRef, phase, people, tasks }: ReplayPreviewProps) {
   const root = useRef<HTMLDivElement>(null)
   const [size, setSize] = useState<{ w: number; h: number } | null>(null)
   useLayoutEffect(() => {
@@ -71,6 +77,9 @@ export function ReplayPreview({ view, version, cameraRef }: ReplayPreviewProps) 
             </div>
           ))}
         </div>
+      ) : null}
+      {camera && size ? (
+        <ReplayBadgeLayer placements={notePlacements(board.notes, camera, size)} view={view} version={version} phase={phase} people={people} tasks={tasks} />
       ) : null}
     </div>
   )

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { Root } from '@sandbox/shared'
 import { stickyRecord } from '@sandbox/shared/board'
 import { entryKey, type Entries } from './ReplayModel.ts'
-import { boardPreview, containsBox, fitCamera, followCamera, NOTE_FILLS, toScreen, viewportPageBounds } from './previewLayout.ts'
+import { boardPreview, containsBox, fitCamera, followCamera, NOTE_FILLS, notePlacements, toScreen, viewportPageBounds } from './previewLayout.ts'
 
 const recordKey = (id: string) => entryKey(Root.records, id)
 
@@ -104,5 +104,15 @@ describe('the camera: tldraw’s zoomToBounds(bounds, { inset: 120, targetZoom: 
     expect(containsBox(viewportPageBounds(next as NonNullable<typeof next>, viewport), grown)).toBe(true)
     // No board: nothing to fit.
     expect(followCamera(null, null, viewport)).toBeNull()
+  })
+})
+
+describe('notePlacements: where the badges go', () => {
+  it('gives the screen box of each sticky in view, none for those out of it', () => {
+    const near = stickyRecord({ id: 'shape:near', x: 0, y: 0, text: 'Near', index: 'a2' })
+    const far = stickyRecord({ id: 'shape:far', x: 5000, y: 0, text: 'Far', index: 'a3' })
+    const { notes } = boardPreview(view(near, far))
+    const camera = { x: 100, y: 50, z: 0.5 }
+    expect(notePlacements(notes, camera, { w: 800, h: 600 })).toEqual([{ id: 'shape:near', left: 50, top: 25, width: 100, height: 100 }])
   })
 })

@@ -27,6 +27,8 @@ export interface Camera {
 
 export interface PreviewNote {
   id: string
+  /** Its page bounds (rotated, the box around it), as tldraw's `getShapePageBounds`. */
+  bounds: Box
   /** The note's top-left corner on the page, and its rotation there (radians, about that corner). */
   x: number
   y: number
@@ -195,7 +197,8 @@ export function boardPreview(view: Entries): BoardPreview {
   const boxes: Box[] = []
   for (const { shape, at } of placeShapes(view)) {
     const size = localSize(shape)
-    boxes.push(pageBox(at, size.w, size.h))
+    const box = pageBox(at, size.w, size.h)
+    boxes.push(box)
     if (shape.type !== 'note') continue
     const p = shape.props
     const scale = num(p.scale, 1)
@@ -203,6 +206,7 @@ export function boardPreview(view: Entries): BoardPreview {
     const horizontal = HORIZONTAL[str(p.align, 'middle')] ?? { justify: 'center', textAlign: 'center' }
     notes.push({
       id: shape.id,
+      bounds: box,
       x: at.x,
       y: at.y,
       rotation: at.rotation,
@@ -247,4 +251,21 @@ export function followCamera(previous: Camera | null, bounds: Box | null, viewpo
   if (!bounds) return previous
   if (previous && containsBox(viewportPageBounds(previous, viewport), bounds)) return previous
   return fitCamera(bounds, viewport)
+}
+
+const collides = (a: Box, b: Box): boolean => a.x <= b.x + b.w && b.x <= a.x + a.w && a.y <= b.y + b.h && b.y <= a.y + a.h
+
+/**
+ * Where the stickies in view are drawn, in pixels from the viewport's top-left corner (for the
+ * badges over them): as session/stickies.ts's `useStickyPlacements` reads them from tldraw.
+ */
+export function notePlacements(notes: readonly PreviewNote[], camera: Camera, viewport: { w: number; h: number }): { id: string; left: number; top: number; width: number; height: number }[] {
+  const view = viewportPageBounds(camera, viewport)
+  const out: { id: string; left: number; top: number; width: number; height: number }[] = []
+  for (const n of notes) {
+    if (!collides(n.bounds, view)) continue
+    const topLeft = toScreen(camera, n.bounds.x, n.bounds.y)
+    out.push({ id: n.id, left: topLeft.x, top: topLeft.y, width: n.bounds.w * camera.z, height: n.bounds.h * camera.z })
+  }
+  return out
 }
