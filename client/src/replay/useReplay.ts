@@ -47,7 +47,7 @@ const describe = (error: unknown): string => (error instanceof ApiError ? error.
  * `initialAt` null: open where people first did something (or at the end, if nobody did);
  * `placeholderAt` is the moment the timeline shows until then.
  */
-/** `boardReady`: the canvas is up (the timeline is asked for after the first board, see below). */
+/** `boardReady`: tldraw's canvas has replaced the preview (the timeline is asked for after that, see below). */
 export function useReplay(sessionId: string, token: string, initialAt: number | null, placeholderAt: number, openedAt: number, boardReady: boolean): ReplayState {
   const [model] = useState(() => new ReplayModel())
   const [listeners] = useState(() => new Set<ViewListener>())
