@@ -20,6 +20,7 @@ import type { PresenceUser } from './presenceSync.ts'
 import { isSafeLink } from './readRecord.ts'
 import { LazyLabelNoteShapeUtil } from './noteShape.tsx'
 import { NearbyNoteShapeTool } from './noteTool.ts'
+import { warmNoteLabels } from './warmLabels.ts'
 import { BoardLimits } from '@sandbox/shared/board'
 
 /**
@@ -77,7 +78,12 @@ export function Board({ store, user, readOnly, licenseKey, onEditor }: BoardProp
     (editor: Editor) => {
       if (readOnly) editor.updateInstanceState({ isReadonly: true })
       onEditorRef.current(editor)
-      return () => onEditorRef.current(null)
+      // The HTML of the stickies around the view is made while the page is idle (warmLabels.ts).
+      const stopWarming = warmNoteLabels(editor)
+      return () => {
+        stopWarming()
+        onEditorRef.current(null)
+      }
     },
     [readOnly],
   )
