@@ -10,6 +10,8 @@ import { react, renderHtmlFromRichText, type Editor, type TLNoteShape, type TLSh
 const SLICE = 12
 /** How far around the view to look, in screens (the view's larger side). */
 const REACH_SCREENS = 1.5
+/** Not while the board is opening: the first click (adding a sticky) comes first. */
+const START_AFTER_MS = 2_000
 
 type Idle = (run: (deadline: { timeRemaining(): number }) => void) => number
 const hasIdleCallbacks = typeof requestIdleCallback === 'function'
@@ -32,6 +34,7 @@ export function warmNoteLabels(editor: Editor): () => void {
   const warmed = new Set<TLShapeId>()
   let handle: number | null = null
   let stopped = false
+  let started = false
 
   const slice = (deadline: { timeRemaining(): number }) => {
     handle = null
@@ -66,11 +69,16 @@ export function warmNoteLabels(editor: Editor): () => void {
   const stopReacting = react('sandbox warm note labels', () => {
     if (editor.getCameraState() !== 'idle') return
     editor.getViewportPageBounds()
-    if (handle === null && !stopped) handle = requestIdle(slice)
+    if (handle === null && !stopped && started) handle = requestIdle(slice)
   })
+  const startTimer = window.setTimeout(() => {
+    started = true
+    if (handle === null && !stopped) handle = requestIdle(slice)
+  }, START_AFTER_MS)
 
   return () => {
     stopped = true
+    window.clearTimeout(startTimer)
     stopReacting()
     if (handle !== null) cancelIdle(handle)
   }
