@@ -96,7 +96,9 @@ function ReplayView({ session, token, initialAt, openedAt, licenseKey }: ReplayV
   const replay = useReplay(session.id, token, initialAt, session.createdAt, openedAt, drawn)
   const { model, timeline, moment, version, show } = replay
   const start = timeline?.start ?? session.createdAt
-  const end = Math.max(timeline?.end ?? start, model.ats.at(-1) ?? start, start)
+  // Until the timeline arrives, the end is at least the moment shown (a link's moment can be past
+  // what has loaded so far: "40:00 / 39:21" would read as nonsense).
+  const end = Math.max(timeline?.end ?? moment, model.ats.at(-1) ?? start, start)
   const [speed, setSpeed] = useState<Speed>(4)
   const [skipGaps, setSkipGaps] = useState(true)
   const playback = usePlayback({ moment, start, end, speed, skipGaps, gaps: timeline?.gaps ?? [], show })
