@@ -87,10 +87,10 @@ test('"Bring everyone here" moves every view to the facilitator’s, and a name 
   await wheelAway(host, 4000, 3000)
   const faraway = await addSticky(host.board, 'Look over here', { x: 420, y: 300 })
   await expect(faraway).toBeInViewport()
-  await host.board.expectSaved()
-  // Far from their views, the sticky is not even drawn for the others yet: a board mounts the
-  // stickies that come near the screen (client/src/board/nearRendering.ts), so it cannot be counted.
-  for (const p of [memberA, memberB]) await expect(p.board.note('Look over here')).not.toBeInViewport()
+  for (const p of [memberA, memberB]) {
+    await expect(p.board.notes()).toHaveCount(1)
+    await expect(p.board.note('Look over here')).not.toBeInViewport()
+  }
 
   await host.page.getByRole('button', { name: 'Bring everyone here' }).click()
   // The short notice on every screen, watched for at once (it goes away after a few seconds).

@@ -10,6 +10,9 @@
 // forth does not mount and unmount the same notes. Nothing else changes: tldraw's store, hit
 // testing, selection, the spatial index and keyboard navigation do not read this list.
 //
+// Only on a big page (NEAR_VIEW_MIN_SHAPES or more): a board a meeting makes by hand mounts all its
+// shapes, as tldraw does, and every sticky on it is in the page whatever the camera.
+//
 // Only for the boards that ask (`renderNearViewOnly(store)`, before <Tldraw> mounts): tldraw reads
 // the list while rendering the canvas for the first time, before `onMount` could change anything.
 import { Editor, computed, type Computed, type TLShapeId, type TLStore } from 'tldraw'
@@ -35,6 +38,9 @@ export function keepMounted<T extends { id: TLShapeId }>(all: readonly T[], moun
   if (previous && previous.length === kept.length && kept.every((entry, i) => entry === previous[i])) return previous
   return kept
 }
+
+/** Below this many shapes on the page, tldraw's own list is rendered (mounting them all is cheap). */
+export const NEAR_VIEW_MIN_SHAPES = 300
 
 const stores = new WeakSet<TLStore>()
 const lists = new WeakMap<Editor, Computed<readonly RenderingShape[]>>()
@@ -66,5 +72,6 @@ function nearList(editor: Editor, tldrawList: () => RenderingShape[]): Computed<
 const tldrawGetRenderingShapes = Editor.prototype.getRenderingShapes
 Editor.prototype.getRenderingShapes = function getRenderingShapes(this: Editor) {
   if (!stores.has(this.store)) return tldrawGetRenderingShapes.call(this)
+  if (this.getCurrentPageShapeIds().size < NEAR_VIEW_MIN_SHAPES) return tldrawGetRenderingShapes.call(this)
   return nearList(this, () => tldrawGetRenderingShapes.call(this)).get() as RenderingShape[]
 }
