@@ -33,7 +33,9 @@ const ROUTES: Record<string, readonly string[]> = {
   'my tasks': ['src/session/MyTasksPage.tsx'],
   'my tasks, live': ['src/session/MyTasksPage.tsx', 'src/session/MyTasksLive.tsx'],
   board: ['src/pages/BoardPage.tsx'],
+  // The replay draws its first board without tldraw (a preview), then loads its canvas.
   replay: ['src/replay/ReplayPage.tsx'],
+  'replay, canvas': ['src/replay/ReplayPage.tsx', 'src/replay/ReplayCanvas.tsx'],
 }
 
 export function measureBundles(distDir: string): RouteSize[] {

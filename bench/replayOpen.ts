@@ -1,7 +1,11 @@
 // Replay cold open: a long session (default 100,000 updates, bench/replaySeek.ts's generator) is
 // written into a data directory, a Sandbox server starts on it (nothing cached), and headless
 // Chromium opens the replay link. Timed: navigation → the first drawn board (the page's
-// `data-first-frame-ms` appears and a sticky is on the canvas), and, for where the time goes, the
+// `data-first-frame-ms` appears and a sticky is on screen: since the replay draws its first board
+// as a preview without tldraw (client/src/replay/ReplayPreview.tsx), a sticky of the preview or of
+// tldraw's canvas, whichever comes first; a client without the preview only has the canvas'),
+// navigation → a sticky on tldraw's canvas (the figure before the preview), navigation → the
+// canvas replacing the preview, and, for where the time goes, the
 // server's first `/timeline` and first `/updates` chunk as the page saw them (resource timing),
 // and the replay's JavaScript. Then a second server start on the same data answers the first
 // `/timeline` alone, over HTTP, with nothing else running.
@@ -42,8 +46,14 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 
 export interface ReplayOpenResult {
   updates: number
-  /** goto(replay link) → first board drawn (a sticky visible). */
+  /** Navigation → first board drawn (a sticky painted, the preview's or the canvas'), by the page's clock. */
   firstBoardMs: number
+  /** The same from goto() to Playwright's waitFor seeing it (how it was measured before: in steps of its polling). */
+  firstBoardWaitMs: number
+  /** Navigation → a sticky painted on tldraw's canvas, by the page's clock (before the preview, this was the first board). */
+  canvasStickyMs: number
+  /** Navigation → the canvas replaced the preview, by the page's clock (null: a client without the preview). */
+  swapMs: number | null
   /** What the page itself measured: its first render → first drawn frame. */
   pageFirstFrameMs: number
   /** The page's requests, from navigation start to their last byte (resource timing). */
@@ -57,6 +67,8 @@ export interface ReplayOpenResult {
 }
 
 const SESSION_ID = 'bench_replay_open_00000000000000'
+const PREVIEW_STICKY = '.replay-preview__note[data-shape-type="note"]'
+const CANVAS_STICKY = '.tl-shape[data-shape-type="note"]'
 const VIEWER = 'bench-viewer-token'
 
 export interface ReplayOpenOptions {
@@ -212,6 +224,9 @@ export async function runReplayOpenBench(opts: ReplayOpenOptions): Promise<Repla
       updates: opts.updates,
       rounds: runs.length,
       firstBoardMs: pick('firstBoardMs') as number,
+      firstBoardWaitMs: pick('firstBoardWaitMs') as number,
+      canvasStickyMs: pick('canvasStickyMs') as number,
+      swapMs: pick('swapMs'),
       pageFirstFrameMs: pick('pageFirstFrameMs') as number,
       timelineRequestMs: pick('timelineRequestMs'),
       firstFeedChunkMs: pick('firstFeedChunkMs'),
@@ -236,19 +251,43 @@ async function openOnce(dataDir: string, opts: ReplayOpenOptions): Promise<Repla
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     const visit = async () => {
       const page = await context.newPage()
-      // When tldraw's canvas and the first sticky appear, by the page's own clock.
+      // When tldraw's canvas, the first sticky (the preview's, tldraw's) and the swap appear, by
+      // the page's own clock (from navigation start), taken in the frame that paints them.
+      // Playwright's own waits poll at 0, 20, 50, 100, 100 ms then every 500 ms: the figures
+      // measured from here with waitFor (firstBoardWaitMs) come in steps of up to half a second.
       await page.addInitScript(() => {
         const marks: Record<string, number> = {}
         ;(window as unknown as { __replayMarks: Record<string, number> }).__replayMarks = marks
+        const seen = new Set<string>()
+        const visible = (selector: string) => [...document.querySelectorAll(selector)].some((e) => e.getClientRects().length > 0)
+        const tests: Record<string, () => boolean> = {
+          canvas: () => document.querySelector('.tl-canvas') !== null,
+          previewSticky: () => visible('.replay-preview__note'),
+          canvasSticky: () => visible('.tl-shape[data-shape-type="note"] .tl-note__container'),
+          swap: () => document.querySelector('.replay-page[data-board="canvas"]') !== null,
+        }
         new MutationObserver(() => {
-          if (marks.canvas === undefined && document.querySelector('.tl-canvas')) marks.canvas = performance.now()
-        }).observe(document, { childList: true, subtree: true })
+          for (const [name, test] of Object.entries(tests)) {
+            if (seen.has(name) || !test()) continue
+            seen.add(name)
+            requestAnimationFrame(() => (marks[name] = performance.now()))
+          }
+        }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-board', 'style', 'class'] })
       })
       const t0 = performance.now()
       await page.goto(`${proxy.url}/s/${sessionId}/replay?token=${viewer}`)
       await page.locator('.replay-page[data-first-frame-ms]').waitFor({ state: 'attached', timeout: 120_000 })
-      await page.locator('.tl-shape[data-shape-type="note"]').first().waitFor({ state: 'visible', timeout: 120_000 })
-      const firstBoardMs = performance.now() - t0
+      await page.locator(`${PREVIEW_STICKY}, ${CANVAS_STICKY}`).first().waitFor({ state: 'visible', timeout: 120_000 })
+      const firstBoardWaitMs = performance.now() - t0
+      await page.locator(CANVAS_STICKY).first().waitFor({ state: 'visible', timeout: 120_000 })
+      const canvasStickyWaitMs = performance.now() - t0
+      const previewed = (await page.locator('.replay-page[data-board]').count()) > 0
+      if (previewed) await page.locator('.replay-page[data-board="canvas"]').waitFor({ state: 'attached', timeout: 120_000 })
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
+      const marks = await page.evaluate(() => (window as unknown as { __replayMarks: Record<string, number> }).__replayMarks)
+      const canvasStickyMs = marks.canvasSticky ?? canvasStickyWaitMs
+      const firstBoardMs = Math.min(marks.previewSticky ?? Infinity, canvasStickyMs)
+      const swapMs = previewed ? (marks.swap ?? null) : null
       const pageFirstFrameMs = Number(await page.locator('.replay-page').getAttribute('data-first-frame-ms'))
       const timing = await page.evaluate(() => {
         const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[]
@@ -263,7 +302,7 @@ async function openOnce(dataDir: string, opts: ReplayOpenOptions): Promise<Repla
         }
       })
       await page.close()
-      return { firstBoardMs, pageFirstFrameMs, ...timing }
+      return { firstBoardMs, firstBoardWaitMs, canvasStickyMs, swapMs, pageFirstFrameMs, ...timing }
     }
     if (opts.warm) {
       const first = await startSandbox(root, dataDir, env)
@@ -302,6 +341,9 @@ async function openOnce(dataDir: string, opts: ReplayOpenOptions): Promise<Repla
   return {
     updates: opts.updates,
     firstBoardMs: Math.round(open.firstBoardMs),
+    firstBoardWaitMs: Math.round(open.firstBoardWaitMs),
+    canvasStickyMs: Math.round(open.canvasStickyMs),
+    swapMs: round(open.swapMs),
     pageFirstFrameMs: open.pageFirstFrameMs,
     timelineRequestMs: round(open.timelineRequestMs),
     firstFeedChunkMs: round(open.firstFeedChunkMs),

@@ -122,3 +122,56 @@ test('replaying a session: opens on the first sticky, empty at the start, early 
   await again.goto(session.id, session.tokens.participant, middle)
   await expect(again.notes()).toHaveCount(2)
 })
+
+test('the first board is drawn before tldraw has loaded, then the canvas takes its place without moving the stickies', async ({ server, session, newPerson }) => {
+  const { doc, participantId, destroy } = await stockFacilitator(server.baseURL, session, 'Host')
+  const records = doc.getMap<Y.Map<unknown>>(Root.records)
+  // Open voting in converge, one dot on the second sticky: the preview draws the badges too.
+  doc.getMap(Root.session).set('hideVotes', false)
+  for (const phase of ['frame', 'collaborate', 'converge'] as const) doc.getMap(Root.session).set('phase', phase)
+  records.set('shape:one', recordToYMap(stickyRecord({ id: 'shape:one', x: 100, y: 100, text: 'Preview one', index: 'a2' })))
+  records.set('shape:two', recordToYMap(stickyRecord({ id: 'shape:two', x: 420, y: 160, text: 'Preview two', index: 'a3', color: 'blue' })))
+  doc.getMap(Root.votes).set(`${participantId}|shape:two`, 1)
+  // Both stored before the replay reads them.
+  await expect
+    .poll(async () => {
+      const response = await fetch(`${server.baseURL}/api/sessions/${session.id}/state?at=${Date.now()}&token=${session.tokens.viewer}`)
+      if (!response.ok) return false
+      const stored = new Y.Doc()
+      Y.applyUpdate(stored, new Uint8Array(await response.arrayBuffer()))
+      return stored.getMap(Root.records).has('shape:two') && stored.getMap(Root.votes).size > 0
+    })
+    .toBe(true)
+  destroy()
+
+  const viewer = await newPerson()
+  const page = viewer.page
+  // Hold tldraw's part of the replay back, as a slow start would.
+  let release = () => {}
+  const held = new Promise<void>((resolve) => (release = resolve))
+  await page.route(/\/assets\/ReplayCanvas-[^/]*\.js$/, async (route) => {
+    await held
+    await route.continue()
+  })
+  await page.goto(`/s/${session.id}/replay?token=${session.tokens.viewer}&t=${Date.now()}`)
+  const preview = page.getByTestId('replay-preview')
+  const previewNote = (id: string) => preview.locator(`[data-shape-id="${id}"]`)
+  await expect(previewNote('shape:one')).toHaveText('Preview one')
+  await expect(previewNote('shape:two')).toHaveText('Preview two')
+  await expect(page.locator('.tl-canvas')).toHaveCount(0)
+  await expect(preview.locator('.sticky-badges[data-sticky-id="shape:two"]').getByTestId('vote-badge')).toHaveText('1')
+  // The sidebar and timeline work meanwhile.
+  await expect(page.getByTestId('replay-phase')).toHaveText('Converge')
+  const before = await previewNote('shape:two').boundingBox()
+  await snap(page, 'replay-preview')
+
+  release()
+  const replay = new ReplayPage(page)
+  await expect(page.locator('.replay-page[data-board="canvas"]')).toHaveCount(1)
+  await expect(preview).toHaveCount(0)
+  await expect(replay.notes()).toHaveCount(2)
+  await expect(page.locator('.replay-canvas .sticky-badges[data-sticky-id="shape:two"]').getByTestId('vote-badge')).toHaveText('1')
+  const after = await replay.note('Preview two').boundingBox()
+  expect(before && after && Math.abs(before.x - after.x) <= 2 && Math.abs(before.y - after.y) <= 2 && Math.abs(before.width - after.width) <= 2).toBe(true)
+  await snap(page, 'replay-after-swap')
+})

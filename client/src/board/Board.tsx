@@ -19,6 +19,8 @@ import { assetUrls } from './assetUrls.ts'
 import type { PresenceUser } from './presenceSync.ts'
 import { isSafeLink } from './readRecord.ts'
 import { LazyLabelNoteShapeUtil } from './noteShape.tsx'
+import { NearbyNoteShapeTool } from './noteTool.ts'
+import { warmNoteLabels } from './warmLabels.ts'
 import { BoardLimits } from '@sandbox/shared/board'
 
 /**
@@ -44,6 +46,8 @@ const NO_VIDEO: readonly string[] = []
 // Stickies whose text is measured only when asked (noteShape.ts): a big board opens without
 // measuring every sticky's text first.
 const SHAPE_UTILS = [LazyLabelNoteShapeUtil]
+// The note tool looks for a free spot beside the notes near the click, not every note on the page.
+const TOOLS = [NearbyNoteShapeTool]
 // tldraw refuses new shapes past 4,000 on a page by default: on a 5,000-sticky board nobody could
 // add one. The server's own limit on a board's records is the one that counts.
 const TLDRAW_OPTIONS = { maxShapesPerPage: BoardLimits.MAX_RECORDS_PER_SESSION }
@@ -74,7 +78,12 @@ export function Board({ store, user, readOnly, licenseKey, onEditor }: BoardProp
     (editor: Editor) => {
       if (readOnly) editor.updateInstanceState({ isReadonly: true })
       onEditorRef.current(editor)
-      return () => onEditorRef.current(null)
+      // The HTML of the stickies around the view is made while the page is idle (warmLabels.ts).
+      const stopWarming = warmNoteLabels(editor)
+      return () => {
+        stopWarming()
+        onEditorRef.current(null)
+      }
     },
     [readOnly],
   )
@@ -100,6 +109,7 @@ export function Board({ store, user, readOnly, licenseKey, onEditor }: BoardProp
         onMount={handleMount}
         components={TLDRAW_COMPONENTS}
         shapeUtils={SHAPE_UTILS}
+        tools={TOOLS}
         options={TLDRAW_OPTIONS}
         autoFocus
       />

@@ -1,5 +1,4 @@
-// tldraw's sticky note, with its text measured only when something asks where the text is, and
-// drawn only once it comes near the screen.
+// tldraw's sticky note, with its text measured only when something asks where the text is.
 //
 // tldraw's note geometry is the note's rectangle plus a rectangle around its text, and it measures
 // the text in the DOM (`measureHtml`) to build the second one. The editor asks every shape's
@@ -9,12 +8,8 @@
 // the text changes). Here the text's rectangle is measured the first time it is used (clicking into
 // the text of a selected sticky, hit-testing a sticky under the pointer) and never before.
 //
-// tldraw also keeps every shape on the page mounted and hides the ones off screen; each note's
-// text is rendered to HTML through a TipTap schema built per note (about a second for 2,000
-// notes). Here a note far from the screen renders nothing until it first comes near (within half
-// a screen of the viewport) or tldraw stops hiding it (selected, being edited); from then on it is
-// tldraw's own note. A hidden note showed nothing before either: tldraw sets `display: none` on it.
-import { useRef } from 'react'
+// A note far from the screen is not mounted at all until it first comes near (nearRendering.ts,
+// with `shapesNearView` below).
 import {
   Geometry2d,
   Group2d,
@@ -22,8 +17,6 @@ import {
   Rectangle2d,
   computed,
   getDisplayValues,
-  track,
-  useValue,
   type Computed,
   type Editor,
   type Geometry2dFilters,
@@ -92,25 +85,7 @@ export function shapesNearView(editor: Editor): Computed<ReadonlySet<TLShapeId>>
   return near
 }
 
-/** tldraw's note, as its own component so its signal reads are tracked as in tldraw's shape. */
-const FullNote = track(function FullNote({ util, shape }: { util: LazyLabelNoteShapeUtil; shape: TLNoteShape }) {
-  return NoteShapeUtil.prototype.component.call(util, shape)
-})
-
-function NoteWhenNear({ util, shape }: { util: LazyLabelNoteShapeUtil; shape: TLNoteShape }) {
-  const editor = util.editor
-  const id = shape.id
-  const wanted = useValue('sandbox note near view', () => shapesNearView(editor).get().has(id) || !editor.getCulledShapes().has(id), [editor, id])
-  const shown = useRef(false)
-  if (wanted) shown.current = true
-  return shown.current ? <FullNote util={util} shape={shape} /> : null
-}
-
 export class LazyLabelNoteShapeUtil extends NoteShapeUtil {
-  override component(shape: TLNoteShape) {
-    return <NoteWhenNear util={this} shape={shape} />
-  }
-
   override getGeometry(shape: TLNoteShape): Group2d {
     const dv = getDisplayValues(this, shape)
     const { scale, growY } = shape.props

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react'
 import { atom, createTLStore, createUserId, UserRecordType, type TLStore, type TLUser } from 'tldraw'
 import { createAssetStore } from './assetStore.ts'
 import { openConnection, type BoardConnection } from './connection.ts'
+import { renderNearViewOnly } from './nearRendering.ts'
 import { bindPresence, type PresenceUser } from './presenceSync.ts'
 import { bindPrivateRecords, type PrivateRecords } from './privateRecords.ts'
 import { schemaHash } from '@sandbox/shared/board'
@@ -46,6 +47,8 @@ export function useYjsStore(options: YjsStoreOptions): YjsStoreState {
       users: { currentUser: $author },
       collaboration: { status: $status, mode: atom('collaboration mode', readOnly ? 'readonly' : 'readwrite') },
     })
+    // A big board mounts the shapes near the screen, not all of them (nearRendering.ts).
+    renderNearViewOnly(store)
     const connection = openConnection({
       sessionId,
       token,

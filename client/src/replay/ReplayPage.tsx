@@ -1,14 +1,17 @@
 // `/s/:id/replay?token=T&t=MS`: the session as it was at any moment. A read-only board, the phase,
 // people and tasks of that moment beside it, and the timeline below. The moment is kept in the
 // URL (`t`, replaced while scrubbing) so a link opens the same moment.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+//
+// This chunk does not carry tldraw: the first board is a preview drawn from the replay's model
+// (ReplayPreview.tsx), and tldraw's canvas (ReplayCanvas.tsx, its own lazy chunk, asked for once
+// the preview is on screen) replaces it when it has drawn the same stickies.
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { UnreadableNotice } from '../components/BoardNotices.tsx'
-import type { Editor } from 'tldraw'
 import { ApiError, fetchConfig, fetchSession, type SessionInfo } from '../lib/api.ts'
-import { Board } from '../board/Board.tsx'
 import { StatusPage } from '../components/StatusPage.tsx'
 import { Link, boardPath } from '../router.tsx'
-import { ReplayBadges } from './ReplayBadges.tsx'
+import type { Camera } from './previewLayout.ts'
+import { ReplayPreview } from './ReplayPreview.tsx'
 import { ReplaySidebar, summarize } from './ReplaySidebar.tsx'
 import { ReplayTimeline, type Speed } from './ReplayTimeline.tsx'
 import { usePlayback } from './usePlayback.ts'
@@ -19,7 +22,10 @@ import './replay.css'
 // As soon as this code has arrived, not earlier: fetched beside tldraw's code, the fonts slowed it down.
 preloadStickyFonts()
 
-const REPLAY_USER = { id: 'replay', name: 'Replay', color: '#868e96' }
+const ReplayCanvas = lazy(() => import('./ReplayCanvas.tsx'))
+/** tldraw's code is asked for once the preview is painted, or after this long without one. */
+const CANVAS_LATEST_MS = 1_000
+
 const ACTIVE_WINDOW_MS = 60_000
 const URL_UPDATE_MS = 200
 
@@ -85,11 +91,14 @@ interface ReplayViewProps {
 }
 
 function ReplayView({ session, token, initialAt, openedAt, licenseKey }: ReplayViewProps) {
-  const [editor, setEditor] = useState<Editor | null>(null)
-  const replay = useReplay(session.id, token, initialAt, session.createdAt, openedAt, editor !== null)
+  // The canvas has replaced the preview.
+  const [drawn, setDrawn] = useState(false)
+  const replay = useReplay(session.id, token, initialAt, session.createdAt, openedAt, drawn)
   const { model, timeline, moment, version, show } = replay
   const start = timeline?.start ?? session.createdAt
-  const end = Math.max(timeline?.end ?? start, model.ats.at(-1) ?? start, start)
+  // Until the timeline arrives, the end is at least the moment shown (a link's moment can be past
+  // what has loaded so far: "40:00 / 39:21" would read as nonsense).
+  const end = Math.max(timeline?.end ?? moment, model.ats.at(-1) ?? start, start)
   const [speed, setSpeed] = useState<Speed>(4)
   const [skipGaps, setSkipGaps] = useState(true)
   const playback = usePlayback({ moment, start, end, speed, skipGaps, gaps: timeline?.gaps ?? [], show })
@@ -130,55 +139,24 @@ function ReplayView({ session, token, initialAt, openedAt, licenseKey }: ReplayV
     [timeline, moment, start, end, show, playback],
   )
 
-  // Keep what is on the board in view as it grows: fit it whenever some of it would be out of
-  // view, until the person moves the camera themselves (then "Fit the board" brings it back).
-  const editorRef = useRef<Editor | null>(null)
-  const followed = useRef<{ x: number; y: number; z: number } | null>(null)
-  const [following, setFollowing] = useState(true)
-  const fit = useCallback((ed: Editor) => {
-    const content = ed.getCurrentPageBounds()
-    if (!content) return
-    // The inset keeps stickies clear of tldraw's controls and of their badges.
-    ed.zoomToBounds(content, { inset: 120, targetZoom: 1 })
-    followed.current = ed.getCamera()
-  }, [])
+  // tldraw's chunk: its download and start-up would hold the preview back, so it is asked for once
+  // the preview has been painted (two frames), or after CANVAS_LATEST_MS if none has.
+  const [wantCanvas, setWantCanvas] = useState(false)
   useEffect(() => {
-    const ed = editorRef.current
-    if (!ed || !following) return
-    const camera = ed.getCamera()
-    const last = followed.current
-    if (last && (Math.abs(last.x - camera.x) > 0.5 || Math.abs(last.y - camera.y) > 0.5 || Math.abs(last.z - camera.z) > 0.001)) {
-      setFollowing(false)
-      return
+    if (wantCanvas) return
+    const timer = setTimeout(() => setWantCanvas(true), CANVAS_LATEST_MS)
+    let frame = 0
+    if (shown) frame = requestAnimationFrame(() => (frame = requestAnimationFrame(() => setWantCanvas(true))))
+    return () => {
+      clearTimeout(timer)
+      cancelAnimationFrame(frame)
     }
-    const content = ed.getCurrentPageBounds()
-    if (content && (last === null || !ed.getViewportPageBounds().contains(content))) fit(ed)
-  }, [version, following, fit, editor])
-  const fitAgain = () => {
-    if (editorRef.current) fit(editorRef.current)
-    setFollowing(true)
-  }
-
-  // The canvas must not re-render with every frame of scrubbing: the store drives what it shows.
-  const board = useMemo(
-    () =>
-      licenseKey !== undefined ? (
-        <Board
-          store={replay.store}
-          user={REPLAY_USER}
-          readOnly
-          licenseKey={licenseKey ?? undefined}
-          onEditor={(e) => {
-            editorRef.current = e
-            setEditor(e)
-          }}
-        />
-      ) : null,
-    [replay.store, licenseKey],
-  )
+  }, [shown, wantCanvas])
+  const previewCamera = useRef<Camera | null>(null)
+  const onDrawn = useCallback(() => setDrawn(true), [])
 
   return (
-    <div className="replay-page" data-first-frame-ms={replay.firstFrameMs ?? undefined} data-loaded={replay.loadedAll ? 'all' : 'partial'}>
+    <div className="replay-page" data-first-frame-ms={replay.firstFrameMs ?? undefined} data-loaded={replay.loadedAll ? 'all' : 'partial'} data-board={drawn ? 'canvas' : 'preview'}>
       <header className="topbar">
         <div className="topbar__left">
           <Link href="/" className="topbar__brand" aria-label="Sandbox home">
@@ -205,13 +183,25 @@ function ReplayView({ session, token, initialAt, openedAt, licenseKey }: ReplayV
       <UnreadableNotice unreadable={replay.unreadable} />
       <main className="replay-main">
         <div className="replay-board" data-testid="replay-board">
-          {board}
-          <ReplayBadges editor={editor} view={model.view} version={version} phase={summary.phase} people={summary.people} tasks={summary.tasks} />
-          {!following ? (
-            <button type="button" className="button button--secondary button--small replay-board__fit" onClick={fitAgain}>
-              Fit the board
-            </button>
+          {wantCanvas && licenseKey !== undefined ? (
+            <Suspense fallback={null}>
+              <ReplayCanvas
+                sessionId={session.id}
+                token={token}
+                licenseKey={licenseKey}
+                model={model}
+                version={version}
+                subscribe={replay.subscribe}
+                unreadable={replay.unreadable}
+                phase={summary.phase}
+                people={summary.people}
+                tasks={summary.tasks}
+                initialCamera={previewCamera}
+                onDrawn={onDrawn}
+              />
+            </Suspense>
           ) : null}
+          {!drawn ? <ReplayPreview view={model.view} version={version} cameraRef={previewCamera} phase={summary.phase} people={summary.people} tasks={summary.tasks} /> : null}
         </div>
         <ReplaySidebar summary={summary} />
       </main>

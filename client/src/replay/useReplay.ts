@@ -5,22 +5,26 @@
 // log streams in chunks into the ReplayModel, a slice per animation frame, and from then on every
 // moment it covers is drawn locally. A moment not covered yet costs one request, latest wins,
 // never more than one in flight.
+//
+// No tldraw here: this hook is in the page's first chunk, which draws the first board as a preview
+// (ReplayPreview.tsx) while tldraw's code loads. The canvas (ReplayCanvas.tsx, with tldraw's store)
+// follows the view through `subscribe`: every change of the view, with the keys that changed.
 import { useCallback, useEffect, useRef, useState } from 'react'
 import * as Y from 'yjs'
-import type { TLStore } from 'tldraw'
 import { ApiError } from '../lib/api.ts'
 import { fetchFeed, fetchStateAt, fetchTimeline, type Timeline } from './replayApi.ts'
 import { FEED_CHUNK_UPDATES, FIRST_FEED_CHUNK_UPDATES } from './replayPaths.ts'
 import { entriesFromDoc, ReplayModel } from './ReplayModel.ts'
-import { applyToStore, createReplayStore } from './replayStore.ts'
 import { createUnreadableRecords, type UnreadableRecords } from '../board/recordSync.ts'
 
 const PUMP_BUDGET_MS = 10
 
+/** Told the keys of model.view that changed, right after they did. */
+export type ViewListener = (changed: ReadonlySet<string>) => void
+
 export interface ReplayState {
-  store: TLStore
-  /** Records at this moment that could not be shown. */
-  unreadable: UnreadableRecords
+  /** Records at this moment that could not be shown (the canvas fills it in). */
+  unreadable: UnreadableRecords & { set(id: string, unreadable: boolean): void }
   model: ReplayModel
   timeline: Timeline | null
   moment: number
@@ -33,6 +37,8 @@ export interface ReplayState {
   firstFrameMs: number | null
   error: string | null
   show(t: number): void
+  /** Follows the view's changes from now on; returns the unsubscribe. */
+  subscribe(listener: ViewListener): () => void
 }
 
 const describe = (error: unknown): string => (error instanceof ApiError ? error.message : 'The replay could not be loaded. Reload the page to try again.')
@@ -41,10 +47,10 @@ const describe = (error: unknown): string => (error instanceof ApiError ? error.
  * `initialAt` null: open where people first did something (or at the end, if nobody did);
  * `placeholderAt` is the moment the timeline shows until then.
  */
-/** `boardReady`: the canvas is up (the timeline is asked for after the first board, see below). */
+/** `boardReady`: tldraw's canvas has replaced the preview (the timeline is asked for after that, see below). */
 export function useReplay(sessionId: string, token: string, initialAt: number | null, placeholderAt: number, openedAt: number, boardReady: boolean): ReplayState {
   const [model] = useState(() => new ReplayModel())
-  const [store] = useState(() => createReplayStore(sessionId, token))
+  const [listeners] = useState(() => new Set<ViewListener>())
   const [unreadable] = useState(() => createUnreadableRecords())
   const [timeline, setTimeline] = useState<Timeline | null>(null)
   const [moment, setMoment] = useState(initialAt ?? placeholderAt)
@@ -58,6 +64,20 @@ export function useReplay(sessionId: string, token: string, initialAt: number | 
   const chosen = useRef(initialAt !== null)
   const remote = useRef<{ inFlight: boolean; wanted: number | null }>({ inFlight: false, wanted: null })
   const disposed = useRef(false)
+
+  const subscribe = useCallback(
+    (listener: ViewListener) => {
+      listeners.add(listener)
+      return () => void listeners.delete(listener)
+    },
+    [listeners],
+  )
+  const changedView = useCallback(
+    (changed: ReadonlySet<string>) => {
+      for (const listener of listeners) listener(changed)
+    },
+    [listeners],
+  )
 
   const drew = useCallback(() => {
     setVersion((v) => v + 1)
@@ -79,8 +99,7 @@ export function useReplay(sessionId: string, token: string, initialAt: number | 
             Y.applyUpdate(doc, await fetchStateAt(sessionId, token, at))
             // The log may have caught up while we waited: then the local state wins.
             if (!disposed.current && !model.covers(momentRef.current) && r.wanted === null) {
-              const changed = model.showExternal(entriesFromDoc(doc))
-              applyToStore(store, model.view, changed, unreadable)
+              changedView(model.showExternal(entriesFromDoc(doc)))
               drew()
             }
             doc.destroy()
@@ -91,7 +110,7 @@ export function useReplay(sessionId: string, token: string, initialAt: number | 
         r.inFlight = false
       })()
     },
-    [sessionId, token, model, store, drew],
+    [sessionId, token, model, changedView, drew],
   )
 
   const show = useCallback(
@@ -100,14 +119,13 @@ export function useReplay(sessionId: string, token: string, initialAt: number | 
       setMoment(t)
       if (model.covers(t)) {
         // Seek first: from a keyframe, seeking replaces model.view with another map.
-        const changed = model.seek(model.countAt(t))
-        applyToStore(store, model.view, changed, unreadable)
+        changedView(model.seek(model.countAt(t)))
         drew()
       } else {
         fetchMoment(t)
       }
     },
-    [model, store, drew, fetchMoment],
+    [model, changedView, drew, fetchMoment],
   )
 
   useEffect(() => {
@@ -174,5 +192,5 @@ export function useReplay(sessionId: string, token: string, initialAt: number | 
     requestAnimationFrame(() => requestAnimationFrame(() => void document.fonts.ready.then(ask, ask)))
   }, [firstFrameMs, boardReady, loadedAll, sessionId, token])
 
-  return { store, unreadable, model, timeline, moment, version, loadedUntil, loadedAll, firstFrameMs, error, show }
+  return { subscribe, unreadable, model, timeline, moment, version, loadedUntil, loadedAll, firstFrameMs, error, show }
 }

@@ -1,6 +1,7 @@
 // Stickies (tldraw note shapes) as the template sees them: id and plain text, plus where each
 // one is on screen for the overlay badges. Reactive through tldraw's signals.
-import { renderPlaintextFromRichText, useValue, type Editor, type TLNoteShape, type TLRichText, type TLShape } from 'tldraw'
+import { renderPlaintextFromRichText, useValue, type Editor, type TLNoteShape, type TLShape } from 'tldraw'
+import { richTextPlain } from '@sandbox/shared'
 
 export interface Sticky {
   id: string
@@ -18,41 +19,6 @@ export interface StickyPlacement {
 
 const isNote = (shape: TLShape): shape is TLNoteShape => shape.type === 'note'
 
-interface RichNode {
-  type?: unknown
-  text?: unknown
-  content?: unknown
-  marks?: unknown
-}
-
-/**
- * The plain text of a sticky written as paragraphs of text and line breaks (what typing on a note
- * gives), read straight from the JSON, as tldraw's renderer reads it (paragraphs joined by a line
- * break, a hard break is a line break); null for anything else, which goes to tldraw's renderer.
- * tldraw's renderer builds a TipTap schema per call: 2,000 stickies took seconds on opening a board.
- */
-export function simplePlainText(richText: TLRichText): string | null {
-  const doc = richText as RichNode
-  if (doc.type !== 'doc') return null
-  if (!Array.isArray(doc.content)) return null
-  const paragraphs: string[] = []
-  for (const block of doc.content as RichNode[]) {
-    if (typeof block !== 'object' || block === null || block.type !== 'paragraph') return null
-    let text = ''
-    if (block.content !== undefined) {
-      if (!Array.isArray(block.content)) return null
-      for (const inline of block.content as RichNode[]) {
-        if (typeof inline !== 'object' || inline === null) return null
-        if (inline.type === 'text' && typeof inline.text === 'string') text += inline.text
-        else if (inline.type === 'hardBreak') text += '\n'
-        else return null
-      }
-    }
-    paragraphs.push(text)
-  }
-  return paragraphs.join('\n')
-}
-
 const texts = new WeakMap<object, string>()
 
 export function stickyText(editor: Editor, shape: TLNoteShape): string {
@@ -61,7 +27,9 @@ export function stickyText(editor: Editor, shape: TLNoteShape): string {
   if (known !== undefined) return known
   let text: string
   try {
-    text = (simplePlainText(richText) ?? renderPlaintextFromRichText(editor, richText)).trim()
+    // Read straight from the JSON when it is plain paragraphs (tldraw's renderer builds a TipTap
+    // schema per call: 2,000 stickies took seconds on opening a board); anything else goes to it.
+    text = (richTextPlain(richText) ?? renderPlaintextFromRichText(editor, richText)).trim()
   } catch {
     text = ''
   }
