@@ -49,7 +49,7 @@ export default function ReplayCanvas(props: ReplayCanvasProps) {
 
   // Keep what is on the board in view as it grows: fit it whenever some of it would be out of
   // view, until the person moves the camera themselves (then "Fit the board" brings it back).
-  const followed = useRef<{ x: number; y: number; z: number } | null>(null)
+  const followed = useRef<Camera | null>(null)
   const [following, setFollowing] = useState(true)
   const fit = useCallback((ed: Editor) => {
     const content = ed.getCurrentPageBounds()

@@ -9,6 +9,7 @@
 // - the camera: what `editor.zoomToBounds(pageBounds, { inset: 120, targetZoom: 1 })` sets, the
 //   fit ReplayCanvas applies on its first frame (zoom clamped to tldraw's zoom steps, 0.05–8).
 import { DEFAULT_PAGE_ID, richTextPlain } from '@sandbox/shared'
+import type { StickyPlacement } from '../session/stickies.ts'
 import { RECORD_PREFIX, type Entries } from './ReplayModel.ts'
 
 export interface Box {
@@ -259,9 +260,9 @@ const collides = (a: Box, b: Box): boolean => a.x <= b.x + b.w && b.x <= a.x + a
  * Where the stickies in view are drawn, in pixels from the viewport's top-left corner (for the
  * badges over them): as session/stickies.ts's `useStickyPlacements` reads them from tldraw.
  */
-export function notePlacements(notes: readonly PreviewNote[], camera: Camera, viewport: { w: number; h: number }): { id: string; left: number; top: number; width: number; height: number }[] {
+export function notePlacements(notes: readonly PreviewNote[], camera: Camera, viewport: { w: number; h: number }): StickyPlacement[] {
   const view = viewportPageBounds(camera, viewport)
-  const out: { id: string; left: number; top: number; width: number; height: number }[] = []
+  const out: StickyPlacement[] = []
   for (const n of notes) {
     if (!collides(n.bounds, view)) continue
     const topLeft = toScreen(camera, n.bounds.x, n.bounds.y)
